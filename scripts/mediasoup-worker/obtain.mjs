@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+// Obtains a working mediasoup-worker binary without GitHub or PyPI.
+//
+// Order: MEDIASOUP_WORKER_BIN if set; else a worker cached by an earlier build
+// (~/.cache/aula, keyed by mediasoup version + hash of this folder); else build
+// it from the worker sources inside the mediasoup npm tarball, against Debian's
+// libraries, with meson/ninja from Debian. The result is copied to mediasoup's
+// default path (node_modules/mediasoup/worker/out/Release/mediasoup-worker).
+//
+// mediasoup's own postinstall is denied in package.json ("allowScripts"),
+// because it would try GitHub and then PyPI. This script is the root postinstall.
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const PROJECT = path.resolve(HERE, '../..');
+const MEDIASOUP_DIR = path.join(PROJECT, 'node_modules/mediasoup');
+const DEFAULT_BIN = path.join(MEDIASOUP_DIR, 'worker/out/Release/mediasoup-worker');
+const PINNED_VERSION = '3.19.3';
+
+export const BUILD_PACKAGES = [
+  'build-essential', 'pkg-config', 'python3', 'meson', 'ninja-build',
+  'libuv1-dev', 'libssl-dev', 'libsrtp2-dev', 'libusrsctp-dev', 'libabsl-dev',
+  'flatbuffers-compiler', 'libflatbuffers-dev',
+];
+
+const log = (msg) => console.log(`[aula worker] ${msg}`);
+const fail = (msg) => {
+  console.error(`aula: ${msg}`);
+  process.exit(1);
+};
+
+function cacheRoot() {
+  if (process.env.AULA_CACHE_DIR) return path.resolve(process.env.AULA_CACHE_DIR);
+  const xdg = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(xdg, 'aula');
+}
+
+// Everything that changes the binary goes into the key: the mediasoup version
+// and every file of this folder (script, shims, compat header).
+function cacheKey(version) {
+  const hash = createHash('sha256').update(version);
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else hash.update(path.relative(HERE, full)).update(fs.readFileSync(full));
+    }
+  };
+  walk(HERE);
+  return `${version}-${hash.digest('hex').slice(0, 16)}`;
+}
+
+// mediasoup's own check: run with an empty environment, a real worker exits 41.
+export function smokeTest(bin) {
+  if (!fs.existsSync(bin)) return false;
+  const res = spawnSync(bin, [], { env: {}, stdio: 'ignore', timeout: 10_000 });
+  return res.status === 41;
+}
+
+function run(cmd, args, opts = {}) {
+  log(`$ ${cmd} ${args.join(' ')}`);
+  const res = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (res.status !== 0) fail(`worker build step failed (exit ${res.status}): ${cmd} ${args.join(' ')}`);
+}
+
+function missingPackages() {
+  const res = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\n', ...BUILD_PACKAGES], { encoding: 'utf8' });
+  if (res.error) return BUILD_PACKAGES; // no dpkg: not Debian
+  const installed = new Set(
+    res.stdout.split('\n').filter((l) => l.endsWith(' installed')).map((l) => l.split(' ')[0]),
+  );
+  return BUILD_PACKAGES.filter((p) => !installed.has(p));
+}
+
+function ensureBuildPackages() {
+  const missing = missingPackages();
+  if (missing.length === 0) return;
+  const cmd = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  const isDebian = fs.existsSync('/etc/debian_version');
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isDebian) fail(`building the mediasoup worker needs Debian/Ubuntu packages; on Debian run: sudo ${cmd}`);
+  if (!isRoot) fail(`missing packages to build the mediasoup worker; run: sudo apt-get update && sudo ${cmd}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-q'], { env });
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
+}
+
+function patchFile(file, from, to) {
+  const text = fs.readFileSync(file, 'utf8');
+  if (!text.includes(from)) fail(`patch target not found in ${path.basename(file)}: ${from}`);
+  fs.writeFileSync(file, text.replace(from, to));
+}
+
+function build(outBin) {
+  ensureBuildPackages();
+  const buildRoot = fs.mkdtempSync(path.join(cacheRoot(), 'build-'));
+  const worker = path.join(buildRoot, 'worker');
+  log(`building mediasoup-worker in ${buildRoot} (about 7 minutes on 2 cores)`);
+  fs.cpSync(path.join(MEDIASOUP_DIR, 'worker'), worker, { recursive: true });
+
+  // Replace the download-only wraps with shims that use Debian's libraries.
+  const subprojects = path.join(worker, 'subprojects');
+  for (const f of fs.readdirSync(subprojects)) if (f.endsWith('.wrap')) fs.rmSync(path.join(subprojects, f));
+  fs.cpSync(path.join(HERE, 'subprojects'), subprojects, { recursive: true });
+
+  // Debian 12 has meson 1.0.1; mediasoup asks for 1.1 but builds with 1.0.
+  patchFile(path.join(worker, 'meson.build'), "meson_version: '>= 1.1.0'", "meson_version: '>= 1.0.0'");
+  // Required: Debian's OpenSSL has kTLS; mediasoup's BIO callback answers 1 to
+  // BIO_CTRL_GET_KTLS_SEND, OpenSSL then allocates no write buffer and the
+  // worker segfaults on the first DTLS handshake. Return `ret` for every
+  // *_RETURN phase, as the OpenSSL callback contract says.
+  patchFile(
+    path.join(worker, 'src/RTC/DtlsTransport.cpp'),
+    '(operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1;',
+    '(operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1;',
+  );
+
+  const out = path.join(worker, 'out/Release');
+  const jobs = String(Math.max(1, os.cpus().length));
+  run('meson', [
+    'setup', '--prefix', out, '--bindir', '', '--libdir', '', '--buildtype', 'release',
+    '-Db_ndebug=true', '-Dms_disable_liburing=true', '--wrap-mode=nodownload', path.join(out, 'build'),
+  ], { cwd: worker });
+  // flatbuffers-generator writes FBS/*.h that the worker sources include.
+  run('meson', ['compile', '-C', path.join(out, 'build'), 'flatbuffers-generator'], { cwd: worker });
+  run('meson', ['compile', '-C', path.join(out, 'build'), '-j', jobs, 'mediasoup-worker'], { cwd: worker });
+
+  const built = path.join(out, 'build', 'mediasoup-worker');
+  if (!smokeTest(built)) fail(`the freshly built worker did not pass its smoke test: ${built}`);
+  fs.mkdirSync(path.dirname(outBin), { recursive: true });
+  const tmp = `${outBin}.tmp-${process.pid}`;
+  fs.copyFileSync(built, tmp);
+  fs.chmodSync(tmp, 0o755);
+  fs.renameSync(tmp, outBin); // atomic: a concurrent install never sees half a binary
+  fs.rmSync(buildRoot, { recursive: true, force: true });
+}
+
+function install(bin) {
+  if (path.resolve(bin) === DEFAULT_BIN) return;
+  fs.mkdirSync(path.dirname(DEFAULT_BIN), { recursive: true });
+  fs.copyFileSync(bin, DEFAULT_BIN);
+  fs.chmodSync(DEFAULT_BIN, 0o755);
+}
+
+function main() {
+  if (!fs.existsSync(path.join(MEDIASOUP_DIR, 'package.json'))) fail('node_modules/mediasoup is missing; run npm install first');
+  const { version } = JSON.parse(fs.readFileSync(path.join(MEDIASOUP_DIR, 'package.json'), 'utf8'));
+  if (version !== PINNED_VERSION) fail(`mediasoup ${version} installed, but this build script is for ${PINNED_VERSION}`);
+
+  const fromEnv = process.env.MEDIASOUP_WORKER_BIN;
+  if (fromEnv) {
+    if (!smokeTest(fromEnv)) fail(`MEDIASOUP_WORKER_BIN=${fromEnv} is not a working mediasoup-worker (it must exit 41 when run alone)`);
+    install(fromEnv);
+    log(`using MEDIASOUP_WORKER_BIN ${fromEnv}`);
+    return;
+  }
+
+  const key = cacheKey(version);
+  const cached = path.join(cacheRoot(), 'mediasoup-worker', key, 'mediasoup-worker');
+  if (smokeTest(cached)) {
+    install(cached);
+    log(`using cached worker ${cached}`);
+    return;
+  }
+  if (fs.existsSync(cached)) log(`cached worker ${cached} does not run here (missing libraries?); rebuilding`);
+  fs.mkdirSync(cacheRoot(), { recursive: true });
+  build(cached);
+  install(cached);
+  log(`built and cached ${cached}`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();

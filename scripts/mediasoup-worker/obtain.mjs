@@ -17,9 +17,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const PROJECT = path.resolve(HERE, '../..');
-const MEDIASOUP_DIR = path.join(PROJECT, 'node_modules/mediasoup');
-const DEFAULT_BIN = path.join(MEDIASOUP_DIR, 'worker/out/Release/mediasoup-worker');
 const PINNED_VERSION = '3.19.3';
 
 export const BUILD_PACKAGES = [
@@ -29,29 +26,31 @@ export const BUILD_PACKAGES = [
 ];
 
 const log = (msg) => console.log(`[aula worker] ${msg}`);
+
+/** A failure whose message is the one line the user sees. */
+export class WorkerError extends Error {}
 const fail = (msg) => {
-  console.error(`aula: ${msg}`);
-  process.exit(1);
+  throw new WorkerError(msg);
 };
 
-function cacheRoot() {
-  if (process.env.AULA_CACHE_DIR) return path.resolve(process.env.AULA_CACHE_DIR);
-  const xdg = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+export function cacheRoot(env = process.env) {
+  if (env.AULA_CACHE_DIR) return path.resolve(env.AULA_CACHE_DIR);
+  const xdg = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(xdg, 'aula');
 }
 
 // Everything that changes the binary goes into the key: the mediasoup version
 // and every file of this folder (script, shims, compat header).
-function cacheKey(version) {
+export function cacheKey(version, scriptDir = HERE) {
   const hash = createHash('sha256').update(version);
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else hash.update(path.relative(HERE, full)).update(fs.readFileSync(full));
+      else hash.update(path.relative(scriptDir, full)).update(fs.readFileSync(full));
     }
   };
-  walk(HERE);
+  walk(scriptDir);
   return `${version}-${hash.digest('hex').slice(0, 16)}`;
 }
 
@@ -68,7 +67,7 @@ function run(cmd, args, opts = {}) {
   if (res.status !== 0) fail(`worker build step failed (exit ${res.status}): ${cmd} ${args.join(' ')}`);
 }
 
-function missingPackages() {
+export function missingPackages() {
   const res = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\n', ...BUILD_PACKAGES], { encoding: 'utf8' });
   if (res.error) return BUILD_PACKAGES; // no dpkg: not Debian
   const installed = new Set(
@@ -77,12 +76,11 @@ function missingPackages() {
   return BUILD_PACKAGES.filter((p) => !installed.has(p));
 }
 
-function ensureBuildPackages() {
-  const missing = missingPackages();
+function ensureBuildPackages(system) {
+  const missing = system.missingPackages();
   if (missing.length === 0) return;
   const cmd = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
-  const isDebian = fs.existsSync('/etc/debian_version');
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const { isDebian, isRoot } = system;
   if (!isDebian) fail(`building the mediasoup worker needs Debian/Ubuntu packages; on Debian run: sudo ${cmd}`);
   if (!isRoot) fail(`missing packages to build the mediasoup worker; run: sudo apt-get update && sudo ${cmd}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -96,12 +94,12 @@ function patchFile(file, from, to) {
   fs.writeFileSync(file, text.replace(from, to));
 }
 
-function build(outBin) {
-  ensureBuildPackages();
-  const buildRoot = fs.mkdtempSync(path.join(cacheRoot(), 'build-'));
+function build(mediasoupDir, cacheDir, outBin, system) {
+  ensureBuildPackages(system);
+  const buildRoot = fs.mkdtempSync(path.join(cacheDir, 'build-'));
   const worker = path.join(buildRoot, 'worker');
   log(`building mediasoup-worker in ${buildRoot} (about 7 minutes on 2 cores)`);
-  fs.cpSync(path.join(MEDIASOUP_DIR, 'worker'), worker, { recursive: true });
+  fs.cpSync(path.join(mediasoupDir, 'worker'), worker, { recursive: true });
 
   // Replace the download-only wraps with shims that use Debian's libraries.
   const subprojects = path.join(worker, 'subprojects');
@@ -140,38 +138,60 @@ function build(outBin) {
   fs.rmSync(buildRoot, { recursive: true, force: true });
 }
 
-function install(bin) {
-  if (path.resolve(bin) === DEFAULT_BIN) return;
-  fs.mkdirSync(path.dirname(DEFAULT_BIN), { recursive: true });
-  fs.copyFileSync(bin, DEFAULT_BIN);
-  fs.chmodSync(DEFAULT_BIN, 0o755);
+function install(bin, target) {
+  if (path.resolve(bin) === target) return;
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const tmp = `${target}.tmp-${process.pid}`;
+  fs.copyFileSync(bin, tmp);
+  fs.chmodSync(tmp, 0o755);
+  fs.renameSync(tmp, target);
 }
 
-function main() {
-  if (!fs.existsSync(path.join(MEDIASOUP_DIR, 'package.json'))) fail('node_modules/mediasoup is missing; run npm install first');
-  const { version } = JSON.parse(fs.readFileSync(path.join(MEDIASOUP_DIR, 'package.json'), 'utf8'));
+const realSystem = {
+  missingPackages,
+  isDebian: fs.existsSync('/etc/debian_version'),
+  isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
+};
+
+/**
+ * Put a working worker at mediasoup's default path inside projectDir and say
+ * where it came from: 'env', 'cache' or 'build'.
+ */
+export function obtainWorker({ projectDir = path.resolve(HERE, '../..'), env = process.env, system = realSystem } = {}) {
+  const mediasoupDir = path.join(projectDir, 'node_modules/mediasoup');
+  const target = path.join(mediasoupDir, 'worker/out/Release/mediasoup-worker');
+  if (!fs.existsSync(path.join(mediasoupDir, 'package.json'))) fail('node_modules/mediasoup is missing; run npm install first');
+  const { version } = JSON.parse(fs.readFileSync(path.join(mediasoupDir, 'package.json'), 'utf8'));
   if (version !== PINNED_VERSION) fail(`mediasoup ${version} installed, but this build script is for ${PINNED_VERSION}`);
 
-  const fromEnv = process.env.MEDIASOUP_WORKER_BIN;
+  const fromEnv = env.MEDIASOUP_WORKER_BIN;
   if (fromEnv) {
-    if (!smokeTest(fromEnv)) fail(`MEDIASOUP_WORKER_BIN=${fromEnv} is not a working mediasoup-worker (it must exit 41 when run alone)`);
-    install(fromEnv);
+    if (!smokeTest(fromEnv)) fail(`MEDIASOUP_WORKER_BIN=${fromEnv} is not a working mediasoup-worker (run alone, a worker exits with code 41)`);
+    install(fromEnv, target);
     log(`using MEDIASOUP_WORKER_BIN ${fromEnv}`);
-    return;
+    return 'env';
   }
 
-  const key = cacheKey(version);
-  const cached = path.join(cacheRoot(), 'mediasoup-worker', key, 'mediasoup-worker');
+  const cacheDir = cacheRoot(env);
+  const cached = path.join(cacheDir, 'mediasoup-worker', cacheKey(version), 'mediasoup-worker');
   if (smokeTest(cached)) {
-    install(cached);
+    install(cached, target);
     log(`using cached worker ${cached}`);
-    return;
+    return 'cache';
   }
   if (fs.existsSync(cached)) log(`cached worker ${cached} does not run here (missing libraries?); rebuilding`);
-  fs.mkdirSync(cacheRoot(), { recursive: true });
-  build(cached);
-  install(cached);
+  fs.mkdirSync(cacheDir, { recursive: true });
+  build(mediasoupDir, cacheDir, cached, system);
+  install(cached, target);
   log(`built and cached ${cached}`);
+  return 'build';
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    obtainWorker();
+  } catch (err) {
+    console.error(`aula: ${err instanceof WorkerError ? err.message : err}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+# Build stage: Debian bookworm, the project's own worker build script, the client bundle.
+FROM node:20-bookworm-slim AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends build-essential pkg-config python3 meson ninja-build \
+      libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev flatbuffers-compiler libflatbuffers-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts ./scripts
+# The image's npm may predate "allowScripts": skip install scripts, then run
+# esbuild's and the worker step explicitly.
+ENV AULA_CACHE_DIR=/tmp/aula-cache
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm rebuild esbuild \
+ && node scripts/mediasoup-worker/obtain.mjs \
+ && rm -rf /tmp/aula-cache
+COPY tsconfig.json ./
+COPY shared ./shared
+COPY server ./server
+COPY client ./client
+RUN node scripts/build-client.mjs
+
+# Run stage: only the runtime libraries the worker links against.
+FROM node:20-bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libuv1 libssl3 libsrtp2-1 libusrsctp2 libabsl20220623 \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build --chown=root:root /app /app
+ENV NODE_ENV=production \
+    AULA_HTTP_HOST=0.0.0.0 \
+    AULA_HTTP_PORT=3000 \
+    AULA_MEDIA_LISTEN_IP=0.0.0.0 \
+    AULA_MEDIA_RTC_MIN_PORT=40000 \
+    AULA_MEDIA_RTC_MAX_PORT=40199
+USER node
+EXPOSE 3000/tcp 40000-40199/udp 40000-40199/tcp
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node_modules/.bin/tsx", "server/main.ts"]

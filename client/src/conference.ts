@@ -1,0 +1,206 @@
+// The media side of a joined session: mediasoup-client device, one send and
+// one receive transport, producers for microphone and camera, a consumer for
+// every other participant's producer. UI code listens to its events.
+import { Device } from 'mediasoup-client';
+import type { types } from 'mediasoup-client';
+import type { MediaSource, PeerInfo, ProducerInfo } from '../../shared/protocol.js';
+import type { Signalling } from './signalling.js';
+
+export interface ConferenceEvents {
+  peerJoined(peer: PeerInfo): void;
+  peerLeft(peerId: string): void;
+  track(peerId: string, source: MediaSource, track: MediaStreamTrack | null): void;
+  micState(peerId: string, on: boolean): void;
+  ended(reason: 'left' | 'closed' | 'disconnected'): void;
+}
+
+interface RemoteConsumer {
+  consumer: types.Consumer;
+  peerId: string;
+  source: MediaSource;
+}
+
+export class Conference {
+  readonly device = new Device();
+  self!: PeerInfo;
+  private sendTransport?: types.Transport;
+  private recvTransport?: types.Transport;
+  private readonly producers = new Map<MediaSource, types.Producer>();
+  private readonly consumers = new Map<string, RemoteConsumer>(); // by consumer id
+  private ended = false;
+  // Producers announced before the receive transport exists wait for it.
+  private markRecvReady!: () => void;
+  private readonly recvReady = new Promise<void>((resolve) => (this.markRecvReady = resolve));
+
+  constructor(
+    private readonly signalling: Signalling,
+    private readonly roomId: string,
+    private readonly events: ConferenceEvents,
+  ) {}
+
+  async join(displayName: string, routerRtpCapabilities: types.RtpCapabilities): Promise<PeerInfo[]> {
+    await this.device.load({ routerRtpCapabilities });
+    this.listen();
+    const joined = await this.signalling.request('join', {
+      roomId: this.roomId,
+      displayName,
+      rtpCapabilities: this.device.rtpCapabilities as never,
+    });
+    this.self = joined.self;
+    this.recvTransport = await this.createTransport('recv');
+    this.markRecvReady();
+    if (this.device.canProduce('audio') || this.device.canProduce('video')) {
+      this.sendTransport = await this.createTransport('send');
+    }
+    for (const p of joined.producers) void this.consume(p);
+    return joined.peers;
+  }
+
+  async publish(source: MediaSource, track: MediaStreamTrack): Promise<void> {
+    if (!this.sendTransport) return;
+    const producer = await this.sendTransport.produce({
+      track,
+      appData: { source },
+      // Screen-sized camera frames are wasteful in a class grid; simulcast comes later.
+      ...(source === 'camera' ? { encodings: [{ maxBitrate: 600_000 }] } : {}),
+    });
+    this.producers.set(source, producer);
+  }
+
+  async setMicMuted(muted: boolean): Promise<void> {
+    const producer = this.producers.get('mic');
+    if (!producer) return;
+    if (muted) {
+      producer.pause();
+      await this.signalling.request('pauseProducer', { producerId: producer.id });
+    } else {
+      producer.resume();
+      await this.signalling.request('resumeProducer', { producerId: producer.id });
+    }
+  }
+
+  /** Stop the camera: close its producer so the camera light goes off. */
+  async stopCamera(): Promise<void> {
+    const producer = this.producers.get('camera');
+    if (!producer) return;
+    this.producers.delete('camera');
+    producer.track?.stop();
+    producer.close();
+    await this.signalling.request('closeProducer', { producerId: producer.id });
+  }
+
+  hasProducer(source: MediaSource): boolean {
+    return this.producers.has(source);
+  }
+
+  async leave(): Promise<void> {
+    if (this.ended) return;
+    try {
+      await this.signalling.request('leave', {});
+    } finally {
+      this.end('left');
+    }
+  }
+
+  /** Per-consumer receive statistics, for diagnostics and tests. */
+  async stats(): Promise<Array<{ peerId: string; source: MediaSource; kind: string; packetsReceived: number; framesDecoded: number }>> {
+    const out = [];
+    for (const { consumer, peerId, source } of this.consumers.values()) {
+      let packetsReceived = 0;
+      let framesDecoded = 0;
+      (await consumer.getStats()).forEach((s: { type: string; packetsReceived?: number; framesDecoded?: number }) => {
+        if (s.type !== 'inbound-rtp') return;
+        packetsReceived += s.packetsReceived ?? 0;
+        framesDecoded += s.framesDecoded ?? 0;
+      });
+      out.push({ peerId, source, kind: consumer.kind, packetsReceived, framesDecoded });
+    }
+    return out;
+  }
+
+  private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
+    const params = await this.signalling.request('createTransport', { direction });
+    const options = params as unknown as types.TransportOptions;
+    const transport =
+      direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
+    transport.on('connect', ({ dtlsParameters }, done, fail) => {
+      this.signalling
+        .request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never })
+        .then(() => done(), fail);
+    });
+    if (direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
+        this.signalling
+          .request('produce', {
+            transportId: transport.id,
+            kind,
+            source: appData.source as MediaSource,
+            rtpParameters: rtpParameters as never,
+          })
+          .then(({ producerId }) => done({ id: producerId }), fail);
+      });
+    }
+    return transport;
+  }
+
+  private async consume(info: ProducerInfo): Promise<void> {
+    await this.recvReady;
+    if (!this.recvTransport || this.ended) return;
+    const params = await this.signalling.request('consume', { producerId: info.producerId });
+    const consumer = await this.recvTransport.consume({
+      id: params.consumerId,
+      producerId: params.producerId,
+      kind: params.kind,
+      rtpParameters: params.rtpParameters as unknown as types.RtpParameters,
+    });
+    this.consumers.set(consumer.id, { consumer, peerId: params.peerId, source: params.source });
+    this.events.track(params.peerId, params.source, consumer.track);
+    if (params.source === 'mic') this.events.micState(params.peerId, !params.producerPaused);
+    await this.signalling.request('resumeConsumer', { consumerId: consumer.id });
+  }
+
+  private dropConsumer(consumerId: string): void {
+    const entry = this.consumers.get(consumerId);
+    if (!entry) return;
+    this.consumers.delete(consumerId);
+    entry.consumer.close();
+    this.events.track(entry.peerId, entry.source, null);
+  }
+
+  private listen(): void {
+    const s = this.signalling;
+    s.on('peerJoined', ({ peer }) => this.events.peerJoined(peer));
+    s.on('peerLeft', ({ peerId }) => {
+      for (const [id, c] of this.consumers) if (c.peerId === peerId) this.dropConsumer(id);
+      this.events.peerLeft(peerId);
+    });
+    s.on('producerAdded', (info) => void this.consume(info).catch(() => undefined));
+    s.on('consumerClosed', ({ consumerId }) => this.dropConsumer(consumerId));
+    s.on('producerClosed', ({ producerId }) => {
+      for (const [id, c] of this.consumers) if (c.consumer.producerId === producerId) this.dropConsumer(id);
+    });
+    s.on('producerPaused', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, false));
+    s.on('producerResumed', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, true));
+    s.on('roomClosed', () => this.end('closed'));
+    s.onClose(() => this.end('disconnected'));
+  }
+
+  private onProducerState(producerId: string, peerId: string, on: boolean): void {
+    for (const c of this.consumers.values()) {
+      if (c.consumer.producerId === producerId && c.source === 'mic') this.events.micState(peerId, on);
+    }
+  }
+
+  private end(reason: 'left' | 'closed' | 'disconnected'): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const p of this.producers.values()) {
+      p.track?.stop();
+      p.close();
+    }
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.signalling.close();
+    this.events.ended(reason);
+  }
+}

@@ -1,0 +1,101 @@
+// Typed request/response over the WebSocket, validated with the shared schemas.
+import {
+  type ErrorInfo,
+  type Method,
+  type NotificationData,
+  type NotificationName,
+  notifications,
+  type Params,
+  type Result,
+  requests,
+  serverMessage,
+} from '../../shared/protocol.js';
+
+export class RequestError extends Error {
+  constructor(readonly info: ErrorInfo) {
+    super(info.message);
+  }
+}
+
+type Listener = (data: never) => void;
+
+export class Signalling {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; method: Method }>();
+  private readonly listeners = new Map<NotificationName, Set<Listener>>();
+  private closeListeners: Array<() => void> = [];
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.addEventListener('message', (ev) => this.onMessage(String(ev.data)));
+    socket.addEventListener('close', () => {
+      for (const p of this.pending.values()) p.reject(new Error('connection closed'));
+      this.pending.clear();
+      for (const l of this.closeListeners) l();
+    });
+  }
+
+  static connect(url = Signalling.defaultUrl()): Promise<Signalling> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      socket.addEventListener('open', () => resolve(new Signalling(socket)), { once: true });
+      socket.addEventListener('error', () => reject(new Error('cannot reach the server')), { once: true });
+    });
+  }
+
+  static defaultUrl(): string {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${scheme}//${location.host}/ws`;
+  }
+
+  request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
+    const id = this.nextId++;
+    return new Promise<Result<M>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
+      this.socket.send(JSON.stringify({ type: 'request', id, method, data: params }));
+    });
+  }
+
+  on<N extends NotificationName>(name: N, listener: (data: NotificationData<N>) => void): void {
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(listener as Listener);
+  }
+
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private onMessage(text: string): void {
+    let parsed;
+    try {
+      parsed = serverMessage.safeParse(JSON.parse(text));
+    } catch {
+      return;
+    }
+    if (!parsed.success) return;
+    const msg = parsed.data;
+    if (msg.type === 'notification') {
+      const name = msg.method as NotificationName;
+      const schema = notifications[name];
+      const data = schema?.safeParse(msg.data);
+      if (!data?.success) return;
+      for (const l of this.listeners.get(name) ?? []) (l as (d: unknown) => void)(data.data);
+      return;
+    }
+    if (msg.id === null) return;
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    this.pending.delete(msg.id);
+    if (!msg.ok) {
+      p.reject(new RequestError(msg.error));
+      return;
+    }
+    const result = requests[p.method].result.safeParse(msg.data);
+    if (result.success) p.resolve(result.data);
+    else p.reject(new Error(`unexpected ${p.method} response`));
+  }
+}

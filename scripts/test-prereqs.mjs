@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// `npm test` needs Debian's Chromium for the browser tests. Install it when we
+// may (root on Debian), otherwise say exactly what to run. Never downloads a
+// browser build of its own.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+
+const chromium = process.env.AULA_CHROMIUM ?? '/usr/bin/chromium';
+if (!fs.existsSync(chromium)) {
+  const cmd = 'apt-get install -y --no-install-recommends chromium';
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !fs.existsSync('/etc/debian_version')) {
+    console.error(`aula: the browser tests need Chromium at ${chromium}; run: sudo apt-get update && sudo ${cmd} (or set AULA_CHROMIUM)`);
+    process.exit(1);
+  }
+  console.log('[aula test] installing Debian chromium for the browser tests');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-q'], ['install', '-y', '-q', '--no-install-recommends', 'chromium']]) {
+    const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (r.status !== 0) {
+      console.error(`aula: apt-get ${args.join(' ')} failed`);
+      process.exit(1);
+    }
+  }
+}

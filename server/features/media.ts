@@ -1,0 +1,79 @@
+// Transports, producers and consumers of a joined participant.
+import type { types } from 'mediasoup';
+import { AulaError } from '../errors.js';
+import { joinedHandler } from '../signalling/handler.js';
+
+export const mediaHandlers = [
+  joinedHandler('createTransport', undefined, async ({ participant }, { direction }) => {
+    const t = await participant.media.createTransport(direction);
+    return {
+      id: t.id,
+      iceParameters: t.iceParameters as unknown as Record<string, unknown>,
+      iceCandidates: t.iceCandidates as unknown as Record<string, unknown>[],
+      dtlsParameters: t.dtlsParameters as unknown as Record<string, unknown>,
+    };
+  }),
+
+  joinedHandler('connectTransport', undefined, async ({ participant }, { transportId, dtlsParameters }) => {
+    await participant.media.transport(transportId).connect({ dtlsParameters: dtlsParameters as types.DtlsParameters });
+    return {};
+  }),
+
+  joinedHandler('produce', 'publish', async ({ room, participant }, { transportId, kind, source, rtpParameters }) => {
+    const expected = source === 'mic' ? 'audio' : 'video';
+    if (kind !== expected) throw new AulaError('invalid_params', `produce: source ${source} must be ${expected}`);
+    const producer = await participant.media.produce(transportId, kind, rtpParameters as unknown as types.RtpParameters, {
+      peerId: participant.id,
+      source,
+    });
+    producer.observer.once('close', () => {
+      room.broadcast('producerClosed', { producerId: producer.id, peerId: participant.id }, participant);
+    });
+    room.broadcast(
+      'producerAdded',
+      { producerId: producer.id, peerId: participant.id, kind, source, paused: producer.paused },
+      participant,
+    );
+    return { producerId: producer.id };
+  }),
+
+  joinedHandler('closeProducer', undefined, async ({ participant }, { producerId }) => {
+    participant.media.producer(producerId).close();
+    return {};
+  }),
+
+  joinedHandler('pauseProducer', undefined, async ({ room, participant }, { producerId }) => {
+    await participant.media.producer(producerId).pause();
+    room.broadcast('producerPaused', { producerId, peerId: participant.id }, participant);
+    return {};
+  }),
+
+  joinedHandler('resumeProducer', undefined, async ({ room, participant }, { producerId }) => {
+    await participant.media.producer(producerId).resume();
+    room.broadcast('producerResumed', { producerId, peerId: participant.id }, participant);
+    return {};
+  }),
+
+  joinedHandler('consume', 'subscribe', async ({ room, participant }, { producerId }) => {
+    const producer = room.findProducer(producerId);
+    if (!producer || producer.appData.peerId === participant.id) throw new AulaError('not_found', 'no such producer');
+    const consumer = await participant.media.consume(producer, participant.rtpCapabilities);
+    consumer.observer.once('close', () => {
+      if (room.participants.has(participant.id)) participant.notify('consumerClosed', { consumerId: consumer.id });
+    });
+    return {
+      consumerId: consumer.id,
+      producerId: producer.id,
+      peerId: producer.appData.peerId,
+      kind: consumer.kind,
+      source: producer.appData.source,
+      rtpParameters: consumer.rtpParameters as unknown as Record<string, unknown>,
+      producerPaused: consumer.producerPaused,
+    };
+  }),
+
+  joinedHandler('resumeConsumer', undefined, async ({ participant }, { consumerId }) => {
+    await participant.media.consumer(consumerId).resume();
+    return {};
+  }),
+];

@@ -1,0 +1,65 @@
+// The HTTP side: the browser client (same origin only), the room page and
+// /healthz. Helmet sets the security headers; the CSP allows nothing from
+// another origin, so the client cannot load third-party assets by accident.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import helmet from 'helmet';
+
+const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client');
+
+export interface HttpDeps {
+  healthy(): boolean;
+}
+
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          mediaSrc: ["'self'", 'blob:', 'mediastream:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      // No Referer leaves the page: room links must not leak to anyone.
+      referrerPolicy: { policy: 'no-referrer' },
+      // Plain-HTTP localhost deployments must keep working; HSTS belongs to the TLS proxy.
+      strictTransportSecurity: false,
+    }),
+  );
+  // Camera and microphone for this origin only; nothing else.
+  app.use((_req, res, next) => {
+    res.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), display-capture=(self), geolocation=()');
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    const ok = deps.healthy();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable' });
+  });
+
+  app.use('/assets', express.static(path.join(CLIENT_DIR, 'dist'), { index: false, fallthrough: false }));
+  const indexHtml = path.join(CLIENT_DIR, 'index.html');
+  app.get(['/', '/r/:roomId'], (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.sendFile(indexHtml);
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'not found' } });
+  });
+  return app;
+}

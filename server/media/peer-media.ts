@@ -1,0 +1,123 @@
+// The mediasoup objects one participant owns: its transports, producers and
+// consumers. Look-ups only find objects of this participant, so a client can
+// never touch another participant's producer by guessing its id.
+import type { types } from 'mediasoup';
+import type { MediaKind, MediaSource } from '../../shared/protocol.js';
+import { AulaError } from '../errors.js';
+
+export interface TransportListen {
+  listenIp: string;
+  announcedAddress?: string;
+  rtcMinPort: number;
+  rtcMaxPort: number;
+}
+
+export interface ProducerAppData extends types.AppData {
+  peerId: string;
+  source: MediaSource;
+}
+
+export interface ConsumerAppData extends types.AppData {
+  peerId: string;
+  source: MediaSource;
+}
+
+export class PeerMedia {
+  readonly transports = new Map<string, types.WebRtcTransport>();
+  readonly producers = new Map<string, types.Producer<ProducerAppData>>();
+  readonly consumers = new Map<string, types.Consumer<ConsumerAppData>>();
+  private closed = false;
+
+  constructor(
+    private readonly router: types.Router,
+    private readonly listen: TransportListen,
+  ) {}
+
+  async createTransport(direction: 'send' | 'recv'): Promise<types.WebRtcTransport> {
+    this.assertOpen();
+    const { listenIp, announcedAddress, rtcMinPort, rtcMaxPort } = this.listen;
+    const portRange = { min: rtcMinPort, max: rtcMaxPort };
+    const transport = await this.router.createWebRtcTransport({
+      listenInfos: [
+        { protocol: 'udp', ip: listenIp, announcedAddress, portRange },
+        { protocol: 'tcp', ip: listenIp, announcedAddress, portRange },
+      ],
+      preferUdp: true,
+      appData: { direction },
+    });
+    if (this.closed) {
+      transport.close();
+      throw new AulaError('not_found', 'participant left');
+    }
+    this.transports.set(transport.id, transport);
+    transport.observer.once('close', () => this.transports.delete(transport.id));
+    return transport;
+  }
+
+  transport(id: string): types.WebRtcTransport {
+    const t = this.transports.get(id);
+    if (!t) throw new AulaError('not_found', 'no such transport');
+    return t;
+  }
+
+  producer(id: string): types.Producer<ProducerAppData> {
+    const p = this.producers.get(id);
+    if (!p) throw new AulaError('not_found', 'no such producer');
+    return p;
+  }
+
+  consumer(id: string): types.Consumer<ConsumerAppData> {
+    const c = this.consumers.get(id);
+    if (!c) throw new AulaError('not_found', 'no such consumer');
+    return c;
+  }
+
+  async produce(
+    transportId: string,
+    kind: MediaKind,
+    rtpParameters: types.RtpParameters,
+    appData: ProducerAppData,
+  ): Promise<types.Producer<ProducerAppData>> {
+    const transport = this.transport(transportId);
+    if (transport.appData.direction !== 'send') throw new AulaError('invalid_params', 'transport is not a send transport');
+    for (const p of this.producers.values()) {
+      if (p.appData.source === appData.source) throw new AulaError('invalid_params', `already producing ${appData.source}`);
+    }
+    const producer = await transport.produce<ProducerAppData>({ kind, rtpParameters, appData });
+    this.producers.set(producer.id, producer);
+    producer.observer.once('close', () => this.producers.delete(producer.id));
+    return producer;
+  }
+
+  async consume(
+    producer: types.Producer<ProducerAppData>,
+    rtpCapabilities: types.RtpCapabilities,
+  ): Promise<types.Consumer<ConsumerAppData>> {
+    const transport = [...this.transports.values()].find((t) => t.appData.direction === 'recv');
+    if (!transport) throw new AulaError('not_joined', 'create a recv transport before consuming');
+    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities })) {
+      throw new AulaError('invalid_params', 'your rtpCapabilities cannot consume this producer');
+    }
+    // Start paused: the client resumes once its consumer exists, so no
+    // keyframe is lost before the browser is ready to decode.
+    const consumer = await transport.consume<ConsumerAppData>({
+      producerId: producer.id,
+      rtpCapabilities,
+      paused: true,
+      appData: { peerId: producer.appData.peerId, source: producer.appData.source },
+    });
+    this.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => this.consumers.delete(consumer.id));
+    return consumer;
+  }
+
+  /** Close everything; closing a transport closes its producers and consumers. */
+  close(): void {
+    this.closed = true;
+    for (const t of this.transports.values()) t.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new AulaError('not_found', 'participant left');
+  }
+}

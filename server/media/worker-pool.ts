@@ -1,0 +1,65 @@
+// One mediasoup worker per core; each new room's router goes to the worker
+// that hosts the fewest routers.
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import type { Logger } from '../log.js';
+import { mediaCodecs } from './codecs.js';
+
+export interface WorkerPoolOptions {
+  workers: number;
+  rtcMinPort: number;
+  rtcMaxPort: number;
+  logLevel: types.WorkerLogLevel;
+}
+
+interface Slot {
+  worker: types.Worker;
+  routers: number;
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+
+  private constructor(private readonly log: Logger) {}
+
+  static async create(options: WorkerPoolOptions, log: Logger): Promise<WorkerPool> {
+    const pool = new WorkerPool(log);
+    for (let i = 0; i < options.workers; i++) {
+      const worker = await mediasoup.createWorker({
+        logLevel: options.logLevel,
+        rtcMinPort: options.rtcMinPort,
+        rtcMaxPort: options.rtcMaxPort,
+      });
+      worker.on('died', (error) => {
+        // Recovery (new worker, rebuilt routers, client re-connect) is a later step;
+        // until then the rooms on this worker lose media, others are unaffected.
+        log.error({ workerPid: worker.pid, err: error.message }, 'mediasoup worker died');
+      });
+      pool.slots.push({ worker, routers: 0 });
+    }
+    log.info({ workers: pool.slots.length, version: mediasoup.version }, 'mediasoup workers started');
+    return pool;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  get workers(): types.Worker[] {
+    return this.slots.map((s) => s.worker);
+  }
+
+  async createRouter(): Promise<types.Router> {
+    const slot = this.slots.filter((s) => !s.worker.closed).sort((a, b) => a.routers - b.routers)[0];
+    if (!slot) throw new Error('no mediasoup worker available');
+    const router = await slot.worker.createRouter({ mediaCodecs });
+    slot.routers++;
+    router.observer.once('close', () => slot.routers--);
+    return router;
+  }
+
+  close(): void {
+    for (const { worker } of this.slots) worker.close();
+    this.log.debug('mediasoup workers closed');
+  }
+}

@@ -1,0 +1,49 @@
+// How a feature plugs into signalling: a handler names its method, whether the
+// caller must have joined a room, and the permission it needs. The dispatcher
+// does validation, ordering and the role check; the handler only does its job.
+import type { Method, Params, Result } from '../../shared/protocol.js';
+import type { TransportListen } from '../media/peer-media.js';
+import type { Logger } from '../log.js';
+import type { Participant } from '../rooms/participant.js';
+import type { Permission } from '../rooms/permissions.js';
+import type { RoomRegistry } from '../rooms/registry.js';
+import type { Room } from '../rooms/room.js';
+import type { Session } from './session.js';
+
+export interface Services {
+  rooms: RoomRegistry;
+  listen: TransportListen;
+  log: Logger;
+}
+
+export interface OpenContext {
+  session: Session;
+  services: Services;
+}
+
+export interface JoinedContext extends OpenContext {
+  room: Room;
+  participant: Participant;
+}
+
+export type Handler<M extends Method = Method> =
+  | { method: M; joined: false; handle(ctx: OpenContext, params: Params<M>): Promise<Result<M>> }
+  | {
+      method: M;
+      joined: true;
+      permission?: Permission;
+      handle(ctx: JoinedContext, params: Params<M>): Promise<Result<M>>;
+    };
+
+/** A handler for callers that have not joined (yet). */
+export const openHandler = <M extends Method>(
+  method: M,
+  handle: (ctx: OpenContext, params: Params<M>) => Promise<Result<M>>,
+): Handler<M> => ({ method, joined: false, handle });
+
+/** A handler for joined participants, optionally gated by a permission. */
+export const joinedHandler = <M extends Method>(
+  method: M,
+  permission: Permission | undefined,
+  handle: (ctx: JoinedContext, params: Params<M>) => Promise<Result<M>>,
+): Handler<M> => ({ method, joined: true, permission, handle });

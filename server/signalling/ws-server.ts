@@ -1,0 +1,85 @@
+// The WebSocket endpoint (/ws). One Session per socket; requests of one socket
+// are handled strictly in order, so a client may pipeline them.
+import type { Server as HttpServer } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../log.js';
+import type { Dispatcher } from './dispatcher.js';
+import { Session } from './session.js';
+
+export interface SignallingOptions {
+  maxMessageBytes: number;
+  /** Requests queued on one socket before further ones are refused. */
+  maxPending?: number;
+  heartbeatMs?: number;
+}
+
+export function attachSignalling(
+  server: HttpServer,
+  dispatcher: Dispatcher,
+  options: SignallingOptions,
+  log: Logger,
+): { wss: WebSocketServer; close(): void } {
+  const maxPending = options.maxPending ?? 32;
+  // Frames up to maxMessageBytes are read and, if too large, answered with a
+  // typed error; ws itself drops the connection (1009) beyond four times that.
+  const wss = new WebSocketServer({ server, path: '/ws', maxPayload: options.maxMessageBytes * 4 });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  wss.on('connection', (socket) => {
+    const session = new Session((text) => {
+      if (socket.readyState === socket.OPEN) socket.send(text);
+    });
+    let queue: Promise<void> = Promise.resolve();
+    let pending = 0;
+    alive.set(socket, true);
+    socket.on('pong', () => alive.set(socket, true));
+
+    socket.on('message', (data, isBinary) => {
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+      if (isBinary || size > options.maxMessageBytes) {
+        const error = isBinary
+          ? { code: 'bad_request' as const, message: 'binary frames are not accepted' }
+          : { code: 'too_large' as const, message: `message exceeds ${options.maxMessageBytes} bytes` };
+        session.send({ type: 'response', id: null, ok: false, error });
+        return;
+      }
+      if (pending >= maxPending) {
+        session.send({ type: 'response', id: null, ok: false, error: { code: 'rate_limited', message: 'too many requests in flight' } });
+        return;
+      }
+      const text = data.toString();
+      pending++;
+      queue = queue
+        .then(() => dispatcher.dispatch(session, text))
+        .finally(() => pending--);
+    });
+
+    socket.on('close', () => {
+      // Let queued requests settle first, so a join in flight is undone too.
+      void queue.then(() => session.leave());
+    });
+    socket.on('error', (err) => log.debug({ err: err.message }, 'websocket error'));
+  });
+
+  // Detect sockets that vanished without a close frame (laptop lid, lost Wi-Fi).
+  const heartbeat = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (!alive.get(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.set(socket, false);
+      socket.ping();
+    }
+  }, options.heartbeatMs ?? 15_000);
+  heartbeat.unref();
+
+  return {
+    wss,
+    close() {
+      clearInterval(heartbeat);
+      for (const socket of wss.clients) socket.terminate();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,220 @@
+// The signalling protocol between browser and server, defined once.
+// Both sides import these schemas: the server validates every request, the
+// client validates every response and notification. docs/PROTOCOL.md explains
+// the flow; tests/unit/protocol.test.ts pins the validation.
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+
+// Bounds that keep a single message small whatever the client sends.
+export const LIMITS = {
+  displayName: 64,
+  id: 64,
+  list: 64,
+} as const;
+
+const id = z.string().min(1).max(LIMITS.id);
+const roomId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'room id: 1-64 characters of A-Z a-z 0-9 _ -');
+// Control characters would let a name break a log line or a label.
+export const displayName = z
+  .string()
+  .trim()
+  .min(1, 'display name must not be empty')
+  .max(LIMITS.displayName, `display name: at most ${LIMITS.displayName} characters`)
+  .refine((s) => !/\p{Cc}/u.test(s), 'display name must not contain control characters');
+
+// mediasoup validates the inner structure of RTP/DTLS/ICE objects itself; here
+// we bound their shape so that nothing huge or wrongly typed reaches it.
+const plainObject = z.record(z.string().max(64), z.unknown());
+const rtpCodec = z.looseObject({ mimeType: z.string().max(64), clockRate: z.number().int().positive() });
+export const rtpCapabilities = z.looseObject({
+  codecs: z.array(rtpCodec).max(LIMITS.list).optional(),
+  headerExtensions: z.array(plainObject).max(LIMITS.list).optional(),
+});
+export const rtpParameters = z.looseObject({
+  mid: z.string().max(32).optional(),
+  codecs: z.array(plainObject).min(1).max(LIMITS.list),
+  headerExtensions: z.array(plainObject).max(LIMITS.list).optional(),
+  encodings: z.array(plainObject).max(8).optional(),
+  rtcp: plainObject.optional(),
+});
+export const dtlsParameters = z.looseObject({
+  role: z.enum(['auto', 'client', 'server']).optional(),
+  fingerprints: z
+    .array(z.object({ algorithm: z.string().max(16), value: z.string().max(256) }))
+    .min(1)
+    .max(8),
+});
+export const mediaKind = z.enum(['audio', 'video']);
+export const mediaSource = z.enum(['mic', 'camera']);
+
+export const peerInfo = z.object({ id, displayName: z.string() });
+export const producerInfo = z.object({
+  producerId: id,
+  peerId: id,
+  kind: mediaKind,
+  source: mediaSource,
+  paused: z.boolean(),
+});
+
+const empty = z.object({}).strict();
+
+/** Every request: its parameters and its result. */
+export const requests = {
+  getRouterRtpCapabilities: {
+    params: z.object({ roomId }),
+    result: z.object({ title: z.string(), routerRtpCapabilities: plainObject }),
+  },
+  join: {
+    params: z.object({ roomId, displayName, rtpCapabilities }),
+    result: z.object({
+      self: peerInfo,
+      peers: z.array(peerInfo),
+      producers: z.array(producerInfo),
+    }),
+  },
+  createTransport: {
+    params: z.object({ direction: z.enum(['send', 'recv']) }),
+    result: z.object({
+      id,
+      iceParameters: plainObject,
+      iceCandidates: z.array(plainObject),
+      dtlsParameters: plainObject,
+    }),
+  },
+  connectTransport: {
+    params: z.object({ transportId: id, dtlsParameters }),
+    result: empty,
+  },
+  produce: {
+    params: z.object({ transportId: id, kind: mediaKind, source: mediaSource, rtpParameters }),
+    result: z.object({ producerId: id }),
+  },
+  closeProducer: { params: z.object({ producerId: id }), result: empty },
+  pauseProducer: { params: z.object({ producerId: id }), result: empty },
+  resumeProducer: { params: z.object({ producerId: id }), result: empty },
+  consume: {
+    params: z.object({ producerId: id }),
+    result: z.object({
+      consumerId: id,
+      producerId: id,
+      peerId: id,
+      kind: mediaKind,
+      source: mediaSource,
+      rtpParameters: plainObject,
+      producerPaused: z.boolean(),
+    }),
+  },
+  resumeConsumer: { params: z.object({ consumerId: id }), result: empty },
+  leave: { params: empty, result: empty },
+} as const;
+
+export type Method = keyof typeof requests;
+export type Params<M extends Method> = z.infer<(typeof requests)[M]['params']>;
+export type Result<M extends Method> = z.infer<(typeof requests)[M]['result']>;
+export const methods = Object.keys(requests) as Method[];
+export const isMethod = (m: string): m is Method => Object.hasOwn(requests, m);
+
+/** Server-to-client events that are not answers to a request. */
+export const notifications = {
+  peerJoined: z.object({ peer: peerInfo }),
+  peerLeft: z.object({ peerId: id }),
+  producerAdded: producerInfo,
+  producerClosed: z.object({ producerId: id, peerId: id }),
+  producerPaused: z.object({ producerId: id, peerId: id }),
+  producerResumed: z.object({ producerId: id, peerId: id }),
+  consumerClosed: z.object({ consumerId: id }),
+  roomClosed: z.object({ reason: z.string().max(200) }),
+} as const;
+
+export type NotificationName = keyof typeof notifications;
+export type NotificationData<N extends NotificationName> = z.infer<(typeof notifications)[N]>;
+
+export const errorCodes = [
+  'bad_json', // the frame is not JSON
+  'bad_request', // JSON, but not a request envelope
+  'too_large', // the frame exceeds the size limit
+  'unknown_method',
+  'invalid_params', // parameters fail the method's schema or mediasoup's checks
+  'not_joined', // the method needs a joined session (wrong order)
+  'already_joined',
+  'not_found', // no such room, transport, producer or consumer for this participant
+  'forbidden', // the participant's role does not allow this
+  'room_full',
+  'rate_limited', // too many requests in flight on this connection
+  'internal',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+export const errorInfo = z.object({ code: z.enum(errorCodes), message: z.string() });
+export type ErrorInfo = z.infer<typeof errorInfo>;
+
+// Envelopes.
+export const requestId = z.number().int().min(0).max(2 ** 31);
+export const requestEnvelope = z.object({
+  type: z.literal('request'),
+  id: requestId,
+  method: z.string().max(64),
+  data: z.unknown().optional(),
+});
+export const responseEnvelope = z.discriminatedUnion('ok', [
+  z.object({ type: z.literal('response'), id: requestId, ok: z.literal(true), data: z.unknown() }),
+  z.object({ type: z.literal('response'), id: requestId.nullable(), ok: z.literal(false), error: errorInfo }),
+]);
+export const notificationEnvelope = z.object({
+  type: z.literal('notification'),
+  method: z.string(),
+  data: z.unknown(),
+});
+export const serverMessage = z.union([responseEnvelope, notificationEnvelope]);
+
+export type RequestMessage = { type: 'request'; id: number; method: Method; data?: unknown };
+export type ResponseMessage = z.infer<typeof responseEnvelope>;
+export type NotificationMessage = { type: 'notification'; method: NotificationName; data: unknown };
+
+export type ParsedRequest =
+  | { ok: true; id: number; method: Method; params: unknown }
+  | { ok: false; id: number | null; error: ErrorInfo };
+
+/**
+ * Parse one frame from a client into a request whose parameters match its
+ * method's schema, or a typed error. Never throws.
+ */
+export function parseRequest(raw: string): ParsedRequest {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, id: null, error: { code: 'bad_json', message: 'message is not valid JSON' } };
+  }
+  const env = requestEnvelope.safeParse(json);
+  if (!env.success) {
+    const maybeId = requestId.safeParse((json as { id?: unknown } | null)?.id);
+    return {
+      ok: false,
+      id: maybeId.success ? maybeId.data : null,
+      error: { code: 'bad_request', message: `not a request: ${describe(env.error)}` },
+    };
+  }
+  const { id: reqId, method, data } = env.data;
+  if (!isMethod(method)) {
+    return { ok: false, id: reqId, error: { code: 'unknown_method', message: `unknown method "${method.slice(0, 64)}"` } };
+  }
+  const params = requests[method].params.safeParse(data ?? {});
+  if (!params.success) {
+    return { ok: false, id: reqId, error: { code: 'invalid_params', message: `${method}: ${describe(params.error)}` } };
+  }
+  return { ok: true, id: reqId, method, params: params.data };
+}
+
+/** A short, human-readable summary of the first schema problems. */
+export function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+export type MediaKind = z.infer<typeof mediaKind>;
+export type MediaSource = z.infer<typeof mediaSource>;
+export type PeerInfo = z.infer<typeof peerInfo>;
+export type ProducerInfo = z.infer<typeof producerInfo>;

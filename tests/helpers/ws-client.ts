@@ -1,0 +1,76 @@
+// A bare WebSocket client speaking aula's protocol, for integration tests.
+import WebSocket from 'ws';
+
+export interface Reply {
+  type: 'response';
+  id: number | null;
+  ok: boolean;
+  data?: any;
+  error?: { code: string; message: string };
+}
+
+export class TestClient {
+  readonly replies: Reply[] = [];
+  readonly notifications: Array<{ method: string; data: any }> = [];
+  private nextId = 1;
+  private waiters: Array<() => void> = [];
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (buf) => {
+      const msg = JSON.parse(buf.toString());
+      if (msg.type === 'notification') this.notifications.push(msg);
+      else this.replies.push(msg);
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  static connect(baseUrl: string): Promise<TestClient> {
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`);
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(new TestClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Send a raw frame and wait for the next reply. */
+  async raw(frame: string | Buffer, options: { binary?: boolean } = {}): Promise<Reply> {
+    const before = this.replies.length;
+    this.socket.send(frame, { binary: options.binary ?? false });
+    await this.until(() => this.replies.length > before);
+    return this.replies[before]!;
+  }
+
+  async request(method: string, data: unknown = {}): Promise<Reply> {
+    const id = this.nextId++;
+    this.socket.send(JSON.stringify({ type: 'request', id, method, data }));
+    await this.until(() => this.replies.some((r) => r.id === id));
+    return this.replies.find((r) => r.id === id)!;
+  }
+
+  async notification(method: string, timeoutMs = 5000): Promise<any> {
+    await this.until(() => this.notifications.some((n) => n.method === method), timeoutMs);
+    return this.notifications.find((n) => n.method === method)!.data;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.socket.readyState === WebSocket.CLOSED) return resolve();
+      this.socket.once('close', () => resolve());
+      this.socket.close();
+    });
+  }
+
+  private until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+    if (cond()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out waiting for a message')), timeoutMs);
+      const check = () => {
+        if (cond()) {
+          clearTimeout(timer);
+          resolve();
+        } else this.waiters.push(check);
+      };
+      this.waiters.push(check);
+    });
+  }
+}

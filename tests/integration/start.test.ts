@@ -1,0 +1,61 @@
+// `npm start`'s entry point as a real process: embedded defaults, one worker
+// per core, a demo room whose printed link works, clean shutdown.
+import { type ChildProcess, spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/server.js';
+import { TestClient } from '../helpers/ws-client.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+let child: ChildProcess | undefined;
+
+afterAll(() => {
+  child?.kill('SIGKILL');
+});
+
+describe('server/main.ts', () => {
+  it('starts with defaults, prints a working demo room link and shuts down on SIGTERM', async () => {
+    let stdout = '';
+    let stderr = '';
+    child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: root,
+      // Port 0 so the test never collides with a running aula; all else default.
+      env: { ...process.env, AULA_HTTP_PORT: '0', AULA_CONFIG: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+
+    const link = await waitFor(() => /Demo classroom: (http:\/\/localhost:\d+\/r\/([A-Za-z0-9_-]{22}))/.exec(stdout), 30_000, 'demo link');
+    const [, url, roomId] = link;
+    const base = new URL(url!).origin;
+
+    const page = await fetch(url!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/assets/app.js');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect((await fetch(`${base}/assets/app.js`)).status).toBe(200);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+    const client = await TestClient.connect(base);
+    const caps = await client.request('getRouterRtpCapabilities', { roomId });
+    expect(caps).toMatchObject({ ok: true, data: { title: 'Demo classroom' } });
+    const mimeTypes = caps.data.routerRtpCapabilities.codecs.map((c: { mimeType: string }) => c.mimeType);
+    expect(mimeTypes).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
+    await client.close();
+
+    // One mediasoup worker per core, reported in the structured start-up log.
+    const started = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === 'mediasoup workers started');
+    expect(started?.workers).toBe(os.cpus().length);
+
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+  });
+});

@@ -52,6 +52,7 @@ async function joinPage(roomId: string): Promise<void> {
 
   const form = document.createElement('form');
   form.className = 'join';
+  form.method = 'post'; // never GET: the name must not end up in a URL
   form.noValidate = true;
   const h1 = document.createElement('h1');
   h1.textContent = caps.title;
@@ -81,9 +82,13 @@ async function joinPage(roomId: string): Promise<void> {
   show(form);
   input.focus();
 
-  const local = await getLocalMedia();
-  if (local) preview.srcObject = local;
-  else form.insertBefore(message(t.noDevices, 'hint'), joinButton);
+  // The submit handler is in place before anything is awaited: a native form
+  // submission would reload the page with the name in the URL.
+  const localMedia = getLocalMedia().then((local) => {
+    if (local) preview.srcObject = local;
+    else form.insertBefore(message(t.noDevices, 'hint'), joinButton);
+    return local;
+  });
 
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -95,11 +100,13 @@ async function joinPage(roomId: string): Promise<void> {
     }
     joinButton.disabled = true;
     joinButton.textContent = t.joining;
-    enterRoom(signalling, roomId, caps, name, local).catch((err: Error) => {
-      joinButton.disabled = false;
-      joinButton.textContent = t.join;
-      status.textContent = t.joinFailed(err.message);
-    });
+    localMedia
+      .then((local) => enterRoom(signalling, roomId, caps, name, local))
+      .catch((err: Error) => {
+        joinButton.disabled = false;
+        joinButton.textContent = t.join;
+        status.textContent = t.joinFailed(err.message);
+      });
   });
 }
 

@@ -27,7 +27,11 @@ async function joinAs(name: string): Promise<Page> {
   await page.goto(`${server.url}/r/${room.id}`);
   await page.getByLabel('Display name').fill(name);
   await page.getByRole('button', { name: 'Join' }).click();
-  await page.getByRole('button', { name: 'Leave' }).waitFor();
+  try {
+    await page.getByRole('button', { name: 'Leave' }).waitFor({ timeout: 15_000 });
+  } catch (err) {
+    throw new Error(`${name} did not get into the room; page shows: ${await page.locator('main').innerText()}`, { cause: err });
+  }
   return page;
 }
 

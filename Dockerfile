@@ -28,9 +28,13 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build --chown=root:root /app /app
+# Signing key, admin token and room list live here (0700, owned by the app user).
+RUN mkdir -p /var/lib/aula && chown node:node /var/lib/aula && chmod 0700 /var/lib/aula
+VOLUME /var/lib/aula
 ENV NODE_ENV=production \
     AULA_HTTP_HOST=0.0.0.0 \
     AULA_HTTP_PORT=3000 \
+    AULA_DATA_DIR=/var/lib/aula \
     AULA_MEDIA_LISTEN_IP=0.0.0.0 \
     AULA_MEDIA_RTC_MIN_PORT=40000 \
     AULA_MEDIA_RTC_MAX_PORT=40199

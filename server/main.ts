@@ -2,6 +2,8 @@
 import { ConfigError, loadConfig } from './config/config.js';
 import { startServer } from './server.js';
 
+const DEMO_TITLE = 'Demo classroom';
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -15,9 +17,22 @@ async function main(): Promise<void> {
   }
   const server = await startServer(config);
   if (config.rooms.demoRoom) {
-    const room = await server.rooms.create({ title: 'Demo classroom', maxParticipants: config.rooms.maxParticipants });
-    // Printed to the terminal for the operator, not logged: the link is the key to the room.
-    console.log(`\naula is running. Demo classroom: ${server.url}/r/${room.id}\n`);
+    // One demo room, kept across restarts like any other room.
+    const room =
+      server.rooms.list().find((r) => r.title === DEMO_TITLE) ??
+      (await server.rooms.create({ title: DEMO_TITLE }));
+    const links = await server.links(room);
+    // Printed to the terminal for the operator, never logged: a link is the key to the room.
+    console.log(
+      [
+        '',
+        `aula is running at ${server.url}`,
+        `Demo classroom, guest link:     ${links.guest}`,
+        `Demo classroom, moderator link: ${links.moderator}`,
+        `(links valid until ${links.expiresAt}; operator commands: npx aula --help)`,
+        '',
+      ].join('\n'),
+    );
   }
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,13 +1,23 @@
-// Composition: config → media → rooms → signalling → http. main.ts runs it
-// from the command line; tests start it in-process with port 0.
+// Composition: config → data dir and keys → media → rooms → access →
+// signalling → http. main.ts runs it from the command line; tests start it
+// in-process with port 0 and a temporary data directory.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AccessControl } from './access/access.js';
+import { loadOrCreateAdminToken } from './access/admin-token.js';
+import { ensureDataDir } from './access/data-dir.js';
+import { LinkSigner, linksFor, type RoomLinks } from './access/links.js';
+import { OrgIssuers } from './access/org-issuers.js';
+import { loadOrCreateServerKey } from './access/server-key.js';
 import { type Config, workerCount } from './config/config.js';
 import { allHandlers } from './features/index.js';
+import { adminRouter } from './http/admin.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { RoomRegistry } from './rooms/registry.js';
+import type { Room } from './rooms/room.js';
+import { RoomStore } from './rooms/store.js';
 import { Dispatcher } from './signalling/dispatcher.js';
 import { attachSignalling } from './signalling/ws-server.js';
 
@@ -17,10 +27,17 @@ export interface RunningServer {
   rooms: RoomRegistry;
   pool: WorkerPool;
   log: Logger;
+  signer: LinkSigner;
+  adminToken: string;
+  dataDir: string;
+  links(room: Room, validityDays?: number): Promise<RoomLinks>;
   close(): Promise<void>;
 }
 
 export async function startServer(config: Config, log = createLogger(config.log.level)): Promise<RunningServer> {
+  const dataDir = ensureDataDir(config.data.dir);
+  const signer = new LinkSigner(await loadOrCreateServerKey(dataDir));
+  const adminToken = loadOrCreateAdminToken(config.admin.token, dataDir);
   const pool = await WorkerPool.create(
     {
       workers: workerCount(config),
@@ -30,10 +47,12 @@ export async function startServer(config: Config, log = createLogger(config.log.
     },
     log,
   );
-  const rooms = new RoomRegistry(pool);
+  const rooms = new RoomRegistry(pool, new RoomStore(dataDir));
+  const restored = await rooms.load();
   const dispatcher = new Dispatcher({
     rooms,
     log,
+    access: new AccessControl(signer, new OrgIssuers(config.issuers)),
     listen: {
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,
@@ -42,7 +61,13 @@ export async function startServer(config: Config, log = createLogger(config.log.
     },
   }).register(allHandlers);
 
-  const app = createHttpApp({ healthy: () => pool.workers.some((w) => !w.closed) });
+  // The URL is known once the port is; links read it lazily.
+  let url = '';
+  const links = (room: Room, validityDays = config.links.validityDays) => linksFor(signer, room, url, validityDays);
+  const app = createHttpApp({
+    healthy: () => pool.workers.some((w) => !w.closed),
+    admin: adminRouter({ rooms, adminToken, links }),
+  });
   const server = http.createServer(app);
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -53,8 +78,8 @@ export async function startServer(config: Config, log = createLogger(config.log.
     server.listen(config.http.port, config.http.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
-  log.info({ port, host: config.http.host }, 'http server listening');
+  url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
+  log.info({ port, host: config.http.host, rooms: restored }, 'http server listening');
 
   return {
     url,
@@ -62,8 +87,12 @@ export async function startServer(config: Config, log = createLogger(config.log.
     rooms,
     pool,
     log,
+    signer,
+    adminToken,
+    dataDir,
+    links,
     async close() {
-      rooms.closeAll('the server is shutting down');
+      rooms.shutdown('the server is shutting down');
       signalling.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       pool.close();

@@ -3,25 +3,21 @@
 // client validates every response and notification. docs/PROTOCOL.md explains
 // the flow; tests/unit/protocol.test.ts pins the validation.
 import { z } from 'zod';
+import { displayNameSchema, MAX_DISPLAY_NAME } from './display-name.js';
 
 export const PROTOCOL_VERSION = 1;
 
 // Bounds that keep a single message small whatever the client sends.
 export const LIMITS = {
-  displayName: 64,
+  displayName: MAX_DISPLAY_NAME,
   id: 64,
   list: 64,
 } as const;
 
 const id = z.string().min(1).max(LIMITS.id);
 const roomId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'room id: 1-64 characters of A-Z a-z 0-9 _ -');
-// Control characters would let a name break a log line or a label.
-export const displayName = z
-  .string()
-  .trim()
-  .min(1, 'display name must not be empty')
-  .max(LIMITS.displayName, `display name: at most ${LIMITS.displayName} characters`)
-  .refine((s) => !/\p{Cc}/u.test(s), 'display name must not contain control characters');
+export const displayName = displayNameSchema;
+const token = z.string().min(16).max(8192);
 
 // mediasoup validates the inner structure of RTP/DTLS/ICE objects itself; here
 // we bound their shape so that nothing huge or wrongly typed reaches it.
@@ -48,7 +44,25 @@ export const dtlsParameters = z.looseObject({
 export const mediaKind = z.enum(['audio', 'video']);
 export const mediaSource = z.enum(['mic', 'camera']);
 
-export const peerInfo = z.object({ id, displayName: z.string() });
+export const roles = ['moderator', 'presenter', 'participant'] as const;
+export const role = z.enum(roles);
+export type Role = z.infer<typeof role>;
+/** What a role may do; the server's table is the authority, the client only shows controls by it. */
+export const permissions = [
+  'publish', // microphone and camera
+  'subscribe',
+  'rename', // change one's own display name
+  'shareScreen',
+  'bypassLobby',
+  'bypassLock',
+  'admitLobby', // see the lobby, admit and deny
+  'setRole', // promote and demote
+  'lockRoom',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+export const peerInfo = z.object({ id, displayName: z.string(), role });
+export const lobbyEntry = z.object({ id, displayName: z.string() });
 export const producerInfo = z.object({
   producerId: id,
   peerId: id,
@@ -57,24 +71,48 @@ export const producerInfo = z.object({
   paused: z.boolean(),
 });
 
-const empty = z.object({}).strict();
+const empty = z.strictObject({});
+// Parameters are strict objects: an unknown field (an e-mail, a phone number,
+// an avatar) is refused, not silently dropped.
+const params = z.strictObject;
+
+const joinedData = z.object({
+  self: peerInfo,
+  permissions: z.array(z.enum(permissions)),
+  peers: z.array(peerInfo),
+  producers: z.array(producerInfo),
+  lobby: z.array(lobbyEntry),
+  locked: z.boolean(),
+});
+export type JoinedData = z.infer<typeof joinedData>;
 
 /** Every request: its parameters and its result. */
 export const requests = {
-  getRouterRtpCapabilities: {
-    params: z.object({ roomId }),
-    result: z.object({ title: z.string(), routerRtpCapabilities: plainObject }),
-  },
-  join: {
-    params: z.object({ roomId, displayName, rtpCapabilities }),
+  hello: {
+    params: params({ roomId, token }),
     result: z.object({
-      self: peerInfo,
-      peers: z.array(peerInfo),
-      producers: z.array(producerInfo),
+      title: z.string(),
+      role,
+      recording: z.boolean(),
+      lobby: z.boolean(), // true if this person will wait in the lobby
+      prefillName: z.string().optional(),
+      routerRtpCapabilities: plainObject,
     }),
   },
+  join: {
+    params: params({ displayName, rtpCapabilities }),
+    result: z.discriminatedUnion('status', [
+      joinedData.extend({ status: z.literal('joined') }),
+      z.object({ status: z.literal('waiting') }),
+    ]),
+  },
+  setDisplayName: { params: params({ displayName }), result: z.object({ displayName: z.string() }) },
+  admit: { params: params({ lobbyId: id }), result: empty },
+  deny: { params: params({ lobbyId: id }), result: empty },
+  setRole: { params: params({ peerId: id, role }), result: empty },
+  lockRoom: { params: params({ locked: z.boolean() }), result: empty },
   createTransport: {
-    params: z.object({ direction: z.enum(['send', 'recv']) }),
+    params: params({ direction: z.enum(['send', 'recv']) }),
     result: z.object({
       id,
       iceParameters: plainObject,
@@ -83,18 +121,18 @@ export const requests = {
     }),
   },
   connectTransport: {
-    params: z.object({ transportId: id, dtlsParameters }),
+    params: params({ transportId: id, dtlsParameters }),
     result: empty,
   },
   produce: {
-    params: z.object({ transportId: id, kind: mediaKind, source: mediaSource, rtpParameters }),
+    params: params({ transportId: id, kind: mediaKind, source: mediaSource, rtpParameters }),
     result: z.object({ producerId: id }),
   },
-  closeProducer: { params: z.object({ producerId: id }), result: empty },
-  pauseProducer: { params: z.object({ producerId: id }), result: empty },
-  resumeProducer: { params: z.object({ producerId: id }), result: empty },
+  closeProducer: { params: params({ producerId: id }), result: empty },
+  pauseProducer: { params: params({ producerId: id }), result: empty },
+  resumeProducer: { params: params({ producerId: id }), result: empty },
   consume: {
-    params: z.object({ producerId: id }),
+    params: params({ producerId: id }),
     result: z.object({
       consumerId: id,
       producerId: id,
@@ -105,7 +143,7 @@ export const requests = {
       producerPaused: z.boolean(),
     }),
   },
-  resumeConsumer: { params: z.object({ consumerId: id }), result: empty },
+  resumeConsumer: { params: params({ consumerId: id }), result: empty },
   leave: { params: empty, result: empty },
 } as const;
 
@@ -118,6 +156,12 @@ export const isMethod = (m: string): m is Method => Object.hasOwn(requests, m);
 /** Server-to-client events that are not answers to a request. */
 export const notifications = {
   peerJoined: z.object({ peer: peerInfo }),
+  peerUpdated: z.object({ peer: peerInfo }), // new display name or role
+  selfUpdated: z.object({ self: peerInfo, permissions: z.array(z.enum(permissions)) }),
+  lobbyChanged: z.object({ entries: z.array(lobbyEntry) }), // to those who may admit
+  admitted: joinedData,
+  denied: z.object({}),
+  roomLocked: z.object({ locked: z.boolean() }),
   peerLeft: z.object({ peerId: id }),
   producerAdded: producerInfo,
   producerClosed: z.object({ producerId: id, peerId: id }),
@@ -136,11 +180,15 @@ export const errorCodes = [
   'too_large', // the frame exceeds the size limit
   'unknown_method',
   'invalid_params', // parameters fail the method's schema or mediasoup's checks
+  'invalid_link', // the link's token is not valid for this room (tampered, revoked, wrong room)
+  'link_expired',
+  'no_access', // hello with a valid link first (wrong order)
   'not_joined', // the method needs a joined session (wrong order)
   'already_joined',
   'not_found', // no such room, transport, producer or consumer for this participant
   'forbidden', // the participant's role does not allow this
   'room_full',
+  'room_locked',
   'rate_limited', // too many requests in flight on this connection
   'internal',
 ] as const;
@@ -217,4 +265,5 @@ export function describe(error: z.ZodError): string {
 export type MediaKind = z.infer<typeof mediaKind>;
 export type MediaSource = z.infer<typeof mediaSource>;
 export type PeerInfo = z.infer<typeof peerInfo>;
+export type LobbyEntry = z.infer<typeof lobbyEntry>;
 export type ProducerInfo = z.infer<typeof producerInfo>;

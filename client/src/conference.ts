@@ -3,16 +3,23 @@
 // every other participant's producer. UI code listens to its events.
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
-import type { MediaSource, PeerInfo, ProducerInfo } from '../../shared/protocol.js';
+import type { JoinedData, LobbyEntry, MediaSource, PeerInfo, Permission, ProducerInfo } from '../../shared/protocol.js';
+import type { Params } from '../../shared/protocol.js';
 import type { Signalling } from './signalling.js';
 
 export interface ConferenceEvents {
   peerJoined(peer: PeerInfo): void;
+  peerUpdated(peer: PeerInfo): void;
+  selfUpdated(self: PeerInfo, permissions: Permission[]): void;
+  lobbyChanged(entries: LobbyEntry[]): void;
+  roomLocked(locked: boolean): void;
   peerLeft(peerId: string): void;
   track(peerId: string, source: MediaSource, track: MediaStreamTrack | null): void;
   micState(peerId: string, on: boolean): void;
-  ended(reason: 'left' | 'closed' | 'disconnected'): void;
+  ended(reason: EndReason): void;
 }
+
+export type EndReason = 'left' | 'closed' | 'disconnected' | 'denied';
 
 interface RemoteConsumer {
   consumer: types.Consumer;
@@ -38,22 +45,41 @@ export class Conference {
     private readonly events: ConferenceEvents,
   ) {}
 
-  async join(displayName: string, routerRtpCapabilities: types.RtpCapabilities): Promise<PeerInfo[]> {
+  /**
+   * Join the room. Resolves once inside: at once, or after a moderator admits
+   * us from the lobby (`onWaiting` is called meanwhile). A denial ends the
+   * conference with reason 'denied'.
+   */
+  async join(displayName: string, routerRtpCapabilities: types.RtpCapabilities, onWaiting: () => void): Promise<JoinedData> {
     await this.device.load({ routerRtpCapabilities });
     this.listen();
-    const joined = await this.signalling.request('join', {
-      roomId: this.roomId,
+    const admitted = new Promise<JoinedData>((resolve) => this.signalling.on('admitted', resolve));
+    const result = await this.signalling.request('join', {
       displayName,
       rtpCapabilities: this.device.rtpCapabilities as never,
     });
+    let joined: JoinedData;
+    if (result.status === 'waiting') {
+      onWaiting();
+      joined = await admitted;
+    } else {
+      joined = result;
+    }
     this.self = joined.self;
     this.recvTransport = await this.createTransport('recv');
     this.markRecvReady();
     if (this.device.canProduce('audio') || this.device.canProduce('video')) {
       this.sendTransport = await this.createTransport('send');
     }
-    for (const p of joined.producers) void this.consume(p);
-    return joined.peers;
+    for (const p of joined.producers) void this.consume(p).catch(() => undefined);
+    return joined;
+  }
+
+  async request<M extends 'setDisplayName' | 'admit' | 'deny' | 'setRole' | 'lockRoom'>(
+    method: M,
+    params: Params<M>,
+  ) {
+    return this.signalling.request(method, params);
   }
 
   async publish(source: MediaSource, track: MediaStreamTrack): Promise<void> {
@@ -146,6 +172,7 @@ export class Conference {
   private async consume(info: ProducerInfo): Promise<void> {
     await this.recvReady;
     if (!this.recvTransport || this.ended) return;
+    for (const c of this.consumers.values()) if (c.consumer.producerId === info.producerId) return;
     const params = await this.signalling.request('consume', { producerId: info.producerId });
     const consumer = await this.recvTransport.consume({
       id: params.consumerId,
@@ -170,6 +197,14 @@ export class Conference {
   private listen(): void {
     const s = this.signalling;
     s.on('peerJoined', ({ peer }) => this.events.peerJoined(peer));
+    s.on('peerUpdated', ({ peer }) => this.events.peerUpdated(peer));
+    s.on('selfUpdated', ({ self, permissions }) => {
+      this.self = self;
+      this.events.selfUpdated(self, permissions);
+    });
+    s.on('lobbyChanged', ({ entries }) => this.events.lobbyChanged(entries));
+    s.on('roomLocked', ({ locked }) => this.events.roomLocked(locked));
+    s.on('denied', () => this.end('denied'));
     s.on('peerLeft', ({ peerId }) => {
       for (const [id, c] of this.consumers) if (c.peerId === peerId) this.dropConsumer(id);
       this.events.peerLeft(peerId);
@@ -191,7 +226,7 @@ export class Conference {
     }
   }
 
-  private end(reason: 'left' | 'closed' | 'disconnected'): void {
+  private end(reason: EndReason): void {
     if (this.ended) return;
     this.ended = true;
     for (const p of this.producers.values()) {

@@ -5,12 +5,15 @@ import type { Strings } from './strings.js';
 export interface Toolbar {
   mic: HTMLButtonElement;
   camera: HTMLButtonElement;
+  rename: HTMLButtonElement;
   leave: HTMLButtonElement;
 }
 
 export class RoomView {
   readonly root = document.createElement('section');
   readonly toolbar: Toolbar;
+  readonly side = document.createElement('div');
+  private readonly lockedNote = document.createElement('p');
   private readonly tiles = document.createElement('ul');
   private readonly count = document.createElement('p');
 
@@ -26,9 +29,20 @@ export class RoomView {
     const bar = document.createElement('div');
     bar.className = 'toolbar';
     bar.setAttribute('role', 'toolbar');
-    this.toolbar = { mic: button(t.muteMic), camera: button(t.stopCamera), leave: button(t.leave) };
-    bar.append(this.toolbar.mic, this.toolbar.camera, this.toolbar.leave);
-    this.root.append(h1, this.count, bar, this.tiles);
+    this.toolbar = {
+      mic: button(t.muteMic),
+      camera: button(t.stopCamera),
+      rename: button(t.changeName),
+      leave: button(t.leave),
+    };
+    bar.append(this.toolbar.mic, this.toolbar.camera, this.toolbar.rename, this.toolbar.leave);
+    this.lockedNote.textContent = t.locked;
+    this.lockedNote.hidden = true;
+    this.side.className = 'side';
+    const main = document.createElement('div');
+    main.className = 'stage';
+    main.append(this.tiles, this.side);
+    this.root.append(h1, this.count, this.lockedNote, bar, main);
   }
 
   addTile(peerId: string, displayName: string, isSelf: boolean): void {
@@ -50,6 +64,13 @@ export class RoomView {
     li.append(video, audio, name);
     this.tiles.append(li);
     this.updateCount();
+  }
+
+  renameTile(peerId: string, displayName: string, isSelf: boolean): void {
+    const tile = this.tile(peerId);
+    if (!tile) return;
+    tile.setAttribute('aria-label', displayName);
+    tile.querySelector('.name')!.textContent = isSelf ? `${displayName} (${this.t.you})` : displayName;
   }
 
   removeTile(peerId: string): void {
@@ -76,6 +97,10 @@ export class RoomView {
       badge.textContent = this.t.micOff;
       tile.append(badge);
     }
+  }
+
+  setLocked(locked: boolean): void {
+    this.lockedNote.hidden = !locked;
   }
 
   private tile(peerId: string): HTMLElement | null {

@@ -8,6 +8,30 @@ import { z } from 'zod';
 const port = z.number().int().min(0).max(65535);
 const ipAddress = z.union([z.ipv4(), z.ipv6()]);
 
+const issuerSchema = z
+  .object({
+    /** Expected `iss` claim; also how a token is matched to its issuer. */
+    issuer: z.string().min(1).max(512),
+    /** Expected `aud` claim. */
+    audience: z.string().min(1).max(512),
+    /** Where the issuer publishes its keys (JWKS). Use https outside a lab. */
+    jwksUrl: z.url().optional(),
+    /** Or a static public key: a JWK object or an SPKI PEM string. */
+    publicKey: z.union([z.record(z.string(), z.unknown()), z.string().startsWith('-----BEGIN PUBLIC KEY-----')]).optional(),
+    /** Signature algorithms accepted from this issuer. */
+    algorithms: z.array(z.enum(['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'])).min(1).default(['RS256', 'ES256', 'EdDSA']),
+    /** Claim holding the role: moderator, presenter or participant. */
+    roleClaim: z.string().min(1).max(64).default('aula_role'),
+    /** Claim holding the room id. */
+    roomClaim: z.string().min(1).max(64).default('aula_room'),
+    /** Claim whose value may prefill the display name (not stored). Unset: none. */
+    nameClaim: z.string().min(1).max(64).optional(),
+  })
+  .strict()
+  .refine((i) => Boolean(i.jwksUrl) !== Boolean(i.publicKey), { message: 'give exactly one of jwksUrl and publicKey' });
+
+export type IssuerConfig = z.infer<typeof issuerSchema>;
+
 export const configSchema = z
   .object({
     http: z
@@ -35,12 +59,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({})
-      .refine((m) => m.rtcMinPort <= m.rtcMaxPort, { message: 'rtcMinPort must not exceed rtcMaxPort', path: ['rtcMinPort'] }),
+      .refine((m) => m.rtcMinPort <= m.rtcMaxPort, { message: 'rtcMinPort must not exceed rtcMaxPort', path: ['rtcMinPort'] })
+      .refine((m) => !['0.0.0.0', '::'].includes(m.listenIp) || m.announcedAddress, {
+        message: 'listening on all interfaces needs media.announcedAddress (the address browsers reach)',
+        path: ['announcedAddress'],
+      }),
     rooms: z
       .object({
         /** Create a demo room at start-up and print its link. */
         demoRoom: z.boolean().default(true),
-        maxParticipants: z.number().int().min(1).max(1000).default(100),
       })
       .strict()
       .prefault({}),
@@ -51,6 +78,32 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    data: z
+      .object({
+        /** Where aula keeps its signing key, admin token and room list (created 0700). */
+        dir: z.string().min(1).default('data'),
+      })
+      .strict()
+      .prefault({}),
+    admin: z
+      .object({
+        /**
+         * Bearer token for the admin API and `npx aula`. Unset: one is generated
+         * on first start into <data.dir>/admin-token (0600).
+         */
+        token: z.string().min(32, 'admin token: at least 32 characters').max(512).optional(),
+      })
+      .strict()
+      .prefault({}),
+    links: z
+      .object({
+        /** How long room links stay valid unless the operator says otherwise. */
+        validityDays: z.number().int().min(1).max(3650).default(30),
+      })
+      .strict()
+      .prefault({}),
+    /** Organisation systems (LMS, intranet) whose signed tokens grant a role. */
+    issuers: z.array(issuerSchema).max(32).default([]),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info') })
       .strict()
@@ -72,6 +125,9 @@ export const envOverrides: Record<string, { path: [string, string]; type: 'strin
   AULA_MEDIA_RTC_MIN_PORT: { path: ['media', 'rtcMinPort'], type: 'number' },
   AULA_MEDIA_RTC_MAX_PORT: { path: ['media', 'rtcMaxPort'], type: 'number' },
   AULA_ROOMS_DEMO_ROOM: { path: ['rooms', 'demoRoom'], type: 'boolean' },
+  AULA_DATA_DIR: { path: ['data', 'dir'], type: 'string' },
+  AULA_ADMIN_TOKEN: { path: ['admin', 'token'], type: 'string' },
+  AULA_LINKS_VALIDITY_DAYS: { path: ['links', 'validityDays'], type: 'number' },
   AULA_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };
 
@@ -90,10 +146,12 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, Record<string, unknown>
   return out;
 }
 
-function merge(base: Record<string, unknown>, over: Record<string, Record<string, unknown>>) {
+function merge(base: Record<string, unknown>, over: Record<string, unknown>) {
   const out: Record<string, unknown> = { ...base };
   for (const [section, values] of Object.entries(over)) {
-    out[section] = { ...((base[section] as Record<string, unknown> | undefined) ?? {}), ...values };
+    out[section] = Array.isArray(values)
+      ? values
+      : { ...((base[section] as Record<string, unknown> | undefined) ?? {}), ...(values as Record<string, unknown>) };
   }
   return out;
 }
@@ -114,7 +172,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     }
   }
   let input = merge(fileValues, fromEnv(env));
-  if (options.overrides) input = merge(input, options.overrides as Record<string, Record<string, unknown>>);
+  if (options.overrides) input = merge(input, options.overrides as Record<string, unknown>);
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

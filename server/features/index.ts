@@ -1,7 +1,16 @@
-// Every feature's handlers, registered with the dispatcher in main.ts.
+// Every feature's handlers, registered with the dispatcher in server.ts.
 // A new classroom feature is a new file here plus one line below.
 import type { Handler } from '../signalling/handler.js';
+import { lobbyHandlers } from './lobby.js';
 import { mediaHandlers } from './media.js';
+import { moderationHandlers } from './moderation.js';
+import { profileHandlers } from './profile.js';
 import { sessionHandlers } from './session.js';
 
-export const allHandlers: Handler[] = [...sessionHandlers, ...mediaHandlers] as Handler[];
+export const allHandlers: Handler[] = [
+  ...sessionHandlers,
+  ...profileHandlers,
+  ...lobbyHandlers,
+  ...moderationHandlers,
+  ...mediaHandlers,
+] as Handler[];

@@ -1,39 +1,86 @@
-// Entering and leaving a room.
+// Entering and leaving a room: hello (link → access), join (directly, or via
+// the lobby when the room has one), leave.
 import type { types } from 'mediasoup';
+import { distinctName } from '../../shared/display-name.js';
+import type { JoinedData, Role } from '../../shared/protocol.js';
 import { AulaError } from '../errors.js';
 import { Participant } from '../rooms/participant.js';
-import { joinedHandler, openHandler } from '../signalling/handler.js';
+import { hasPermission, permissionsOf } from '../rooms/permissions.js';
+import type { Room } from '../rooms/room.js';
+import { joinedHandler, openHandler, type Services } from '../signalling/handler.js';
+import type { Session } from '../signalling/session.js';
+
+interface Entrant {
+  displayName: string;
+  role: Role;
+  rtpCapabilities: types.RtpCapabilities;
+}
+
+/** Put a session into the room as a participant and tell everyone. */
+function enter(session: Session, room: Room, who: Entrant, services: Services): JoinedData {
+  const participant = new Participant(
+    distinctName(who.displayName, room.shownNames()),
+    who.role,
+    who.rtpCapabilities,
+    room.router,
+    services.listen,
+    (name, data) => session.notify(name, data),
+  );
+  room.add(participant);
+  session.lobby = undefined;
+  session.room = room;
+  session.participant = participant;
+  room.broadcast('peerJoined', { peer: participant.info() }, participant);
+  services.log.info({ room: room.id, peer: participant.id, participants: room.participants.size }, 'participant joined');
+  return {
+    self: participant.info(),
+    permissions: permissionsOf(participant.role),
+    peers: [...room.participants.values()].filter((p) => p !== participant).map((p) => p.info()),
+    producers: room.producers(participant),
+    lobby: hasPermission(participant.role, 'admitLobby') ? room.lobby.list() : [],
+    locked: room.locked,
+  };
+}
 
 export const sessionHandlers = [
-  openHandler('getRouterRtpCapabilities', async ({ services }, { roomId }) => {
+  openHandler('hello', async ({ session, services }, { roomId, token }) => {
+    if (session.participant || session.lobby) throw new AulaError('already_joined', 'this connection has already joined');
     const room = services.rooms.get(roomId);
-    if (!room) throw new AulaError('not_found', 'no such room');
-    return { title: room.title, routerRtpCapabilities: room.router.rtpCapabilities as Record<string, unknown> };
+    if (!room || room.isClosed) throw new AulaError('not_found', 'no such room');
+    const grant = await services.access.grant(token, room);
+    session.access = { room, grant };
+    return {
+      title: room.title,
+      role: grant.role,
+      recording: room.settings.recording,
+      lobby: room.settings.lobby && !hasPermission(grant.role, 'bypassLobby'),
+      ...(grant.prefillName ? { prefillName: grant.prefillName } : {}),
+      routerRtpCapabilities: room.router.rtpCapabilities as Record<string, unknown>,
+    };
   }),
 
-  openHandler('join', async ({ session, services }, { roomId, displayName, rtpCapabilities }) => {
-    if (session.participant) throw new AulaError('already_joined', 'this connection has already joined a room');
-    const room = services.rooms.get(roomId);
-    if (!room) throw new AulaError('not_found', 'no such room');
-    const participant = new Participant(
-      displayName,
-      'guest',
-      // Shape-checked by the protocol schema; mediasoup checks the rest in canConsume().
-      rtpCapabilities as types.RtpCapabilities,
-      room.router,
-      services.listen,
-      (name, data) => session.notify(name, data),
-    );
-    room.add(participant);
-    session.room = room;
-    session.participant = participant;
-    room.broadcast('peerJoined', { peer: participant.info() }, participant);
-    services.log.info({ room: room.id, peer: participant.id, participants: room.participants.size }, 'participant joined');
-    return {
-      self: participant.info(),
-      peers: [...room.participants.values()].filter((p) => p !== participant).map((p) => p.info()),
-      producers: room.producers(participant),
-    };
+  openHandler('join', async ({ session, services }, { displayName, rtpCapabilities }) => {
+    if (session.participant || session.lobby) throw new AulaError('already_joined', 'this connection has already joined');
+    if (!session.access) throw new AulaError('no_access', 'join: say hello with a valid link first');
+    const { room, grant } = session.access;
+    room.checkEntry(hasPermission(grant.role, 'bypassLock'));
+    // Shape-checked by the protocol schema; mediasoup checks the rest in canConsume().
+    const who: Entrant = { displayName, role: grant.role, rtpCapabilities: rtpCapabilities as types.RtpCapabilities };
+    if (!room.settings.lobby || hasPermission(grant.role, 'bypassLobby')) {
+      return { status: 'joined' as const, ...enter(session, room, who, services) };
+    }
+    const entry = room.lobby.add({
+      displayName: distinctName(displayName, room.shownNames()),
+      notify: (name, data) => session.notify(name, data),
+      enter: () => enter(session, room, who, services),
+      turnAway: () => {
+        session.lobby = undefined;
+        session.access = undefined;
+      },
+    });
+    session.lobby = { room, entryId: entry.id };
+    room.notifyWith('admitLobby', 'lobbyChanged', { entries: room.lobby.list() });
+    return { status: 'waiting' as const };
   }),
 
   joinedHandler('leave', undefined, async ({ session, services, room, participant }) => {

@@ -10,6 +10,7 @@ const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 
 export interface HttpDeps {
   healthy(): boolean;
+  admin: express.Router;
 }
 
 export function createHttpApp(deps: HttpDeps): express.Express {
@@ -51,7 +52,13 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable' });
   });
 
-  app.use('/assets', express.static(path.join(CLIENT_DIR, 'dist'), { index: false, fallthrough: false }));
+  app.use('/api/admin', deps.admin);
+  app.get('/privacy', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.sendFile(path.join(CLIENT_DIR, 'privacy.html'));
+  });
+
+  app.use('/assets', express.static(path.join(CLIENT_DIR, 'dist'), { index: false }));
   const indexHtml = path.join(CLIENT_DIR, 'index.html');
   app.get(['/', '/r/:roomId'], (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');

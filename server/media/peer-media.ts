@@ -35,6 +35,10 @@ export class PeerMedia {
 
   async createTransport(direction: 'send' | 'recv'): Promise<types.WebRtcTransport> {
     this.assertOpen();
+    // One of each: every transport holds media ports, which are shared by all rooms.
+    if ([...this.transports.values()].some((t) => t.appData.direction === direction)) {
+      throw new AulaError('invalid_params', `a ${direction} transport exists already`);
+    }
     const { listenIp, announcedAddress, rtcMinPort, rtcMaxPort } = this.listen;
     const portRange = { min: rtcMinPort, max: rtcMaxPort };
     const transport = await this.router.createWebRtcTransport({
@@ -84,6 +88,7 @@ export class PeerMedia {
       if (p.appData.source === appData.source) throw new AulaError('invalid_params', `already producing ${appData.source}`);
     }
     const producer = await transport.produce<ProducerAppData>({ kind, rtpParameters, appData });
+    if (producer.closed) throw new AulaError('not_found', 'the transport closed meanwhile');
     this.producers.set(producer.id, producer);
     producer.observer.once('close', () => this.producers.delete(producer.id));
     return producer;
@@ -95,6 +100,9 @@ export class PeerMedia {
   ): Promise<types.Consumer<ConsumerAppData>> {
     const transport = [...this.transports.values()].find((t) => t.appData.direction === 'recv');
     if (!transport) throw new AulaError('not_joined', 'create a recv transport before consuming');
+    for (const c of this.consumers.values()) {
+      if (c.producerId === producer.id) throw new AulaError('invalid_params', 'already consuming this producer');
+    }
     if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities })) {
       throw new AulaError('invalid_params', 'your rtpCapabilities cannot consume this producer');
     }
@@ -106,6 +114,7 @@ export class PeerMedia {
       paused: true,
       appData: { peerId: producer.appData.peerId, source: producer.appData.source },
     });
+    if (consumer.closed) throw new AulaError('not_found', 'the producer closed meanwhile');
     this.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.consumers.delete(consumer.id));
     return consumer;

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
-import type { NotificationData, NotificationName, PeerInfo } from '../../shared/protocol.js';
+import type { NotificationData, NotificationName, PeerInfo, Role } from '../../shared/protocol.js';
 import { PeerMedia, type TransportListen } from '../media/peer-media.js';
-import type { Role } from './permissions.js';
 
 export type Notify = <N extends NotificationName>(name: N, data: NotificationData<N>) => void;
 
@@ -12,8 +11,9 @@ export class Participant {
   readonly media: PeerMedia;
 
   constructor(
-    readonly displayName: string,
-    readonly role: Role,
+    /** As shown in the room, including a "(2)" suffix if the name was taken. */
+    public displayName: string,
+    public role: Role,
     readonly rtpCapabilities: types.RtpCapabilities,
     router: types.Router,
     listen: TransportListen,
@@ -23,6 +23,6 @@ export class Participant {
   }
 
   info(): PeerInfo {
-    return { id: this.id, displayName: this.displayName };
+    return { id: this.id, displayName: this.displayName, role: this.role };
   }
 }

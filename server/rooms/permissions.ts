@@ -1,12 +1,16 @@
 // The one table of who may do what. Feature handlers name the permission they
-// need; the dispatcher checks it before the handler runs.
-export type Role = 'moderator' | 'guest';
+// need; the dispatcher checks it before the handler runs. Changing a role's
+// rights is changing a line here (and tests/integration/roles.test.ts).
+import type { Permission, Role } from '../../shared/protocol.js';
 
-export type Permission = 'publish' | 'subscribe';
+const everyone: Permission[] = ['publish', 'subscribe', 'rename'];
 
 const table: Record<Role, ReadonlySet<Permission>> = {
-  moderator: new Set<Permission>(['publish', 'subscribe']),
-  guest: new Set<Permission>(['publish', 'subscribe']),
+  moderator: new Set<Permission>([...everyone, 'shareScreen', 'bypassLobby', 'bypassLock', 'admitLobby', 'setRole', 'lockRoom']),
+  presenter: new Set<Permission>([...everyone, 'shareScreen', 'bypassLobby']),
+  participant: new Set<Permission>(everyone),
 };
 
 export const hasPermission = (role: Role, permission: Permission): boolean => table[role].has(permission);
+
+export const permissionsOf = (role: Role): Permission[] => [...table[role]];

@@ -1,19 +1,37 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkerPool } from '../media/worker-pool.js';
-import { Room, type RoomSettings } from './room.js';
+import { Room } from './room.js';
+import { type RoomSettingsInput, roomSettingsSchema } from './settings.js';
+import type { RoomStore } from './store.js';
 
 /** 128 random bits, URL-safe: a room id cannot be guessed. */
 export const newRoomId = (): string => randomBytes(16).toString('base64url');
+const newGeneration = (): string => randomBytes(12).toString('base64url');
 
+/** The rooms the operator created; persisted (without any participant data) when a store is given. */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
 
-  constructor(private readonly pool: WorkerPool) {}
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly store?: RoomStore,
+  ) {}
 
-  async create(settings: RoomSettings): Promise<Room> {
+  /** Bring back the rooms of an earlier run. */
+  async load(): Promise<number> {
+    for (const r of this.store?.load() ?? []) {
+      const router = await this.pool.createRouter();
+      this.rooms.set(r.id, new Room(r.id, r.settings, r.linkGeneration, r.createdAt, router));
+    }
+    return this.rooms.size;
+  }
+
+  async create(input: RoomSettingsInput): Promise<Room> {
+    const settings = roomSettingsSchema.parse(input);
     const router = await this.pool.createRouter();
-    const room = new Room(newRoomId(), settings, router);
+    const room = new Room(newRoomId(), settings, newGeneration(), Date.now(), router);
     this.rooms.set(room.id, room);
+    this.persist();
     return room;
   }
 
@@ -25,15 +43,34 @@ export class RoomRegistry {
     return [...this.rooms.values()];
   }
 
+  /** Start a new link generation: every link issued before stops working. */
+  rotateLinks(id: string): Room | undefined {
+    const room = this.rooms.get(id);
+    if (!room) return undefined;
+    room.linkGeneration = newGeneration();
+    this.persist();
+    return room;
+  }
+
+  /** End a room for good: everyone is sent out and it is forgotten. */
   close(id: string, reason = 'the room was closed'): boolean {
     const room = this.rooms.get(id);
     if (!room) return false;
     this.rooms.delete(id);
     room.close(reason);
+    this.persist();
     return true;
   }
 
-  closeAll(reason: string): void {
-    for (const id of [...this.rooms.keys()]) this.close(id, reason);
+  /** Server shutdown: close the rooms in memory but keep them in the store. */
+  shutdown(reason: string): void {
+    for (const room of this.rooms.values()) room.close(reason);
+    this.rooms.clear();
+  }
+
+  private persist(): void {
+    this.store?.save(
+      this.list().map((r) => ({ id: r.id, settings: r.settings, linkGeneration: r.linkGeneration, createdAt: r.createdAt })),
+    );
   }
 }

@@ -1,22 +1,24 @@
 import type { types } from 'mediasoup';
-import type { NotificationData, NotificationName, ProducerInfo } from '../../shared/protocol.js';
+import type { NotificationData, NotificationName, Permission, ProducerInfo } from '../../shared/protocol.js';
 import { AulaError } from '../errors.js';
+import type { ProducerAppData } from '../media/peer-media.js';
+import { Lobby } from './lobby.js';
 import type { Participant } from './participant.js';
+import { hasPermission } from './permissions.js';
+import type { RoomSettings } from './settings.js';
 
-export interface RoomSettings {
-  title: string;
-  maxParticipants: number;
-}
-
-/** A classroom: its router and the participants in it. */
+/** A classroom: its router, the participants in it and those waiting in its lobby. */
 export class Room {
   readonly participants = new Map<string, Participant>();
-  readonly createdAt = Date.now();
+  readonly lobby = new Lobby();
+  locked = false;
   private closed = false;
 
   constructor(
     readonly id: string,
-    readonly settings: RoomSettings,
+    public settings: RoomSettings,
+    public linkGeneration: string,
+    readonly createdAt: number,
     readonly router: types.Router,
   ) {}
 
@@ -24,9 +26,19 @@ export class Room {
     return this.settings.title;
   }
 
-  add(participant: Participant): void {
-    if (this.closed) throw new AulaError('not_found', 'room is closed');
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Refuse a newcomer when the room is closed, locked or full. */
+  checkEntry(bypassLock: boolean): void {
+    if (this.closed) throw new AulaError('not_found', 'this room has ended');
+    if (this.locked && !bypassLock) throw new AulaError('room_locked', 'the room is locked');
     if (this.participants.size >= this.settings.maxParticipants) throw new AulaError('room_full', 'the room is full');
+  }
+
+  add(participant: Participant): void {
+    this.checkEntry(hasPermission(participant.role, 'bypassLock'));
     this.participants.set(participant.id, participant);
   }
 
@@ -41,7 +53,18 @@ export class Room {
     for (const p of this.participants.values()) if (p !== except) p.notify(name, data);
   }
 
-  findProducer(producerId: string): types.Producer<{ peerId: string; source: 'mic' | 'camera' }> | undefined {
+  /** Notify only those whose role has `permission` (e.g. lobby changes to moderators). */
+  notifyWith<N extends NotificationName>(permission: Permission, name: N, data: NotificationData<N>): void {
+    for (const p of this.participants.values()) if (hasPermission(p.role, permission)) p.notify(name, data);
+  }
+
+  /** Every display name now shown in the room or its lobby. */
+  shownNames(except?: Participant): string[] {
+    const names = [...this.participants.values()].filter((p) => p !== except).map((p) => p.displayName);
+    return [...names, ...this.lobby.names()];
+  }
+
+  findProducer(producerId: string): types.Producer<ProducerAppData> | undefined {
     for (const p of this.participants.values()) {
       const producer = p.media.producers.get(producerId);
       if (producer) return producer;
@@ -70,6 +93,7 @@ export class Room {
     if (this.closed) return;
     this.closed = true;
     this.broadcast('roomClosed', { reason });
+    for (const e of this.lobby.clear()) e.notify('roomClosed', { reason });
     for (const p of [...this.participants.values()]) this.remove(p);
     this.router.close();
   }

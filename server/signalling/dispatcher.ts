@@ -51,7 +51,10 @@ export class Dispatcher {
     if (err instanceof AulaError) return { code: err.code, message: err.message };
     // mediasoup rejects malformed RTP/DTLS parameters with TypeError; that is
     // the client's mistake, not ours.
-    if (err instanceof TypeError) return { code: 'invalid_params', message: `${method}: ${err.message}` };
+    if (err instanceof TypeError) {
+      this.services.log.debug({ method, err: err.message }, 'request rejected as invalid');
+      return { code: 'invalid_params', message: `${method}: ${err.message}` };
+    }
     this.services.log.error({ method, err: (err as Error)?.message }, 'request failed');
     return { code: 'internal', message: `${method} failed on the server` };
   }

@@ -1,17 +1,18 @@
 // How a feature plugs into signalling: a handler names its method, whether the
 // caller must have joined a room, and the permission it needs. The dispatcher
 // does validation, ordering and the role check; the handler only does its job.
-import type { Method, Params, Result } from '../../shared/protocol.js';
+import type { Method, Params, Permission, Result } from '../../shared/protocol.js';
+import type { AccessControl } from '../access/access.js';
 import type { TransportListen } from '../media/peer-media.js';
 import type { Logger } from '../log.js';
 import type { Participant } from '../rooms/participant.js';
-import type { Permission } from '../rooms/permissions.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
 import type { Session } from './session.js';
 
 export interface Services {
   rooms: RoomRegistry;
+  access: AccessControl;
   listen: TransportListen;
   log: Logger;
 }

@@ -1,11 +1,17 @@
 import type { NotificationData, NotificationName, ResponseMessage } from '../../shared/protocol.js';
+import type { Grant } from '../access/access.js';
 import type { Participant } from '../rooms/participant.js';
 import type { Room } from '../rooms/room.js';
 
 type Outgoing = ResponseMessage | { type: 'notification'; method: NotificationName; data: unknown };
 
-/** One signalling connection; joined to at most one room at a time. */
+/**
+ * One signalling connection. It says hello with a link (→ access), then is
+ * either waiting in a room's lobby or joined as a participant.
+ */
 export class Session {
+  access?: { room: Room; grant: Grant };
+  lobby?: { room: Room; entryId: string };
   room?: Room;
   participant?: Participant;
 
@@ -19,11 +25,15 @@ export class Session {
     this.send({ type: 'notification', method, data });
   }
 
-  /** Leave the room, closing all media, and tell the others. Idempotent. */
+  /** Leave the room (closing all media) or the lobby, and tell the others. Idempotent. */
   leave(): void {
-    const { room, participant } = this;
+    const { room, participant, lobby } = this;
     this.room = undefined;
     this.participant = undefined;
+    this.lobby = undefined;
+    if (lobby && lobby.room.lobby.remove(lobby.entryId)) {
+      lobby.room.notifyWith('admitLobby', 'lobbyChanged', { entries: lobby.room.lobby.list() });
+    }
     if (room && participant && room.remove(participant)) {
       room.broadcast('peerLeft', { peerId: participant.id });
     }

@@ -24,6 +24,8 @@ export function attachSignalling(
   // typed error; ws itself drops the connection (1009) beyond four times that.
   const wss = new WebSocketServer({ server, path: '/ws', maxPayload: options.maxMessageBytes * 4 });
   const alive = new WeakMap<WebSocket, boolean>();
+  // The ws server re-emits HTTP server errors; the listen() caller reports those.
+  wss.on('error', (err) => log.debug({ err: err.message }, 'websocket server error'));
 
   wss.on('connection', (socket) => {
     const session = new Session((text) => {
@@ -51,6 +53,7 @@ export function attachSignalling(
       pending++;
       queue = queue
         .then(() => dispatcher.dispatch(session, text))
+        .catch((err: Error) => log.error({ err: err.message }, 'signalling queue failed'))
         .finally(() => pending--);
     });
 
@@ -78,7 +81,7 @@ export function attachSignalling(
     wss,
     close() {
       clearInterval(heartbeat);
-      for (const socket of wss.clients) socket.terminate();
+      for (const socket of wss.clients) socket.close(1001, 'server shutting down');
       wss.close();
     },
   };

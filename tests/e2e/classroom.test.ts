@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
 import { launchChromium } from '../helpers/browser.js';
-import { startTestServer, waitFor } from '../helpers/server.js';
+import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 
 interface ConsumerStats {
   peerId: string;
@@ -24,7 +24,7 @@ const pages: Page[] = [];
 async function joinAs(name: string): Promise<Page> {
   const context = await browser.newContext({ locale: 'en-US' });
   const page = await context.newPage();
-  await page.goto(`${server.url}/r/${room.id}`);
+  await page.goto(`${server.url}/r/${room.id}#t=${await tokenFor(server, room, 'participant')}`);
   await page.getByLabel('Display name').fill(name);
   await page.getByRole('button', { name: 'Join' }).click();
   try {

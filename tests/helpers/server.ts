@@ -1,20 +1,48 @@
-// Starts the real aula server in-process (real mediasoup worker, port 0).
-import { loadConfig } from '../../server/config/config.js';
+// Starts the real aula server in-process (real mediasoup worker, port 0, a
+// fresh temporary data directory).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { Role } from '../../shared/protocol.js';
+import { type ConfigInput, loadConfig } from '../../server/config/config.js';
 import { createLogger } from '../../server/log.js';
+import type { Room } from '../../server/rooms/room.js';
 import { type RunningServer, startServer } from '../../server/server.js';
 
-export async function startTestServer(workers = 1): Promise<RunningServer> {
+export interface TestServerOptions {
+  /** Reuse a data directory (to test restarts); a fresh one by default. */
+  dataDir?: string;
+  /** Receives every log line (JSON) at debug level, for log-privacy checks. */
+  logSink?: (line: string) => void;
+}
+
+export async function startTestServer(overrides: ConfigInput = {}, options: TestServerOptions = {}): Promise<RunningServer> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'aula-test-data-'));
   const config = loadConfig({
     env: {},
     overrides: {
-      http: { port: 0 },
-      media: { workers },
+      ...overrides,
+      http: { port: 0, ...overrides.http },
+      media: { workers: 1, ...overrides.media },
       rooms: { demoRoom: false },
+      data: { dir: dataDir },
       log: { level: 'silent' },
     },
   });
-  return startServer(config, createLogger('silent'));
+  const log = options.logSink
+    ? pino({ level: 'debug' }, { write: (line: string) => options.logSink!(line) })
+    : createLogger('silent');
+  return startServer(config, log);
 }
+
+/** A valid link token for the room, as the admin API would issue it. */
+export function tokenFor(server: RunningServer, room: Room, role: Role, validitySeconds = 3600): Promise<string> {
+  return server.signer.issue({ room: room.id, role, gen: room.linkGeneration }, validitySeconds);
+}
+
+/** The path and fragment of a link, for a browser on the test server. */
+export const linkPath = (link: string): string => link.slice(link.indexOf('/r/'));
 
 /** Poll until `check` returns a truthy value or the time is up. */
 export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {

@@ -32,7 +32,7 @@ export class TestClient {
     });
   }
 
-  /** Send a raw frame and wait for the next reply. */
+  /** Send a raw frame and wait for its reply (send one at a time). */
   async raw(frame: string | Buffer, options: { binary?: boolean } = {}): Promise<Reply> {
     const before = this.replies.length;
     this.socket.send(frame, { binary: options.binary ?? false });
@@ -40,11 +40,26 @@ export class TestClient {
     return this.replies[before]!;
   }
 
+  /** Send frames back to back without waiting, then collect one reply each. */
+  async burst(frames: string[]): Promise<Reply[]> {
+    const before = this.replies.length;
+    for (const f of frames) this.socket.send(f);
+    await this.until(() => this.replies.length >= before + frames.length, 10_000);
+    return this.replies.slice(before, before + frames.length);
+  }
+
   async request(method: string, data: unknown = {}): Promise<Reply> {
     const id = this.nextId++;
     this.socket.send(JSON.stringify({ type: 'request', id, method, data }));
     await this.until(() => this.replies.some((r) => r.id === id));
     return this.replies.find((r) => r.id === id)!;
+  }
+
+  /** hello with the token, then join; returns the join reply. */
+  async enter(roomId: string, token: string, displayName: string): Promise<Reply> {
+    const hello = await this.request('hello', { roomId, token });
+    if (!hello.ok) return hello;
+    return this.request('join', { displayName, rtpCapabilities: hello.data.routerRtpCapabilities });
   }
 
   async notification(method: string, timeoutMs = 5000): Promise<any> {

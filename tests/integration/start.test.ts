@@ -1,6 +1,7 @@
 // `npm start`'s entry point as a real process: embedded defaults, one worker
 // per core, a demo room whose printed link works, clean shutdown.
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { TestClient } from '../helpers/ws-client.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let child: ChildProcess | undefined;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-start-'));
 
 afterAll(() => {
   child?.kill('SIGKILL');
@@ -21,14 +23,19 @@ describe('server/main.ts', () => {
     child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: root,
       // Port 0 so the test never collides with a running aula; all else default.
-      env: { ...process.env, AULA_HTTP_PORT: '0', AULA_CONFIG: '' },
+      env: { ...process.env, AULA_HTTP_PORT: '0', AULA_CONFIG: '', AULA_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
 
-    const link = await waitFor(() => /Demo classroom: (http:\/\/localhost:\d+\/r\/([A-Za-z0-9_-]{22}))/.exec(stdout), 30_000, 'demo link');
-    const [, url, roomId] = link;
+    const link = await waitFor(
+      () => /guest link: +(http:\/\/localhost:\d+\/r\/([A-Za-z0-9_-]{22}))#t=(\S+)/.exec(stdout),
+      30_000,
+      'demo guest link',
+    );
+    const [, url, roomId, token] = link;
+    expect(stdout).toMatch(/moderator link: +http:\/\/localhost:\d+\/r\/[A-Za-z0-9_-]{22}#t=\S+/);
     const base = new URL(url!).origin;
 
     const page = await fetch(url!);
@@ -39,8 +46,8 @@ describe('server/main.ts', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
     const client = await TestClient.connect(base);
-    const caps = await client.request('getRouterRtpCapabilities', { roomId });
-    expect(caps).toMatchObject({ ok: true, data: { title: 'Demo classroom' } });
+    const caps = await client.request('hello', { roomId, token });
+    expect(caps).toMatchObject({ ok: true, data: { title: 'Demo classroom', role: 'participant' } });
     const mimeTypes = caps.data.routerRtpCapabilities.codecs.map((c: { mimeType: string }) => c.mimeType);
     expect(mimeTypes).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
     await client.close();
@@ -57,5 +64,11 @@ describe('server/main.ts', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toBe('');
+
+    // The data directory is private, and so are the secrets in it.
+    expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
+    for (const f of ['server-key.json', 'admin-token', 'rooms.json']) {
+      expect(fs.statSync(path.join(dataDir, f)).mode & 0o777).toBe(0o600);
+    }
   });
 });

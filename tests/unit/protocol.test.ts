@@ -6,7 +6,7 @@ const caps = { codecs: [{ mimeType: 'audio/opus', clockRate: 48000, kind: 'audio
 
 describe('parseRequest', () => {
   it('accepts a valid join and trims the display name', () => {
-    const r = parseRequest(req('join', { roomId: 'abc_DEF-123', displayName: '  Ada  ', rtpCapabilities: caps }));
+    const r = parseRequest(req('join', { displayName: '  Ada  ', rtpCapabilities: caps }));
     expect(r).toMatchObject({ ok: true, id: 7, method: 'join', params: { displayName: 'Ada' } });
   });
 
@@ -36,7 +36,7 @@ describe('parseRequest', () => {
   });
 
   it('rejects display names that are empty, too long or carry control characters', () => {
-    const join = (displayName: unknown) => parseRequest(req('join', { roomId: 'r1', displayName, rtpCapabilities: caps }));
+    const join = (displayName: unknown) => parseRequest(req('join', { displayName, rtpCapabilities: caps }));
     expect(join('   ')).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     expect(join('x'.repeat(65))).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     expect(join('Eve\nINFO forged log line')).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
@@ -45,13 +45,13 @@ describe('parseRequest', () => {
   });
 
   it('rejects room ids outside the URL-safe alphabet', () => {
-    const r = parseRequest(req('getRouterRtpCapabilities', { roomId: '../etc/passwd' }));
+    const r = parseRequest(req('hello', { roomId: '../etc/passwd', token: 'x'.repeat(40) }));
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
   });
 
   it('bounds list sizes inside RTP parameters', () => {
     const codecs = Array.from({ length: 65 }, () => ({ mimeType: 'audio/opus', clockRate: 48000 }));
-    const r = parseRequest(req('join', { roomId: 'r1', displayName: 'A', rtpCapabilities: { codecs } }));
+    const r = parseRequest(req('join', { displayName: 'A', rtpCapabilities: { codecs } }));
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
   });
 

@@ -14,7 +14,7 @@ let cache: string;
 const installed = () => path.join(project, 'node_modules/mediasoup/worker/out/Release/mediasoup-worker');
 const script = (name: string, code: number) => {
   const file = path.join(dir, name);
-  fs.writeFileSync(file, `#!/bin/sh\nexit ${code}\n`, { mode: 0o755 });
+  fs.writeFileSync(file, `#!/bin/sh\n# ${name}\nexit ${code}\n`, { mode: 0o755 });
   return file;
 };
 const nothingMissing = { missingPackages: () => [], isDebian: true, isRoot: true };

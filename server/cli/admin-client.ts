@@ -1,0 +1,63 @@
+// How `npx aula` reaches the running server: its admin API, with the admin
+// token from --token, AULA_ADMIN_TOKEN, the config file or <data.dir>/admin-token.
+import fs from 'node:fs';
+import path from 'node:path';
+import { adminTokenFile } from '../access/admin-token.js';
+import { type Config, loadConfig } from '../config/config.js';
+
+export class CliError extends Error {}
+
+export interface GlobalOptions {
+  url?: string;
+  token?: string;
+  config?: string;
+}
+
+export class AdminClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  static fromOptions(opts: GlobalOptions): AdminClient {
+    let config: Config;
+    try {
+      config = loadConfig({ file: opts.config });
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    const host = ['0.0.0.0', '::'].includes(config.http.host) ? '127.0.0.1' : config.http.host;
+    const url = (opts.url ?? process.env.AULA_URL ?? `http://${host}:${config.http.port}`).replace(/\/$/, '');
+    const token = opts.token ?? config.admin.token ?? readTokenFile(config.data.dir);
+    if (!token) {
+      throw new CliError(`no admin token: pass --token, set AULA_ADMIN_TOKEN, or run where ${adminTokenFile(config.data.dir)} exists`);
+    }
+    return new AdminClient(url, token);
+  }
+
+  async call(method: string, route: string, body?: unknown): Promise<any> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}/api/admin${route}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch {
+      throw new CliError(`cannot reach the aula server at ${this.baseUrl} (is it running? see --url)`);
+    }
+    if (res.status === 204) return {};
+    const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+    if (!res.ok) throw new CliError(json.error?.message ?? `the server answered ${res.status}`);
+    return json;
+  }
+}
+
+function readTokenFile(dataDir: string): string | undefined {
+  try {
+    return fs.readFileSync(adminTokenFile(path.resolve(dataDir)), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

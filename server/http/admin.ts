@@ -1,0 +1,82 @@
+// The operator's admin API under /api/admin, used by `npx aula`. Every request
+// needs `Authorization: Bearer <admin token>` (compared in constant time).
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { describe } from '../../shared/protocol.js';
+import { bearerMatches } from '../access/admin-token.js';
+import type { RoomLinks } from '../access/links.js';
+import type { RoomRegistry } from '../rooms/registry.js';
+import type { Room } from '../rooms/room.js';
+import { roomSettingsSchema } from '../rooms/settings.js';
+
+export interface AdminDeps {
+  rooms: RoomRegistry;
+  adminToken: string;
+  links(room: Room, validityDays?: number): Promise<RoomLinks>;
+}
+
+const validityDays = z.number().int().min(1).max(3650).optional();
+const createBody = roomSettingsSchema.extend({ validityDays }).strict();
+const linksBody = z.object({ rotate: z.boolean().default(true), validityDays }).strict();
+
+export function roomView(room: Room) {
+  return {
+    id: room.id,
+    title: room.title,
+    settings: room.settings,
+    participants: room.participants.size,
+    waiting: room.lobby.list().length,
+    locked: room.locked,
+    createdAt: new Date(room.createdAt).toISOString(),
+  };
+}
+
+const fail = (res: Response, status: number, code: string, message: string) =>
+  res.status(status).json({ error: { code, message } });
+
+export function adminRouter(deps: AdminDeps): express.Router {
+  const router = express.Router();
+  router.use((req, res, next) => {
+    if (!bearerMatches(req.get('authorization'), deps.adminToken)) return fail(res, 401, 'unauthorized', 'missing or wrong admin token');
+    next();
+  });
+  router.use(express.json({ limit: '16kb' }));
+
+  router.get('/rooms', (_req, res) => {
+    res.json({ rooms: deps.rooms.list().map(roomView) });
+  });
+
+  router.post('/rooms', async (req, res) => {
+    const body = createBody.safeParse(req.body ?? {});
+    if (!body.success) return fail(res, 400, 'invalid_params', describe(body.error));
+    const { validityDays: days, ...settings } = body.data;
+    const room = await deps.rooms.create(settings);
+    res.status(201).json({ room: roomView(room), links: await deps.links(room, days) });
+  });
+
+  router.get('/rooms/:id', (req, res) => {
+    const room = deps.rooms.get(req.params.id);
+    if (!room) return fail(res, 404, 'not_found', 'no such room');
+    res.json({ room: roomView(room) });
+  });
+
+  router.delete('/rooms/:id', (req, res) => {
+    if (!deps.rooms.close(req.params.id)) return fail(res, 404, 'not_found', 'no such room');
+    res.status(204).end();
+  });
+
+  router.post('/rooms/:id/links', async (req, res) => {
+    const body = linksBody.safeParse(req.body ?? {});
+    if (!body.success) return fail(res, 400, 'invalid_params', describe(body.error));
+    const room = body.data.rotate ? deps.rooms.rotateLinks(req.params.id) : deps.rooms.get(req.params.id);
+    if (!room) return fail(res, 404, 'not_found', 'no such room');
+    res.json({ room: roomView(room), links: await deps.links(room, body.data.validityDays) });
+  });
+
+  router.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (err.type === 'entity.too.large') return fail(res, 413, 'too_large', 'request body too large');
+    if (err.status === 400) return fail(res, 400, 'bad_json', 'request body is not valid JSON');
+    fail(res, 500, 'internal', 'the request failed on the server');
+  });
+  return router;
+}

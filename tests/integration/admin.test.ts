@@ -1,0 +1,167 @@
+// The admin API and `npx aula` against the real server: rooms are created by
+// an operator, links re-issued and revoked, rooms closed, and all of it
+// survives a restart.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/server.js';
+import { startTestServer } from '../helpers/server.js';
+import { TestClient } from '../helpers/ws-client.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+let server: RunningServer;
+const clients: TestClient[] = [];
+
+const api = (method: string, route: string, body?: unknown, token = server.adminToken) =>
+  fetch(`${server.url}/api/admin${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+const tokenOf = (link: string) => new URL(link).hash.slice('#t='.length);
+const roomOf = (link: string) => new URL(link).pathname.split('/')[2]!;
+
+async function hello(link: string) {
+  const c = await TestClient.connect(server.url);
+  clients.push(c);
+  return c.request('hello', { roomId: roomOf(link), token: tokenOf(link) });
+}
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, ['bin/aula.mjs', ...args, '--url', server.url, '--token', server.adminToken], { cwd: root });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await server.close();
+});
+
+describe('admin API', () => {
+  it('refuses requests without the right bearer token', async () => {
+    expect((await api('GET', '/rooms', undefined, 'wrong')).status).toBe(401);
+    expect((await fetch(`${server.url}/api/admin/rooms`)).status).toBe(401);
+    expect((await api('GET', '/rooms', undefined, `${server.adminToken}x`)).status).toBe(401);
+    expect((await api('GET', '/rooms')).status).toBe(200);
+  });
+
+  it('creates a room with an unguessable id and working guest and moderator links', async () => {
+    const res = await api('POST', '/rooms', { title: 'Chemistry 2b', lobby: true, maxParticipants: 25 });
+    expect(res.status).toBe(201);
+    const { room, links } = await res.json();
+    expect(room.id).toMatch(/^[A-Za-z0-9_-]{22}$/); // 128 bits, base64url
+    expect(room.settings).toEqual({ title: 'Chemistry 2b', lobby: true, maxParticipants: 25, recording: false, guestAccess: true });
+    expect(await hello(links.guest)).toMatchObject({ ok: true, data: { role: 'participant', lobby: true, title: 'Chemistry 2b' } });
+    expect(await hello(links.moderator)).toMatchObject({ ok: true, data: { role: 'moderator', lobby: false } });
+    const list = await (await api('GET', '/rooms')).json();
+    expect(list.rooms.map((r: { id: string }) => r.id)).toContain(room.id);
+  });
+
+  it('answers bad input with a typed error', async () => {
+    const noTitle = await api('POST', '/rooms', { lobby: true });
+    expect(noTitle.status).toBe(400);
+    expect((await noTitle.json()).error.code).toBe('invalid_params');
+    const extra = await api('POST', '/rooms', { title: 'x', organiserEmail: 'a@b.example' });
+    expect(extra.status).toBe(400);
+    const badJson = await api('POST', '/rooms', '{nope');
+    expect(badJson.status).toBe(400);
+    expect((await badJson.json()).error.code).toBe('bad_json');
+    expect((await api('GET', '/rooms/unknown')).status).toBe(404);
+  });
+
+  it('re-issues links, revoking the old ones unless asked to keep them', async () => {
+    const { room, links: first } = await (await api('POST', '/rooms', { title: 'Rotate' })).json();
+    const kept = await (await api('POST', `/rooms/${room.id}/links`, { rotate: false })).json();
+    expect(await hello(first.guest)).toMatchObject({ ok: true });
+    expect(await hello(kept.links.guest)).toMatchObject({ ok: true });
+    const rotated = await (await api('POST', `/rooms/${room.id}/links`, {})).json();
+    expect(await hello(first.guest)).toMatchObject({ ok: false, error: { code: 'invalid_link' } });
+    expect(await hello(first.moderator)).toMatchObject({ ok: false, error: { code: 'invalid_link' } });
+    expect(await hello(rotated.links.moderator)).toMatchObject({ ok: true, data: { role: 'moderator' } });
+  });
+
+  it('turns guest links off for rooms without guest access', async () => {
+    const { links } = await (await api('POST', '/rooms', { title: 'Staff only', guestAccess: false })).json();
+    expect(await hello(links.guest)).toMatchObject({ ok: false, error: { code: 'invalid_link' } });
+    expect(await hello(links.moderator)).toMatchObject({ ok: true });
+  });
+
+  it('closes a room for everyone and forgets it', async () => {
+    const { room, links } = await (await api('POST', '/rooms', { title: 'Short' })).json();
+    const c = await TestClient.connect(server.url);
+    clients.push(c);
+    await c.enter(room.id, tokenOf(links.guest), 'Stay');
+    expect((await api('DELETE', `/rooms/${room.id}`)).status).toBe(204);
+    expect((await c.notification('roomClosed')).reason).toBeTypeOf('string');
+    expect(await hello(links.guest)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(fs.readFileSync(path.join(server.dataDir, 'rooms.json'), 'utf8')).not.toContain(room.id);
+  });
+
+  it('keeps rooms and links across a restart', async () => {
+    const { room, links } = await (await api('POST', '/rooms', { title: 'Persistent' })).json();
+    const dataDir = server.dataDir;
+    await server.close();
+    server = await startTestServer({}, { dataDir });
+    expect(server.rooms.get(room.id)?.title).toBe('Persistent');
+    expect(await hello(links.guest)).toMatchObject({ ok: true, data: { title: 'Persistent' } });
+  });
+});
+
+describe('npx aula', () => {
+  it('room create / list / show / links / close, with --json', async () => {
+    const created = await cli('room', 'create', '--title', 'Biology', '--lobby', '--max', '12', '--json');
+    expect(created.code).toBe(0);
+    const { room, links } = JSON.parse(created.stdout);
+    expect(room.settings).toMatchObject({ title: 'Biology', lobby: true, maxParticipants: 12, guestAccess: true });
+    expect(await hello(links.moderator)).toMatchObject({ ok: true, data: { role: 'moderator' } });
+
+    const list = JSON.parse((await cli('room', 'list', '--json')).stdout);
+    expect(list.rooms.map((r: { id: string }) => r.id)).toContain(room.id);
+    expect(JSON.parse((await cli('room', 'show', room.id, '--json')).stdout).room.title).toBe('Biology');
+
+    const reissued = JSON.parse((await cli('room', 'links', room.id, '--json')).stdout);
+    expect(await hello(links.guest)).toMatchObject({ ok: false, error: { code: 'invalid_link' } });
+    expect(await hello(reissued.links.guest)).toMatchObject({ ok: true });
+
+    const text = await cli('room', 'list');
+    expect(text.stdout).toContain('Biology');
+
+    expect((await cli('room', 'close', room.id, '--json')).code).toBe(0);
+    expect(server.rooms.get(room.id)).toBeUndefined();
+  });
+
+  it('fails with one line and a non-zero exit', async () => {
+    const missing = await cli('room', 'close', 'no-such-room');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr.trim()).toBe('aula: no such room');
+
+    const wrongToken = await run(process.execPath, ['bin/aula.mjs', 'room', 'list', '--url', server.url, '--token', 'x'.repeat(40)], {
+      cwd: root,
+    }).catch((e) => e);
+    expect(wrongToken.code).toBe(1);
+    expect(wrongToken.stderr.trim()).toBe('aula: missing or wrong admin token');
+
+    const down = await run(process.execPath, ['bin/aula.mjs', 'room', 'list', '--url', 'http://127.0.0.1:9', '--token', 'x'.repeat(40)], {
+      cwd: root,
+    }).catch((e) => e);
+    expect(down.code).toBe(1);
+    expect(down.stderr.trim().split('\n')).toHaveLength(1);
+    expect(down.stderr).toMatch(/^aula: cannot reach the aula server at http:\/\/127\.0\.0\.1:9/);
+
+    const badMax = await cli('room', 'create', '--title', 'x', '--max', 'many');
+    expect(badMax.code).not.toBe(0);
+    expect(badMax.stderr).toMatch(/--max/);
+  });
+});

@@ -1,0 +1,158 @@
+// Every action for every role over the real signalling: a crafted message
+// cannot do what the role may not. The expectations below are written out
+// independently of server/rooms/permissions.ts on purpose.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../shared/protocol.js';
+import type { Room } from '../../server/rooms/room.js';
+import type { RunningServer } from '../../server/server.js';
+import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
+import { TestClient } from '../helpers/ws-client.js';
+
+let server: RunningServer;
+let room: Room;
+const clients: TestClient[] = [];
+const ROLES: Role[] = ['moderator', 'presenter', 'participant'];
+
+async function member(r: Room, role: Role, name: string): Promise<{ c: TestClient; id: string }> {
+  const c = await TestClient.connect(server.url);
+  clients.push(c);
+  const reply = await c.enter(r.id, await tokenFor(server, r, role), name);
+  expect(reply, `${role} joins`).toMatchObject({ ok: true, data: { status: 'joined' } });
+  return { c, id: reply.data.self.id };
+}
+
+type Action = { method: string; params: (targetId: string) => Record<string, unknown>; allowed: Role[] };
+
+// "allowed" means the role check passes: the reply is ok, or fails for another
+// reason than `forbidden` (e.g. not_found for a lobby id that does not exist).
+const actions: Action[] = [
+  { method: 'setRole', params: (t) => ({ peerId: t, role: 'presenter' }), allowed: ['moderator'] },
+  { method: 'lockRoom', params: () => ({ locked: false }), allowed: ['moderator'] },
+  { method: 'admit', params: () => ({ lobbyId: 'nobody' }), allowed: ['moderator'] },
+  { method: 'deny', params: () => ({ lobbyId: 'nobody' }), allowed: ['moderator'] },
+  { method: 'setDisplayName', params: () => ({ displayName: 'Renamed' }), allowed: ['moderator', 'presenter', 'participant'] },
+  { method: 'createTransport', params: () => ({ direction: 'recv' }), allowed: ['moderator', 'presenter', 'participant'] },
+];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  room = await server.rooms.create({ title: 'Matrix', maxParticipants: 20 });
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await waitFor(() => room.participants.size === 0, 5000, 'room to empty');
+  room.locked = false;
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe('role × action matrix', () => {
+  for (const role of ROLES) {
+    for (const action of actions) {
+      const allowed = action.allowed.includes(role);
+      it(`${role} ${allowed ? 'may' : 'may not'} ${action.method}`, async () => {
+        const target = await member(room, 'participant', 'Target');
+        const actor = await member(room, role, `A ${role}`);
+        const reply = await actor.c.request(action.method, action.params(target.id));
+        if (allowed) expect(reply.error?.code, JSON.stringify(reply)).not.toBe('forbidden');
+        else expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+        // A refused setRole really changed nothing.
+        if (action.method === 'setRole' && !allowed) expect(room.participants.get(target.id)?.role).toBe('participant');
+      });
+    }
+  }
+
+  it('a moderator promotes and demotes; the target learns its new permissions', async () => {
+    const mod = await member(room, 'moderator', 'Mod');
+    const p = await member(room, 'participant', 'Pia');
+    expect(await p.c.request('lockRoom', { locked: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await mod.c.request('setRole', { peerId: p.id, role: 'moderator' })).toMatchObject({ ok: true });
+    const update = await p.c.notification('selfUpdated');
+    expect(update.self.role).toBe('moderator');
+    expect(update.permissions).toContain('lockRoom');
+    expect(await p.c.request('lockRoom', { locked: true })).toMatchObject({ ok: true });
+    expect((await mod.c.notification('roomLocked')).locked).toBe(true);
+    expect(await mod.c.request('setRole', { peerId: p.id, role: 'participant' })).toMatchObject({ ok: true });
+    expect(await p.c.request('lockRoom', { locked: false })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('a locked room refuses newcomers but lets moderators in', async () => {
+    const mod = await member(room, 'moderator', 'Mod');
+    await mod.c.request('lockRoom', { locked: true });
+    const guest = await TestClient.connect(server.url);
+    clients.push(guest);
+    expect(await guest.enter(room.id, await tokenFor(server, room, 'participant'), 'Late')).toMatchObject({
+      ok: false,
+      error: { code: 'room_locked' },
+    });
+    await member(room, 'moderator', 'Co-moderator');
+  });
+
+  it('duplicate names are shown distinguishably, and renaming keeps them distinct', async () => {
+    const a = await member(room, 'participant', 'Anna');
+    const b = await member(room, 'participant', 'Anna');
+    expect(room.participants.get(b.id)?.displayName).toBe('Anna (2)');
+    const c = await member(room, 'participant', 'Ben');
+    expect(await c.c.request('setDisplayName', { displayName: 'anna' })).toMatchObject({ ok: true, data: { displayName: 'anna (3)' } });
+    const seen = await a.c.notification('peerUpdated');
+    expect(seen.peer).toMatchObject({ id: c.id, displayName: 'anna (3)' });
+    expect(await c.c.request('setDisplayName', { displayName: '\u202Eevil' })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+  });
+});
+
+describe('lobby', () => {
+  let lobbyRoom: Room;
+  beforeAll(async () => {
+    lobbyRoom = await server.rooms.create({ title: 'With lobby', lobby: true });
+  });
+
+  it('guests wait; presenters and moderators go straight in; a moderator admits and denies', async () => {
+    const mod = await member(lobbyRoom, 'moderator', 'Mod');
+    await member(lobbyRoom, 'presenter', 'Presenter');
+
+    const guest = await TestClient.connect(server.url);
+    const other = await TestClient.connect(server.url);
+    clients.push(guest, other);
+    expect(await guest.enter(lobbyRoom.id, await tokenFor(server, lobbyRoom, 'participant'), 'Gina')).toMatchObject({
+      ok: true,
+      data: { status: 'waiting' },
+    });
+    expect(lobbyRoom.participants.size).toBe(2);
+    // Waiting is not joined: no media, no moderator actions.
+    expect(await guest.request('createTransport', { direction: 'recv' })).toMatchObject({ ok: false, error: { code: 'not_joined' } });
+    const waiting = await mod.c.notification('lobbyChanged');
+    expect(waiting.entries).toEqual([{ id: expect.any(String), displayName: 'Gina' }]);
+
+    expect(await mod.c.request('admit', { lobbyId: waiting.entries[0].id })).toMatchObject({ ok: true });
+    const admitted = await guest.notification('admitted');
+    expect(admitted.self).toMatchObject({ displayName: 'Gina', role: 'participant' });
+    expect(admitted.peers.map((p: { displayName: string }) => p.displayName).sort()).toEqual(['Mod', 'Presenter']);
+    expect(lobbyRoom.participants.size).toBe(3);
+    expect(await guest.request('createTransport', { direction: 'recv' })).toMatchObject({ ok: true });
+
+    mod.c.notifications.length = 0;
+    await other.enter(lobbyRoom.id, await tokenFor(server, lobbyRoom, 'participant'), 'Otto');
+    const second = await mod.c.notification('lobbyChanged');
+    expect(await mod.c.request('deny', { lobbyId: second.entries[0].id })).toMatchObject({ ok: true });
+    await other.notification('denied');
+    expect(await other.request('join', { displayName: 'Otto', rtpCapabilities: {} })).toMatchObject({
+      ok: false,
+      error: { code: 'no_access' },
+    });
+    expect(lobbyRoom.participants.size).toBe(3);
+  });
+
+  it('someone who leaves the lobby disappears from the moderators\' list', async () => {
+    const mod = await member(lobbyRoom, 'moderator', 'Mod');
+    const guest = await TestClient.connect(server.url);
+    clients.push(guest);
+    await guest.enter(lobbyRoom.id, await tokenFor(server, lobbyRoom, 'participant'), 'Quick');
+    await waitFor(() => mod.c.notifications.some((n) => n.method === 'lobbyChanged' && n.data.entries.length === 1), 5000, 'lobby entry');
+    await guest.close();
+    await waitFor(() => {
+      const last = mod.c.notifications.filter((n) => n.method === 'lobbyChanged').at(-1);
+      return last?.data.entries.length === 0;
+    }, 5000, 'empty lobby');
+  });
+});

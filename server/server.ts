@@ -18,6 +18,12 @@ import { WorkerPool } from './media/worker-pool.js';
 import { RoomRegistry } from './rooms/registry.js';
 import type { Room } from './rooms/room.js';
 import { RoomStore } from './rooms/store.js';
+import { Attendance } from './privacy/attendance.js';
+import { AuditLog } from './privacy/audit-log.js';
+import { Ledger, ledgerMasterKey } from './privacy/ledger.js';
+import { Reports } from './privacy/reports.js';
+import { RetentionScheduler } from './privacy/retention.js';
+import { reportsRouter } from './http/reports-api.js';
 import { Dispatcher } from './signalling/dispatcher.js';
 import { attachSignalling } from './signalling/ws-server.js';
 
@@ -30,6 +36,9 @@ export interface RunningServer {
   signer: LinkSigner;
   adminToken: string;
   dataDir: string;
+  ledger?: Ledger;
+  audit: AuditLog;
+  retention: RetentionScheduler;
   links(room: Room, validityDays?: number): Promise<RoomLinks>;
   close(): Promise<void>;
 }
@@ -47,7 +56,20 @@ export async function startServer(config: Config, log = createLogger(config.log.
     },
     log,
   );
-  const rooms = new RoomRegistry(pool, new RoomStore(dataDir));
+  const audit = new AuditLog(dataDir);
+  const retention = new RetentionScheduler(log);
+  let ledger: Ledger | undefined;
+  let reports: Reports | undefined;
+  if (config.ledger.enabled) {
+    ledger = new Ledger(dataDir, ledgerMasterKey(config.ledger.masterKey, dataDir), config.ledger.retentionDays, audit);
+    const reopened = ledger.endOpenMeetings();
+    if (reopened) log.warn({ meetings: reopened }, 'meetings left open by an earlier run were ended');
+    reports = new Reports(ledger, audit, config.operators, config.reports.fourEyes);
+    const l = ledger;
+    retention.register('meetings', (now) => l.purge(now));
+  }
+  const observers = ledger ? [new Attendance(ledger, log)] : [];
+  const rooms = new RoomRegistry(pool, new RoomStore(dataDir), observers);
   const restored = await rooms.load();
   const dispatcher = new Dispatcher({
     rooms,
@@ -66,7 +88,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const links = (room: Room, validityDays = config.links.validityDays) => linksFor(signer, room, url, validityDays);
   const app = createHttpApp({
     healthy: () => pool.workers.some((w) => !w.closed),
-    admin: adminRouter({ rooms, adminToken, links }),
+    admin: adminRouter({ rooms, adminToken, links, reports: reports && ledger ? reportsRouter(reports, ledger) : undefined }),
   });
   const server = http.createServer(app);
   server.headersTimeout = 10_000;
@@ -80,6 +102,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const port = (server.address() as AddressInfo).port;
   url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
   log.info({ port, host: config.http.host, rooms: restored }, 'http server listening');
+  retention.start();
 
   return {
     url,
@@ -90,8 +113,12 @@ export async function startServer(config: Config, log = createLogger(config.log.
     signer,
     adminToken,
     dataDir,
+    ledger,
+    audit,
+    retention,
     links,
     async close() {
+      retention.stop();
       rooms.shutdown('the server is shutting down');
       signalling.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

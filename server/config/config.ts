@@ -102,6 +102,47 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    ledger: z
+      .object({
+        /** Keep an encrypted attendance ledger per meeting. */
+        enabled: z.boolean().default(true),
+        /** Days after a meeting's end before its attendance is deleted. */
+        retentionDays: z.number().int().min(1).max(3650).default(30),
+        /**
+         * 32-byte key (base64url) wrapping every meeting key. Unset: generated
+         * into <data.dir>/ledger-master.key. Keep it outside the data volume
+         * (environment, secret store) so a copy of the disk alone is not enough.
+         */
+        masterKey: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{43}$/, 'masterKey: 32 bytes as base64url (43 characters); make one with: npx aula keys ledger')
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+    reports: z
+      .object({
+        /** A second operator must approve each attendee report request. */
+        fourEyes: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** Operators who may request attendee reports: name and public key (from npx aula keys generate). */
+    operators: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'operator name: 1-64 of A-Z a-z 0-9 . _ -'),
+            publicKey: z.looseObject({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() }).refine(
+              (k) => !('d' in k),
+              'operators[].publicKey must be the public key; the private key stays with the operator',
+            ),
+          })
+          .strict(),
+      )
+      .max(64)
+      .default([])
+      .refine((ops) => new Set(ops.map((o) => o.name)).size === ops.length, 'operator names must be unique'),
     /** Organisation systems (LMS, intranet) whose signed tokens grant a role. */
     issuers: z.array(issuerSchema).max(32).default([]),
     log: z
@@ -128,6 +169,10 @@ export const envOverrides: Record<string, { path: [string, string]; type: 'strin
   AULA_DATA_DIR: { path: ['data', 'dir'], type: 'string' },
   AULA_ADMIN_TOKEN: { path: ['admin', 'token'], type: 'string' },
   AULA_LINKS_VALIDITY_DAYS: { path: ['links', 'validityDays'], type: 'number' },
+  AULA_LEDGER_ENABLED: { path: ['ledger', 'enabled'], type: 'boolean' },
+  AULA_LEDGER_RETENTION_DAYS: { path: ['ledger', 'retentionDays'], type: 'number' },
+  AULA_LEDGER_MASTER_KEY: { path: ['ledger', 'masterKey'], type: 'string' },
+  AULA_REPORTS_FOUR_EYES: { path: ['reports', 'fourEyes'], type: 'boolean' },
   AULA_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };
 

@@ -7,7 +7,7 @@ export const moderationHandlers = [
   joinedHandler('setRole', 'setRole', async ({ room }, { peerId, role }) => {
     const target = room.participants.get(peerId);
     if (!target) throw new AulaError('not_found', 'no such participant');
-    target.role = role;
+    room.setRole(target, role);
     room.broadcast('peerUpdated', { peer: target.info() });
     target.notify('selfUpdated', { self: target.info(), permissions: permissionsOf(role) });
     if (hasPermission(role, 'admitLobby')) target.notify('lobbyChanged', { entries: room.lobby.list() });

@@ -4,7 +4,7 @@ import { joinedHandler } from '../signalling/handler.js';
 
 export const profileHandlers = [
   joinedHandler('setDisplayName', 'rename', async ({ room, participant }, { displayName }) => {
-    participant.displayName = distinctName(displayName, room.shownNames(participant));
+    room.rename(participant, distinctName(displayName, room.shownNames(participant)));
     room.broadcast('peerUpdated', { peer: participant.info() });
     return { displayName: participant.displayName };
   }),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkerPool } from '../media/worker-pool.js';
-import { Room } from './room.js';
+import { Room, type RoomObserver } from './room.js';
 import { type RoomSettingsInput, roomSettingsSchema } from './settings.js';
 import type { RoomStore } from './store.js';
 
@@ -15,13 +15,14 @@ export class RoomRegistry {
   constructor(
     private readonly pool: WorkerPool,
     private readonly store?: RoomStore,
+    private readonly observers: readonly RoomObserver[] = [],
   ) {}
 
   /** Bring back the rooms of an earlier run. */
   async load(): Promise<number> {
     for (const r of this.store?.load() ?? []) {
       const router = await this.pool.createRouter();
-      this.rooms.set(r.id, new Room(r.id, r.settings, r.linkGeneration, r.createdAt, router));
+      this.rooms.set(r.id, new Room(r.id, r.settings, r.linkGeneration, r.createdAt, router, this.observers));
     }
     return this.rooms.size;
   }
@@ -29,7 +30,7 @@ export class RoomRegistry {
   async create(input: RoomSettingsInput): Promise<Room> {
     const settings = roomSettingsSchema.parse(input);
     const router = await this.pool.createRouter();
-    const room = new Room(newRoomId(), settings, newGeneration(), Date.now(), router);
+    const room = new Room(newRoomId(), settings, newGeneration(), Date.now(), router, this.observers);
     this.rooms.set(room.id, room);
     this.persist();
     return room;

@@ -4,6 +4,18 @@ import { AulaError } from '../errors.js';
 import type { ProducerAppData } from '../media/peer-media.js';
 import { Lobby } from './lobby.js';
 import type { Participant } from './participant.js';
+import type { Role } from '../../shared/protocol.js';
+
+/**
+ * Who else needs to know when people come and go (the attendance ledger).
+ * Called synchronously, after the change.
+ */
+export interface RoomObserver {
+  participantAdded(room: Room, participant: Participant): void;
+  participantChanged(room: Room, participant: Participant): void;
+  participantRemoved(room: Room, participant: Participant): void;
+  roomClosed(room: Room): void;
+}
 import { hasPermission } from './permissions.js';
 import type { RoomSettings } from './settings.js';
 
@@ -20,6 +32,7 @@ export class Room {
     public linkGeneration: string,
     readonly createdAt: number,
     readonly router: types.Router,
+    private readonly observers: readonly RoomObserver[] = [],
   ) {}
 
   get title(): string {
@@ -40,12 +53,24 @@ export class Room {
   add(participant: Participant): void {
     this.checkEntry(hasPermission(participant.role, 'bypassLock'));
     this.participants.set(participant.id, participant);
+    for (const o of this.observers) o.participantAdded(this, participant);
+  }
+
+  rename(participant: Participant, displayName: string): void {
+    participant.displayName = displayName;
+    for (const o of this.observers) o.participantChanged(this, participant);
+  }
+
+  setRole(participant: Participant, role: Role): void {
+    participant.role = role;
+    for (const o of this.observers) o.participantChanged(this, participant);
   }
 
   /** Remove a participant and close all its media. Safe to call twice. */
   remove(participant: Participant): boolean {
     if (!this.participants.delete(participant.id)) return false;
     participant.media.close();
+    for (const o of this.observers) o.participantRemoved(this, participant);
     return true;
   }
 
@@ -95,6 +120,7 @@ export class Room {
     this.broadcast('roomClosed', { reason });
     for (const e of this.lobby.clear()) e.notify('roomClosed', { reason });
     for (const p of [...this.participants.values()]) this.remove(p);
+    for (const o of this.observers) o.roomClosed(this);
     this.router.close();
   }
 }

@@ -124,10 +124,12 @@ describe('organisation issuers', () => {
     for (const canary of [SUBJECT, EMAIL, 'Canary-7f3a91', 'Pseudonym']) {
       expect(logLines.join('\n')).not.toContain(canary);
     }
-    // Nor on disk: the data directory holds key, token and room list only.
-    for (const f of fs.readdirSync(server.dataDir)) {
-      const text = fs.readFileSync(path.join(server.dataDir, f), 'utf8');
-      for (const canary of [SUBJECT, EMAIL, 'Canary-7f3a91', 'Pseudonym']) expect(text).not.toContain(canary);
+    // Nor on disk in plaintext (the attendance ledger holds the display name, encrypted).
+    const files = fs.readdirSync(server.dataDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(files.length).toBeGreaterThan(3);
+    for (const f of files) {
+      const bytes = fs.readFileSync(path.join(f.parentPath, f.name));
+      for (const canary of [SUBJECT, EMAIL, 'Canary-7f3a91', 'Pseudonym']) expect(bytes.includes(canary)).toBe(false);
     }
   });
 });

@@ -1,0 +1,53 @@
+// Feeds the ledger from the rooms: the first person in starts a meeting
+// occurrence, the last one out ends it.
+import type { Logger } from '../log.js';
+import type { Participant } from '../rooms/participant.js';
+import type { Room, RoomObserver } from '../rooms/room.js';
+import type { Ledger } from './ledger.js';
+
+export class Attendance implements RoomObserver {
+  private readonly open = new Map<string, string>(); // room id → meeting id
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly log: Logger,
+  ) {}
+
+  participantAdded(room: Room, p: Participant): void {
+    let meetingId = this.open.get(room.id);
+    if (!meetingId) {
+      meetingId = this.ledger.start(room.id, room.title).id;
+      this.open.set(room.id, meetingId);
+      this.log.info({ room: room.id, meeting: meetingId }, 'meeting started');
+    }
+    this.record(meetingId, { type: 'join', session: p.id, displayName: p.displayName, role: p.role });
+  }
+
+  participantChanged(room: Room, p: Participant): void {
+    const meetingId = this.open.get(room.id);
+    if (meetingId) this.record(meetingId, { type: 'change', session: p.id, displayName: p.displayName, role: p.role });
+  }
+
+  participantRemoved(room: Room, p: Participant): void {
+    const meetingId = this.open.get(room.id);
+    if (!meetingId) return;
+    this.record(meetingId, { type: 'leave', session: p.id });
+    if (room.participants.size === 0) this.endMeeting(room);
+  }
+
+  roomClosed(room: Room): void {
+    this.endMeeting(room);
+  }
+
+  private endMeeting(room: Room): void {
+    const meetingId = this.open.get(room.id);
+    if (!meetingId) return;
+    this.open.delete(room.id);
+    this.ledger.end(meetingId);
+    this.log.info({ room: room.id, meeting: meetingId }, 'meeting ended');
+  }
+
+  private record(meetingId: string, event: Omit<Parameters<Ledger['append']>[1], 'at'>): void {
+    this.ledger.append(meetingId, { ...event, at: new Date().toISOString() });
+  }
+}

@@ -1,0 +1,89 @@
+// Append-only, hash-chained audit log of report requests, approvals,
+// deliveries and purges: <data.dir>/audit.log, one JSON entry per line.
+// Each entry's hash covers the previous hash, so changing, removing or
+// reordering any entry breaks every hash after it. It never holds attendee names.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type AuditType = 'report.requested' | 'report.approved' | 'report.delivered' | 'meeting.purged';
+
+export interface AuditFields {
+  type: AuditType;
+  operator?: string;
+  meetingId?: string;
+  requestId?: string;
+  reason?: string;
+}
+
+export interface AuditEntry extends AuditFields {
+  seq: number;
+  at: string;
+  prev: string;
+  hash: string;
+}
+
+const GENESIS = '0'.repeat(64);
+
+function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
+  // Fixed key order, so the hash does not depend on how JSON was written.
+  const canonical = JSON.stringify([entry.seq, entry.at, entry.prev, entry.type, entry.operator ?? null, entry.meetingId ?? null, entry.requestId ?? null, entry.reason ?? null]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export class AuditLog {
+  readonly file: string;
+  private entries: AuditEntry[];
+
+  constructor(dataDir: string) {
+    this.file = path.join(dataDir, 'audit.log');
+    this.entries = AuditLog.read(this.file);
+    const problem = AuditLog.verify(this.entries);
+    if (problem) throw new Error(`audit log ${this.file} is not intact: ${problem}`);
+  }
+
+  static read(file: string): AuditEntry[] {
+    if (!fs.existsSync(file)) return [];
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as AuditEntry);
+  }
+
+  /** The first break in the chain, or null if every entry is intact and in order. */
+  static verify(entries: AuditEntry[]): string | null {
+    let prev = GENESIS;
+    for (const [i, e] of entries.entries()) {
+      if (e.seq !== i + 1) return `entry ${i + 1} has sequence number ${e.seq}`;
+      if (e.prev !== prev) return `entry ${e.seq} does not follow entry ${i}`;
+      const { hash, ...rest } = e;
+      if (hashOf(rest) !== hash) return `entry ${e.seq} was modified`;
+      prev = hash;
+    }
+    return null;
+  }
+
+  append(fields: AuditFields, now = new Date()): AuditEntry {
+    const body = {
+      seq: this.entries.length + 1,
+      at: now.toISOString(),
+      prev: this.entries.at(-1)?.hash ?? GENESIS,
+      ...fields,
+    };
+    const entry: AuditEntry = { ...body, hash: hashOf(body) };
+    const fd = fs.openSync(this.file, 'a', 0o600);
+    try {
+      fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    this.entries.push(entry);
+    return entry;
+  }
+
+  all(): readonly AuditEntry[] {
+    return this.entries;
+  }
+}

@@ -1,0 +1,212 @@
+// The attendee report: requested by a named operator with a reason, approved
+// by a second operator (four eyes, unless configured off), then delivered as
+// a JWE that only the requesting operator's private key opens. Every step is
+// proven by a JWT the operator signs with their key, and written to the audit
+// log; the request state is read back from that log.
+import { randomUUID } from 'node:crypto';
+import { CompactEncrypt, type CryptoKey, decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
+import type { AuditLog } from './audit-log.js';
+import type { Ledger, LedgerEvent, MeetingMeta } from './ledger.js';
+import { type ReportEntry, type ReportPayload, NOTICE } from './report-format.js';
+
+export class ReportError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface OperatorConfig {
+  name: string;
+  publicKey: Record<string, unknown>;
+}
+
+export interface RequestState {
+  id: string;
+  meetingId: string;
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  approvedBy?: string;
+  approvedAt?: string;
+  deliveries: number;
+}
+
+export type Operation = 'report.request' | 'report.approve' | 'report.fetch';
+export const ASSERTION_AUDIENCE = 'aula-admin';
+
+interface OperatorKeys {
+  verify: CryptoKey;
+  encrypt: CryptoKey;
+}
+
+/** Sessions in order of joining, with the name and role they last had. */
+export function entriesFrom(events: LedgerEvent[], meetingEnd: string): ReportEntry[] {
+  const bySession = new Map<string, ReportEntry>();
+  const entries: ReportEntry[] = [];
+  for (const e of events) {
+    if (e.type === 'join') {
+      const entry: ReportEntry = { displayName: e.displayName ?? '', role: e.role ?? 'participant', joined: e.at, left: null };
+      bySession.set(e.session, entry);
+      entries.push(entry);
+    }
+    const entry = bySession.get(e.session);
+    if (!entry) continue;
+    if (e.type === 'change') {
+      if (e.displayName) entry.displayName = e.displayName;
+      if (e.role) entry.role = e.role;
+    }
+    if (e.type === 'leave') entry.left = e.at;
+  }
+  // A session still open when the meeting ended (a server restart) left at its end.
+  for (const entry of entries) entry.left ??= meetingEnd;
+  return entries;
+}
+
+export class Reports {
+  private readonly operators = new Map<string, Promise<OperatorKeys>>();
+  private readonly seenAssertions = new Map<string, number>(); // jti → expiry (ms)
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly audit: AuditLog,
+    operators: OperatorConfig[],
+    private readonly fourEyes: boolean,
+  ) {
+    for (const op of operators) {
+      const jwk = op.publicKey as JWK;
+      this.operators.set(
+        op.name,
+        Promise.all([importJWK(jwk, 'ES256'), importJWK(jwk, 'ECDH-ES+A256KW')]).then(([verify, encrypt]) => ({
+          verify: verify as CryptoKey,
+          encrypt: encrypt as CryptoKey,
+        })),
+      );
+    }
+  }
+
+  /** Check an operator's signed assertion for `op`; returns the operator's name and claims. */
+  async verify(assertion: string, op: Operation): Promise<{ operator: string; claims: Record<string, unknown> }> {
+    const bad = (why: string) => new ReportError('bad_assertion', 401, why);
+    let kid: string | undefined;
+    try {
+      kid = decodeProtectedHeader(assertion).kid;
+    } catch {
+      throw bad('the operator assertion is not a JWT');
+    }
+    const keys = kid ? this.operators.get(kid) : undefined;
+    if (!kid || !keys) throw bad('unknown operator (is the public key in the configuration?)');
+    let claims: Record<string, unknown>;
+    try {
+      const { payload } = await jwtVerify(assertion, (await keys).verify, {
+        algorithms: ['ES256'],
+        issuer: kid,
+        audience: ASSERTION_AUDIENCE,
+        maxTokenAge: '5m',
+        requiredClaims: ['exp', 'iat', 'jti', 'op'],
+      });
+      claims = payload as Record<string, unknown>;
+    } catch {
+      throw bad('the operator assertion does not verify with that operator\'s key');
+    }
+    if (claims.op !== op) throw bad(`the assertion is for ${String(claims.op)}, not ${op}`);
+    this.rememberAssertion(String(claims.jti), Number(claims.exp) * 1000);
+    return { operator: kid, claims };
+  }
+
+  request(operator: string, meetingId: string, reason: string): RequestState {
+    const reasonText = reason.trim();
+    if (reasonText.length < 5 || reasonText.length > 1000) {
+      throw new ReportError('invalid_params', 400, 'state the reason and legal basis (5 to 1000 characters)');
+    }
+    this.liveMeeting(meetingId);
+    const requestId = randomUUID();
+    this.audit.append({ type: 'report.requested', operator, meetingId, requestId, reason: reasonText });
+    if (!this.fourEyes) this.audit.append({ type: 'report.approved', operator, meetingId, requestId });
+    return this.state(requestId)!;
+  }
+
+  approve(operator: string, requestId: string): RequestState {
+    const req = this.existing(requestId);
+    if (req.approvedBy) throw new ReportError('already_approved', 409, `already approved by ${req.approvedBy}`);
+    if (req.requestedBy === operator) throw new ReportError('self_approval', 403, 'a second operator must approve; you made this request');
+    this.liveMeeting(req.meetingId);
+    this.audit.append({ type: 'report.approved', operator, meetingId: req.meetingId, requestId });
+    return this.state(requestId)!;
+  }
+
+  /** The report as a compact JWE to the requesting operator's key. */
+  async deliver(operator: string, requestId: string): Promise<string> {
+    const req = this.existing(requestId);
+    if (req.requestedBy !== operator) throw new ReportError('not_requester', 403, 'only the operator who requested the report can fetch it');
+    if (!req.approvedBy) throw new ReportError('not_approved', 409, 'the request has not been approved by a second operator yet');
+    const meeting = this.liveMeeting(req.meetingId);
+    const end = meeting.endedAt ?? new Date().toISOString();
+    const payload: ReportPayload = {
+      notice: NOTICE,
+      meeting: { id: meeting.id, title: meeting.title, start: meeting.startedAt, end },
+      request: { id: req.id, reason: req.reason, requestedBy: req.requestedBy, approvedBy: req.approvedBy, requestedAt: req.requestedAt },
+      entries: entriesFrom(this.ledger.read(meeting.id), end),
+    };
+    const keys = await this.operators.get(operator)!;
+    const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: operator, cty: 'application/json' })
+      .encrypt(keys.encrypt);
+    this.audit.append({ type: 'report.delivered', operator, meetingId: meeting.id, requestId });
+    return jwe;
+  }
+
+  list(): RequestState[] {
+    const states = new Map<string, RequestState>();
+    for (const e of this.audit.all()) {
+      if (!e.requestId) continue;
+      if (e.type === 'report.requested') {
+        states.set(e.requestId, {
+          id: e.requestId,
+          meetingId: e.meetingId!,
+          reason: e.reason ?? '',
+          requestedBy: e.operator!,
+          requestedAt: e.at,
+          deliveries: 0,
+        });
+      }
+      const s = states.get(e.requestId);
+      if (!s) continue;
+      if (e.type === 'report.approved') {
+        s.approvedBy = e.operator;
+        s.approvedAt = e.at;
+      }
+      if (e.type === 'report.delivered') s.deliveries++;
+    }
+    return [...states.values()];
+  }
+
+  state(requestId: string): RequestState | undefined {
+    return this.list().find((s) => s.id === requestId);
+  }
+
+  private existing(requestId: string): RequestState {
+    const s = this.state(requestId);
+    if (!s) throw new ReportError('not_found', 404, 'no such report request');
+    return s;
+  }
+
+  /** The meeting, or why there is none: never held, or deleted after its retention. */
+  private liveMeeting(meetingId: string): MeetingMeta {
+    const meta = this.ledger.meeting(meetingId);
+    if (meta) return meta;
+    const purged = this.audit.all().some((e) => e.type === 'meeting.purged' && e.meetingId === meetingId);
+    if (purged) throw new ReportError('meeting_expired', 410, 'the meeting passed its retention period and its attendance data was deleted');
+    throw new ReportError('unknown_meeting', 404, 'no such meeting');
+  }
+
+  private rememberAssertion(jti: string, expiresAt: number): void {
+    const now = Date.now();
+    for (const [k, exp] of this.seenAssertions) if (exp < now) this.seenAssertions.delete(k);
+    if (this.seenAssertions.has(jti)) throw new ReportError('bad_assertion', 401, 'this assertion was used already');
+    this.seenAssertions.set(jti, expiresAt);
+  }
+}

@@ -4,8 +4,13 @@ import { z } from 'zod';
 
 export const MAX_DISPLAY_NAME = 64;
 
-// Zero-width characters carry nothing visible; they are removed silently.
-const ZERO_WIDTH = /[\u200B\u200C\u200D\u2060\uFEFF\u00AD]/g;
+// Invisible characters with no job in a name are removed silently. Zero-width
+// joiner and non-joiner stay: Persian, Indic scripts and emoji sequences need them.
+const ZERO_WIDTH = /[\u200B\u2060\uFEFF\u00AD\u180E]/g;
+// Other format characters (tags, invisible operators, ...) are refused.
+const OTHER_FORMAT = /(?![\u200C\u200D])\p{Cf}/u;
+// Characters that are letters or symbols to Unicode but show as blank.
+const BLANK = /[\s\u115F\u1160\u3164\uFFA0\u2800\u200C\u200D]/gu;
 // Bidi embedding/override/isolate controls can make a name render as another
 // (e.g. reversed text); refused with a message rather than silently changed.
 const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
@@ -20,8 +25,9 @@ export function normaliseDisplayName(input: string): NameResult {
   if (CONTROL.test(input)) return { ok: false, message: 'display name must not contain control characters' };
   if (BIDI_CONTROL.test(input)) return { ok: false, message: 'display name must not contain text-direction control characters' };
   const name = input.normalize('NFC').replace(ZERO_WIDTH, '').trim();
+  if (OTHER_FORMAT.test(name)) return { ok: false, message: 'display name must not contain invisible formatting characters' };
   const length = [...name].length; // code points, so "李" and "🙂" count as one
-  if (length === 0) return { ok: false, message: 'display name must not be empty' };
+  if (length === 0 || name.replace(BLANK, '') === '') return { ok: false, message: 'display name must not be empty' };
   if (length > MAX_DISPLAY_NAME) return { ok: false, message: `display name: at most ${MAX_DISPLAY_NAME} characters` };
   return { ok: true, name };
 }

@@ -36,9 +36,17 @@ function roomIdFromPath(): string | null {
 }
 
 // The link token sits in the URL fragment (#t=…): browsers never send it to a
-// server or put it in a Referer.
-function tokenFromHash(): string | null {
-  return new URLSearchParams(location.hash.slice(1)).get('t');
+// server or put it in a Referer. Once read, it leaves the address bar (and so
+// the history of a shared computer) and is kept for this tab only.
+function takeToken(roomId: string): string | null {
+  const key = `aula-token:${roomId}`;
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('t');
+  if (fromHash) {
+    sessionStorage.setItem(key, fromHash);
+    history.replaceState(null, '', location.pathname);
+    return fromHash;
+  }
+  return sessionStorage.getItem(key);
 }
 
 /** The message a user sees for a refused request: what they can act on, no more. */
@@ -306,7 +314,7 @@ function endedPage(strings: Strings, reason: EndReason, roomId: string): void {
     disconnected: strings.disconnected,
     denied: strings.lobbyDenied,
   }[reason];
-  show(message(text), link(strings.rejoin, `/r/${roomId}${location.hash}`));
+  show(message(text), ...(reason === 'denied' ? [] : [link(strings.rejoin, `/r/${roomId}`)]));
   delete (window as { aula?: unknown }).aula;
 }
 
@@ -317,7 +325,7 @@ function exposeDiagnostics(conference: Conference): void {
 }
 
 const roomId = roomIdFromPath();
-const token = tokenFromHash();
+const token = roomId ? takeToken(roomId) : null;
 if (!roomId) show(message(t.noRoom));
 else if (!token) show(message(t.missingLink, 'error'));
 else void joinPage(roomId, token);

@@ -1,5 +1,7 @@
 // Who may enter a room, and in which role: from a room link signed by this
-// server, or from a token of a configured organisation issuer.
+// server, or from a token of a configured organisation issuer. A grant is
+// checked at hello and again at join and at admission, so a link revoked or
+// expired meanwhile stops working there too.
 import { decodeJwt } from 'jose';
 import type { Role } from '../../shared/protocol.js';
 import { AulaError } from '../errors.js';
@@ -10,7 +12,10 @@ import type { OrgIssuers } from './org-issuers.js';
 export interface Grant {
   role: Role;
   via: 'link' | 'organisation';
-  prefillName?: string;
+  /** When the token expires, ms since the epoch. */
+  expiresAt: number;
+  /** For room links: the link generation it was made for. */
+  gen?: string;
 }
 
 const invalid = () => new AulaError('invalid_link', 'this link is not valid');
@@ -21,27 +26,39 @@ export class AccessControl {
     private readonly issuers: OrgIssuers,
   ) {}
 
-  async grant(token: string, room: Room): Promise<Grant> {
+  /** The grant a token gives in this room, and a name to prefill (not kept). */
+  async grant(token: string, room: Room): Promise<{ grant: Grant; prefillName?: string }> {
     let issuer: unknown;
     try {
       issuer = decodeJwt(token).iss;
     } catch {
       throw invalid();
     }
+    let result: { grant: Grant; prefillName?: string };
     if (issuer === LINK_ISSUER) {
       const claims = await this.links.verify(token);
       if (claims.room !== room.id) throw invalid();
-      // A re-issued set of links has a new generation: older links are revoked.
-      if (claims.gen !== room.linkGeneration) throw invalid();
-      // Guest links are the participant-role links; the room may turn them off.
-      if (claims.role === 'participant' && !room.settings.guestAccess) throw invalid();
-      return { role: claims.role, via: 'link' };
+      result = { grant: { role: claims.role, via: 'link', expiresAt: claims.exp * 1000, gen: claims.gen } };
+    } else if (typeof issuer === 'string' && this.issuers.has(issuer)) {
+      const org = await this.issuers.verify(token, issuer);
+      if (org.room !== room.id) throw invalid();
+      result = {
+        grant: { role: org.role, via: 'organisation', expiresAt: org.exp * 1000 },
+        prefillName: org.prefillName,
+      };
+    } else {
+      throw invalid();
     }
-    if (typeof issuer === 'string' && this.issuers.has(issuer)) {
-      const grant = await this.issuers.verify(token, issuer);
-      if (grant.room !== room.id) throw invalid();
-      return { role: grant.role, via: 'organisation', prefillName: grant.prefillName };
-    }
-    throw invalid();
+    this.recheck(result.grant, room);
+    return result;
+  }
+
+  /** Is the grant still good in this room now? Throws the reason if not. */
+  recheck(grant: Grant, room: Room): void {
+    if (Date.now() >= grant.expiresAt) throw new AulaError('link_expired', 'this link has expired');
+    // A re-issued set of links has a new generation: older links are revoked.
+    if (grant.via === 'link' && grant.gen !== room.linkGeneration) throw invalid();
+    // Guest links are the participant-role links; the room may turn them off.
+    if (grant.via === 'link' && grant.role === 'participant' && !room.settings.guestAccess) throw invalid();
   }
 }

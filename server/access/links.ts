@@ -16,6 +16,11 @@ export interface LinkClaims {
   gen: string;
 }
 
+export interface VerifiedLink extends LinkClaims {
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
 const ROLES: readonly string[] = ['moderator', 'presenter', 'participant'];
 
 export class LinkSigner {
@@ -32,7 +37,7 @@ export class LinkSigner {
   }
 
   /** The link's claims, or AulaError invalid_link / link_expired. */
-  async verify(token: string): Promise<LinkClaims> {
+  async verify(token: string): Promise<VerifiedLink> {
     try {
       const { payload } = await jwtVerify(token, this.key.publicKey, {
         issuer: LINK_ISSUER,
@@ -40,11 +45,11 @@ export class LinkSigner {
         algorithms: ['EdDSA'],
         requiredClaims: ['exp', 'room', 'role', 'gen'],
       });
-      const { room, role, gen } = payload as Record<string, unknown>;
+      const { room, role, gen, exp } = payload as Record<string, unknown>;
       if (typeof room !== 'string' || typeof gen !== 'string' || typeof role !== 'string' || !ROLES.includes(role)) {
         throw new AulaError('invalid_link', 'this link is not valid');
       }
-      return { room, role: role as Role, gen };
+      return { room, role: role as Role, gen, exp: exp as number };
     } catch (err) {
       throw toAccessError(err);
     }

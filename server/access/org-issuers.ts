@@ -2,7 +2,7 @@
 // the configured issuer's key or JWKS. aula reads exactly three claims (role,
 // room and, if configured, a display name to prefill) and drops the rest:
 // subject, e-mail and everything else never leave this function.
-import { createRemoteJWKSet, importJWK, importSPKI, type JWK, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { createRemoteJWKSet, type CryptoKey, importJWK, importSPKI, type JWK, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Role } from '../../shared/protocol.js';
 import type { IssuerConfig } from '../config/config.js';
 import { AulaError } from '../errors.js';
@@ -11,15 +11,16 @@ import { toAccessError } from './links.js';
 export interface OrgGrant {
   room: string;
   role: Role;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
   prefillName?: string;
 }
 
-type KeySource = JWTVerifyGetKey | CryptoKey | Uint8Array;
 
 const ROLES: readonly string[] = ['moderator', 'presenter', 'participant'];
 
 export class OrgIssuers {
-  private readonly keys = new Map<string, Promise<KeySource>>();
+  private readonly keys = new Map<string, JWTVerifyGetKey>();
   private readonly byIssuer = new Map<string, IssuerConfig>();
 
   constructor(configs: IssuerConfig[]) {
@@ -34,8 +35,7 @@ export class OrgIssuers {
     const config = this.byIssuer.get(issuer);
     if (!config) throw new AulaError('invalid_link', 'this link is not valid');
     try {
-      const key = await this.key(config);
-      const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, {
+      const { payload } = await jwtVerify(token, this.key(config), {
         issuer: config.issuer,
         audience: config.audience,
         algorithms: config.algorithms,
@@ -47,7 +47,7 @@ export class OrgIssuers {
         throw new AulaError('invalid_link', 'this link is not valid');
       }
       const name = config.nameClaim ? payload[config.nameClaim] : undefined;
-      const grant: OrgGrant = { room, role: role as Role };
+      const grant: OrgGrant = { room, role: role as Role, exp: payload.exp! };
       if (typeof name === 'string') grant.prefillName = name.slice(0, 256);
       return grant;
     } catch (err) {
@@ -55,33 +55,31 @@ export class OrgIssuers {
     }
   }
 
-  private key(config: IssuerConfig): Promise<KeySource> {
+  private key(config: IssuerConfig): JWTVerifyGetKey {
     let key = this.keys.get(config.issuer);
     if (!key) {
-      key = loadKey(config);
+      key = config.jwksUrl
+        ? createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 })
+        : staticKey(config.publicKey!);
       this.keys.set(config.issuer, key);
-      // A failed static-key import should be retried next time, not cached.
-      key.catch(() => this.keys.delete(config.issuer));
     }
     return key;
   }
 }
 
-async function loadKey(config: IssuerConfig): Promise<KeySource> {
-  if (config.jwksUrl) {
-    return createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 });
-  }
-  const pk = config.publicKey!;
-  if (typeof pk === 'string') {
-    let lastError: unknown;
-    for (const alg of config.algorithms) {
-      try {
-        return await importSPKI(pk, alg);
-      } catch (err) {
-        lastError = err;
-      }
+/**
+ * A static key, imported for the algorithm the token names (jwtVerify has
+ * already checked that it is one of the issuer's allowed algorithms).
+ */
+function staticKey(pk: string | Record<string, unknown>): JWTVerifyGetKey {
+  const imported = new Map<string, Promise<CryptoKey>>();
+  return (header) => {
+    const alg = header.alg;
+    let key = imported.get(alg);
+    if (!key) {
+      key = (typeof pk === 'string' ? importSPKI(pk, alg) : importJWK(pk as JWK, alg)) as Promise<CryptoKey>;
+      imported.set(alg, key);
     }
-    throw lastError;
-  }
-  return (await importJWK(pk as JWK, (pk as JWK).alg ?? config.algorithms[0])) as CryptoKey;
+    return key;
+  };
 }

@@ -11,11 +11,16 @@ const ipAddress = z.union([z.ipv4(), z.ipv6()]);
 const issuerSchema = z
   .object({
     /** Expected `iss` claim; also how a token is matched to its issuer. */
-    issuer: z.string().min(1).max(512),
+    issuer: z.string().min(1).max(512).refine((i) => i !== 'aula', '"aula" is the issuer of aula\'s own room links'),
     /** Expected `aud` claim. */
     audience: z.string().min(1).max(512),
     /** Where the issuer publishes its keys (JWKS). Use https outside a lab. */
-    jwksUrl: z.url().optional(),
+    jwksUrl: z
+      .url()
+      .refine((u) => u.startsWith('https://') || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]/.test(u), {
+        message: 'jwksUrl must use https (plain http only on loopback)',
+      })
+      .optional(),
     /** Or a static public key: a JWK object or an SPKI PEM string. */
     publicKey: z.union([z.record(z.string(), z.unknown()), z.string().startsWith('-----BEGIN PUBLIC KEY-----')]).optional(),
     /** Signature algorithms accepted from this issuer. */
@@ -144,7 +149,11 @@ export const configSchema = z
       .default([])
       .refine((ops) => new Set(ops.map((o) => o.name)).size === ops.length, 'operator names must be unique'),
     /** Organisation systems (LMS, intranet) whose signed tokens grant a role. */
-    issuers: z.array(issuerSchema).max(32).default([]),
+    issuers: z
+      .array(issuerSchema)
+      .max(32)
+      .default([])
+      .refine((list) => new Set(list.map((i) => i.issuer)).size === list.length, 'each issuer may be configured once'),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info') })
       .strict()

@@ -1,23 +1,41 @@
 // Moderators let people in from the lobby, or turn them away.
 import { AulaError } from '../errors.js';
+import type { Room } from '../rooms/room.js';
 import { joinedHandler } from '../signalling/handler.js';
+
+const entryOf = (room: Room, lobbyId: string) => {
+  const entry = room.lobby.get(lobbyId);
+  if (!entry) throw new AulaError('not_found', 'nobody with that id is waiting');
+  return entry;
+};
+
+const lobbyChanged = (room: Room) => room.notifyWith('admitLobby', 'lobbyChanged', { entries: room.lobby.list() });
 
 export const lobbyHandlers = [
   joinedHandler('admit', 'admitLobby', async ({ room }, { lobbyId }) => {
-    room.checkEntry(true); // a full room stays full; the person keeps waiting
-    const entry = room.lobby.take(lobbyId);
-    if (!entry) throw new AulaError('not_found', 'nobody with that id is waiting');
-    entry.notify('admitted', entry.enter());
-    room.notifyWith('admitLobby', 'lobbyChanged', { entries: room.lobby.list() });
+    const entry = entryOf(room, lobbyId);
+    // A full room stays full: the person keeps waiting. Admission overrides the lock.
+    room.checkEntry(true);
+    room.lobby.take(lobbyId);
+    try {
+      entry.notify('admitted', entry.enter());
+    } catch (err) {
+      // Their link was revoked or expired while they waited.
+      entry.turnAway();
+      entry.notify('denied', {});
+      lobbyChanged(room);
+      throw err instanceof AulaError ? new AulaError('not_found', `cannot admit: ${err.message}`) : err;
+    }
+    lobbyChanged(room);
     return {};
   }),
 
   joinedHandler('deny', 'admitLobby', async ({ room }, { lobbyId }) => {
-    const entry = room.lobby.take(lobbyId);
-    if (!entry) throw new AulaError('not_found', 'nobody with that id is waiting');
+    const entry = entryOf(room, lobbyId);
+    room.lobby.take(lobbyId);
     entry.turnAway();
     entry.notify('denied', {});
-    room.notifyWith('admitLobby', 'lobbyChanged', { entries: room.lobby.list() });
+    lobbyChanged(room);
     return {};
   }),
 ];

@@ -17,7 +17,7 @@ interface Entrant {
 }
 
 /** Put a session into the room as a participant and tell everyone. */
-function enter(session: Session, room: Room, who: Entrant, services: Services): JoinedData {
+function enter(session: Session, room: Room, who: Entrant, services: Services, admitted = false): JoinedData {
   const participant = new Participant(
     distinctName(who.displayName, room.shownNames()),
     who.role,
@@ -25,8 +25,9 @@ function enter(session: Session, room: Room, who: Entrant, services: Services): 
     room.router,
     services.listen,
     (name, data) => session.notify(name, data),
+    () => session.reset(),
   );
-  room.add(participant);
+  room.add(participant, admitted);
   session.lobby = undefined;
   session.room = room;
   session.participant = participant;
@@ -47,14 +48,15 @@ export const sessionHandlers = [
     if (session.participant || session.lobby) throw new AulaError('already_joined', 'this connection has already joined');
     const room = services.rooms.get(roomId);
     if (!room || room.isClosed) throw new AulaError('not_found', 'no such room');
-    const grant = await services.access.grant(token, room);
+    const { grant, prefillName } = await services.access.grant(token, room);
+    // The prefill name goes back to the browser and is not kept here.
     session.access = { room, grant };
     return {
       title: room.title,
       role: grant.role,
       recording: room.settings.recording,
       lobby: room.settings.lobby && !hasPermission(grant.role, 'bypassLobby'),
-      ...(grant.prefillName ? { prefillName: grant.prefillName } : {}),
+      ...(prefillName ? { prefillName } : {}),
       routerRtpCapabilities: room.router.rtpCapabilities as Record<string, unknown>,
     };
   }),
@@ -63,20 +65,23 @@ export const sessionHandlers = [
     if (session.participant || session.lobby) throw new AulaError('already_joined', 'this connection has already joined');
     if (!session.access) throw new AulaError('no_access', 'join: say hello with a valid link first');
     const { room, grant } = session.access;
+    services.access.recheck(grant, room);
     room.checkEntry(hasPermission(grant.role, 'bypassLock'));
     // Shape-checked by the protocol schema; mediasoup checks the rest in canConsume().
     const who: Entrant = { displayName, role: grant.role, rtpCapabilities: rtpCapabilities as types.RtpCapabilities };
     if (!room.settings.lobby || hasPermission(grant.role, 'bypassLobby')) {
       return { status: 'joined' as const, ...enter(session, room, who, services) };
     }
+    // Waiting costs every moderator an update; the lobby is no larger than the room.
+    if (room.lobby.size >= room.settings.maxParticipants) throw new AulaError('room_full', 'the room and its lobby are full');
     const entry = room.lobby.add({
       displayName: distinctName(displayName, room.shownNames()),
       notify: (name, data) => session.notify(name, data),
-      enter: () => enter(session, room, who, services),
-      turnAway: () => {
-        session.lobby = undefined;
-        session.access = undefined;
+      enter: () => {
+        services.access.recheck(grant, room);
+        return enter(session, room, who, services, true);
       },
+      turnAway: () => session.reset(),
     });
     session.lobby = { room, entryId: entry.id };
     room.notifyWith('admitLobby', 'lobbyChanged', { entries: room.lobby.list() });

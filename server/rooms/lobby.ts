@@ -7,7 +7,7 @@ export interface LobbyEntry {
   readonly id: string;
   readonly displayName: string;
   readonly notify: Notify;
-  /** Puts this person into the room; returns what a direct join would have. */
+  /** Puts this person into the room (checking their link again); returns what a direct join would have. */
   enter(): JoinedData;
   /** Tells the session it was turned away. */
   turnAway(): void;
@@ -20,6 +20,14 @@ export class Lobby {
     const full = { ...entry, id: randomUUID() };
     this.entries.set(full.id, full);
     return full;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(id: string): LobbyEntry | undefined {
+    return this.entries.get(id);
   }
 
   take(id: string): LobbyEntry | undefined {

@@ -18,6 +18,8 @@ export class Participant {
     router: types.Router,
     listen: TransportListen,
     readonly notify: Notify,
+    /** Forget the connection's room state when the room closes under it. */
+    readonly detach: () => void = () => undefined,
   ) {
     this.media = new PeerMedia(router, listen);
   }

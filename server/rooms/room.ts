@@ -50,8 +50,9 @@ export class Room {
     if (this.participants.size >= this.settings.maxParticipants) throw new AulaError('room_full', 'the room is full');
   }
 
-  add(participant: Participant): void {
-    this.checkEntry(hasPermission(participant.role, 'bypassLock'));
+  /** `admitted`: let in by a moderator, so the lock does not apply. */
+  add(participant: Participant, admitted = false): void {
+    this.checkEntry(admitted || hasPermission(participant.role, 'bypassLock'));
     this.participants.set(participant.id, participant);
     for (const o of this.observers) o.participantAdded(this, participant);
   }
@@ -118,8 +119,14 @@ export class Room {
     if (this.closed) return;
     this.closed = true;
     this.broadcast('roomClosed', { reason });
-    for (const e of this.lobby.clear()) e.notify('roomClosed', { reason });
-    for (const p of [...this.participants.values()]) this.remove(p);
+    for (const e of this.lobby.clear()) {
+      e.notify('roomClosed', { reason });
+      e.turnAway();
+    }
+    for (const p of [...this.participants.values()]) {
+      this.remove(p);
+      p.detach();
+    }
     for (const o of this.observers) o.roomClosed(this);
     this.router.close();
   }

@@ -25,12 +25,18 @@ export class Session {
     this.send({ type: 'notification', method, data });
   }
 
-  /** Leave the room (closing all media) or the lobby, and tell the others. Idempotent. */
-  leave(): void {
-    const { room, participant, lobby } = this;
+  /** Forget room, lobby and access (the next join needs a new hello). */
+  reset(): void {
     this.room = undefined;
     this.participant = undefined;
     this.lobby = undefined;
+    this.access = undefined;
+  }
+
+  /** Leave the room (closing all media) or the lobby, and tell the others. Idempotent. */
+  leave(): void {
+    const { room, participant, lobby } = this;
+    this.reset();
     if (lobby && lobby.room.lobby.remove(lobby.entryId)) {
       lobby.room.notifyWith('admitLobby', 'lobbyChanged', { entries: lobby.room.lobby.list() });
     }

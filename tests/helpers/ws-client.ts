@@ -62,6 +62,14 @@ export class TestClient {
     return this.request('join', { displayName, rtpCapabilities: hello.data.routerRtpCapabilities });
   }
 
+  /** The next notification of this kind that arrives after now. */
+  async nextNotification(method: string, timeoutMs = 5000): Promise<any> {
+    const seen = this.notifications.length;
+    await this.until(() => this.notifications.slice(seen).some((n) => n.method === method), timeoutMs);
+    return this.notifications.slice(seen).find((n) => n.method === method)!.data;
+  }
+
+  /** The first notification of this kind received so far (or the next one). */
   async notification(method: string, timeoutMs = 5000): Promise<any> {
     await this.until(() => this.notifications.some((n) => n.method === method), timeoutMs);
     return this.notifications.find((n) => n.method === method)!.data;

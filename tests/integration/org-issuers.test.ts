@@ -133,3 +133,22 @@ describe('organisation issuers', () => {
     }
   });
 });
+
+describe('organisation tokens that must not pass', () => {
+  it('refuses a token without exp, and HS256 signed with the issuer\'s public key as the secret', async () => {
+    const noExp = jwt.sign({ role: 'moderator', room: room.id }, pem(intranet.privateKey), {
+      algorithm: 'RS256',
+      issuer: INTRANET,
+      audience: 'aula-intranet',
+    });
+    expect((await hello(noExp)).reply).toMatchObject({ ok: false, error: { code: 'invalid_link' } });
+    // Algorithm confusion: an attacker who knows the public PEM signs with HMAC.
+    const confused = jwt.sign({ role: 'moderator', room: room.id }, pem(intranet.publicKey), {
+      algorithm: 'HS256',
+      issuer: INTRANET,
+      audience: 'aula-intranet',
+      expiresIn: 60,
+    });
+    expect((await hello(confused)).reply).toMatchObject({ ok: false, error: { code: 'invalid_link' } });
+  });
+});

@@ -23,13 +23,14 @@ async function member(r: Room, role: Role, name: string): Promise<{ c: TestClien
 
 type Action = { method: string; params: (targetId: string) => Record<string, unknown>; allowed: Role[] };
 
-// "allowed" means the role check passes: the reply is ok, or fails for another
-// reason than `forbidden` (e.g. not_found for a lobby id that does not exist).
-const actions: Action[] = [
+// When allowed, the reply is ok, or (`allowedError`) the one error that
+// follows from the test's setup, e.g. not_found for a lobby id that does not exist.
+type Expect = Action & { allowedError?: string };
+const actions: Expect[] = [
   { method: 'setRole', params: (t) => ({ peerId: t, role: 'presenter' }), allowed: ['moderator'] },
   { method: 'lockRoom', params: () => ({ locked: false }), allowed: ['moderator'] },
-  { method: 'admit', params: () => ({ lobbyId: 'nobody' }), allowed: ['moderator'] },
-  { method: 'deny', params: () => ({ lobbyId: 'nobody' }), allowed: ['moderator'] },
+  { method: 'admit', params: () => ({ lobbyId: 'nobody' }), allowed: ['moderator'], allowedError: 'not_found' },
+  { method: 'deny', params: () => ({ lobbyId: 'nobody' }), allowed: ['moderator'], allowedError: 'not_found' },
   { method: 'setDisplayName', params: () => ({ displayName: 'Renamed' }), allowed: ['moderator', 'presenter', 'participant'] },
   { method: 'createTransport', params: () => ({ direction: 'recv' }), allowed: ['moderator', 'presenter', 'participant'] },
 ];
@@ -55,8 +56,9 @@ describe('role × action matrix', () => {
         const target = await member(room, 'participant', 'Target');
         const actor = await member(room, role, `A ${role}`);
         const reply = await actor.c.request(action.method, action.params(target.id));
-        if (allowed) expect(reply.error?.code, JSON.stringify(reply)).not.toBe('forbidden');
-        else expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+        if (!allowed) expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+        else if (action.allowedError) expect(reply).toMatchObject({ ok: false, error: { code: action.allowedError } });
+        else expect(reply, JSON.stringify(reply)).toMatchObject({ ok: true });
         // A refused setRole really changed nothing.
         if (action.method === 'setRole' && !allowed) expect(room.participants.get(target.id)?.role).toBe('participant');
       });
@@ -87,6 +89,32 @@ describe('role × action matrix', () => {
       error: { code: 'room_locked' },
     });
     await member(room, 'moderator', 'Co-moderator');
+  });
+
+  it('the last moderator cannot demote themselves', async () => {
+    const mod = await member(room, 'moderator', 'Only mod');
+    expect(await mod.c.request('setRole', { peerId: mod.id, role: 'participant' })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    const other = await member(room, 'moderator', 'Second mod');
+    expect(await mod.c.request('setRole', { peerId: mod.id, role: 'participant' })).toMatchObject({ ok: true });
+    expect(await other.c.request('setRole', { peerId: other.id, role: 'participant' })).toMatchObject({ ok: false });
+  });
+
+  it('a link is checked again at join: re-issuing between hello and join, or leaving, ends it', async () => {
+    const r = await server.rooms.create({ title: 'Recheck' });
+    const c = await TestClient.connect(server.url);
+    clients.push(c);
+    const hello = await c.request('hello', { roomId: r.id, token: await tokenFor(server, r, 'moderator') });
+    expect(hello).toMatchObject({ ok: true });
+    server.rooms.rotateLinks(r.id);
+    const caps = hello.data.routerRtpCapabilities;
+    expect(await c.request('join', { displayName: 'Too late', rtpCapabilities: caps })).toMatchObject({ ok: false, error: { code: 'invalid_link' } });
+
+    const d = await TestClient.connect(server.url);
+    clients.push(d);
+    expect(await d.enter(r.id, await tokenFor(server, r, 'participant'), 'Once')).toMatchObject({ ok: true });
+    expect(await d.request('leave')).toMatchObject({ ok: true });
+    expect(await d.request('join', { displayName: 'Twice', rtpCapabilities: caps })).toMatchObject({ ok: false, error: { code: 'no_access' } });
+    server.rooms.close(r.id);
   });
 
   it('duplicate names are shown distinguishably, and renaming keeps them distinct', async () => {
@@ -141,6 +169,40 @@ describe('lobby', () => {
       error: { code: 'no_access' },
     });
     expect(lobbyRoom.participants.size).toBe(3);
+  });
+
+  it('a moderator can admit into a locked room; a full lobby refuses more', async () => {
+    const small = await server.rooms.create({ title: 'Small', lobby: true, maxParticipants: 3 });
+    const mod = await member(small, 'moderator', 'Mod');
+    await mod.c.request('lockRoom', { locked: true });
+    const guest = await TestClient.connect(server.url);
+    clients.push(guest);
+    // Locked: even the lobby is closed to newcomers.
+    expect(await guest.enter(small.id, await tokenFor(server, small, 'participant'), 'G')).toMatchObject({ ok: false, error: { code: 'room_locked' } });
+    await mod.c.request('lockRoom', { locked: false });
+    expect(await guest.request('join', { displayName: 'G', rtpCapabilities: {} })).toMatchObject({ ok: true, data: { status: 'waiting' } });
+    await mod.c.request('lockRoom', { locked: true });
+    const lobbyId = small.lobby.list()[0]!.id;
+    expect(await mod.c.request('admit', { lobbyId })).toMatchObject({ ok: true });
+    expect((await guest.notification('admitted')).self.displayName).toBe('G');
+    expect(small.participants.size).toBe(2);
+
+    await mod.c.request('lockRoom', { locked: false });
+    const waiting: TestClient[] = [];
+    for (const name of ['W1', 'W2', 'W3']) {
+      const w = await TestClient.connect(server.url);
+      clients.push(w);
+      waiting.push(w);
+      expect(await w.enter(small.id, await tokenFor(server, small, 'participant'), name)).toMatchObject({ ok: true, data: { status: 'waiting' } });
+    }
+    const third = await TestClient.connect(server.url);
+    clients.push(third);
+    expect(await third.enter(small.id, await tokenFor(server, small, 'participant'), 'W4')).toMatchObject({ ok: false, error: { code: 'room_full' } });
+    expect(await mod.c.request('admit', { lobbyId: small.lobby.list()[0]!.id })).toMatchObject({ ok: true });
+    // Now the room is full: admitting more keeps them waiting.
+    expect(await mod.c.request('admit', { lobbyId: small.lobby.list()[0]!.id })).toMatchObject({ ok: false, error: { code: 'room_full' } });
+    expect(small.lobby.size).toBe(2);
+    expect(small.participants.size).toBe(3);
   });
 
   it('someone who leaves the lobby disappears from the moderators\' list', async () => {

@@ -22,9 +22,19 @@ describe('display names', () => {
     expect(ok('Zoe\u0308')).toHaveLength(3);
   });
 
-  it('removes zero-width characters', () => {
-    expect(ok('A\u200Bd\u200Ca\u200D\uFEFF')).toBe('Ada');
+  it('removes invisible characters but keeps the joiners scripts and emoji need', () => {
+    expect(ok('A\u200Bd\u00ADa\uFEFF')).toBe('Ada');
+    expect(ok('👩\u200D🏫')).toBe('👩\u200D🏫'); // teacher emoji: a ZWJ sequence
+    expect(ok('می\u200Cخواهم')).toBe('می\u200Cخواهم'); // Persian with a zero-width non-joiner
     expect(refusal('\u200B\u200B')).toMatch(/empty/);
+  });
+
+  it('refuses names that only look empty, and hidden formatting', () => {
+    expect(refusal('\u3164')).toMatch(/empty/); // Hangul filler
+    expect(refusal('\u2800\u2800')).toMatch(/empty/); // braille blank
+    expect(refusal('\u200D')).toMatch(/empty/);
+    expect(refusal('Ada\u{E0041}\u{E0042}')).toMatch(/invisible formatting/); // tag characters
+    expect(refusal('a\u2062b')).toMatch(/invisible formatting/); // invisible times
   });
 
   it('refuses control and bidi-override characters with a message', () => {

@@ -19,6 +19,7 @@ const room = (over: Partial<{ id: string; gen: string; guestAccess: boolean }> =
     linkGeneration: over.gen ?? 'gen-1',
     settings: { guestAccess: over.guestAccess ?? true },
   }) as unknown as Room;
+const roleOf = async (token: string, r = room()) => (await access.grant(token, r)).grant.role;
 const issue = (role: 'moderator' | 'participant' | 'presenter' = 'participant', seconds = 600, r = room()) =>
   signer.issue({ room: r.id, role, gen: r.linkGeneration }, seconds);
 const refusal = async (p: Promise<unknown>) => {
@@ -39,9 +40,11 @@ beforeAll(async () => {
 
 describe('room links', () => {
   it('grant the role they name', async () => {
-    expect(await access.grant(await issue('participant'), room())).toEqual({ role: 'participant', via: 'link' });
-    expect(await access.grant(await issue('moderator'), room())).toEqual({ role: 'moderator', via: 'link' });
-    expect(await access.grant(await issue('presenter'), room())).toEqual({ role: 'presenter', via: 'link' });
+    const { grant } = await access.grant(await issue('participant', 600), room());
+    expect(grant).toMatchObject({ role: 'participant', via: 'link', gen: 'gen-1' });
+    expect(grant.expiresAt).toBeGreaterThan(Date.now() + 590_000);
+    expect(await roleOf(await issue('moderator'))).toBe('moderator');
+    expect(await roleOf(await issue('presenter'))).toBe('presenter');
   });
 
   it('refuse a tampered token with the same message as any invalid one', async () => {
@@ -62,7 +65,7 @@ describe('room links', () => {
     expect(await refusal(access.grant(await issue('participant', 600, room({ id: 'room-2' })), room()))).toBe(INVALID);
     expect(await refusal(access.grant(await issue('moderator'), room({ gen: 'gen-2' })))).toBe(INVALID);
     expect(await refusal(access.grant(await issue('participant'), room({ guestAccess: false })))).toBe(INVALID);
-    expect(await access.grant(await issue('moderator'), room({ guestAccess: false }))).toMatchObject({ role: 'moderator' });
+    expect(await roleOf(await issue('moderator'), room({ guestAccess: false }))).toBe('moderator');
   });
 
   it('refuse tokens not signed by this server: another key, alg none, garbage', async () => {
@@ -83,11 +86,19 @@ describe('room links', () => {
     for (const junk of ['not-a-jwt', 'a.b.c', '', '....']) expect(await refusal(access.grant(junk, room()))).toBe(INVALID);
   });
 
+  it('are checked again later: a revoked or expired grant stops working', async () => {
+    const r = room();
+    const { grant } = await access.grant(await issue('participant', 600, r), r);
+    expect(() => access.recheck(grant, r)).not.toThrow();
+    expect(() => access.recheck(grant, room({ gen: 'gen-2' }))).toThrow('this link is not valid');
+    expect(() => access.recheck({ ...grant, expiresAt: Date.now() - 1 }, r)).toThrow('this link has expired');
+  });
+
   it('keeps the server key in the data directory, private, and reuses it', async () => {
     const file = path.join(dir, 'server-key.json');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     const again = new LinkSigner(await loadOrCreateServerKey(dir));
     const token = await again.issue({ room: 'room-1', role: 'participant', gen: 'gen-1' }, 60);
-    expect(await access.grant(token, room())).toMatchObject({ role: 'participant' });
+    expect(await roleOf(token)).toBe('participant');
   });
 });

@@ -25,7 +25,7 @@ export interface AuditEntry extends AuditFields {
 
 const GENESIS = '0'.repeat(64);
 
-function hashOf(entry: Omit<AuditEntry, 'hash'>): string {
+export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
   // Fixed key order, so the hash does not depend on how JSON was written.
   const canonical = JSON.stringify([entry.seq, entry.at, entry.prev, entry.type, entry.operator ?? null, entry.meetingId ?? null, entry.requestId ?? null, entry.reason ?? null]);
   return createHash('sha256').update(canonical).digest('hex');
@@ -58,7 +58,7 @@ export class AuditLog {
       if (e.seq !== i + 1) return `entry ${i + 1} has sequence number ${e.seq}`;
       if (e.prev !== prev) return `entry ${e.seq} does not follow entry ${i}`;
       const { hash, ...rest } = e;
-      if (hashOf(rest) !== hash) return `entry ${e.seq} was modified`;
+      if (entryHash(rest) !== hash) return `entry ${e.seq} was modified`;
       prev = hash;
     }
     return null;
@@ -71,7 +71,7 @@ export class AuditLog {
       prev: this.entries.at(-1)?.hash ?? GENESIS,
       ...fields,
     };
-    const entry: AuditEntry = { ...body, hash: hashOf(body) };
+    const entry: AuditEntry = { ...body, hash: entryHash(body) };
     const fd = fs.openSync(this.file, 'a', 0o600);
     try {
       fs.writeSync(fd, `${JSON.stringify(entry)}\n`);

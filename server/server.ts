@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccessControl } from './access/access.js';
 import { loadOrCreateAdminToken } from './access/admin-token.js';
-import { ensureDataDir } from './access/data-dir.js';
+import { ensureDataDir, lockDataDir } from './access/data-dir.js';
 import { LinkSigner, linksFor, type RoomLinks } from './access/links.js';
 import { OrgIssuers } from './access/org-issuers.js';
 import { loadOrCreateServerKey } from './access/server-key.js';
@@ -20,7 +20,7 @@ import type { Room } from './rooms/room.js';
 import { RoomStore } from './rooms/store.js';
 import { Attendance } from './privacy/attendance.js';
 import { AuditLog } from './privacy/audit-log.js';
-import { Ledger, ledgerMasterKey } from './privacy/ledger.js';
+import { auditKey, Ledger, ledgerMasterKey } from './privacy/ledger.js';
 import { Reports } from './privacy/reports.js';
 import { RetentionScheduler } from './privacy/retention.js';
 import { reportsRouter } from './http/reports-api.js';
@@ -45,6 +45,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config, log = createLogger(config.log.level)): Promise<RunningServer> {
   const dataDir = ensureDataDir(config.data.dir);
+  const unlock = lockDataDir(dataDir);
   const signer = new LinkSigner(await loadOrCreateServerKey(dataDir));
   const adminToken = loadOrCreateAdminToken(config.admin.token, dataDir);
   const pool = await WorkerPool.create(
@@ -56,15 +57,19 @@ export async function startServer(config: Config, log = createLogger(config.log.
     },
     log,
   );
-  const audit = new AuditLog(dataDir);
+  const masterKey = config.ledger.enabled ? ledgerMasterKey(config.ledger.masterKey, dataDir) : undefined;
+  if (masterKey && !config.ledger.masterKey) {
+    log.warn('ledger master key is kept in the data directory; set ledger.masterKey (AULA_LEDGER_MASTER_KEY) to keep it elsewhere');
+  }
+  const audit = new AuditLog(dataDir, masterKey && auditKey(masterKey));
   const retention = new RetentionScheduler(log);
   let ledger: Ledger | undefined;
   let reports: Reports | undefined;
-  if (config.ledger.enabled) {
-    ledger = new Ledger(dataDir, ledgerMasterKey(config.ledger.masterKey, dataDir), config.ledger.retentionDays, audit);
+  if (masterKey) {
+    ledger = new Ledger(dataDir, masterKey, config.ledger.retentionDays, audit);
     const reopened = ledger.endOpenMeetings();
     if (reopened) log.warn({ meetings: reopened }, 'meetings left open by an earlier run were ended');
-    reports = new Reports(ledger, audit, config.operators, config.reports.fourEyes);
+    reports = await Reports.create(ledger, audit, config.operators, config.reports.fourEyes);
     const l = ledger;
     retention.register('meetings', (now) => l.purge(now));
   }
@@ -123,6 +128,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
       signalling.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       pool.close();
+      unlock();
     },
   };
 }

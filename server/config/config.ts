@@ -147,7 +147,9 @@ export const configSchema = z
       )
       .max(64)
       .default([])
-      .refine((ops) => new Set(ops.map((o) => o.name)).size === ops.length, 'operator names must be unique'),
+      .refine((ops) => new Set(ops.map((o) => o.name)).size === ops.length, 'operator names must be unique')
+      // One key under two names would let one person approve their own request.
+      .refine((ops) => new Set(ops.map((o) => `${o.publicKey.x}.${o.publicKey.y}`)).size === ops.length, 'each operator needs their own key'),
     /** Organisation systems (LMS, intranet) whose signed tokens grant a role. */
     issuers: z
       .array(issuerSchema)

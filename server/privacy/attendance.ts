@@ -16,7 +16,12 @@ export class Attendance implements RoomObserver {
   participantAdded(room: Room, p: Participant): void {
     let meetingId = this.open.get(room.id);
     if (!meetingId) {
-      meetingId = this.ledger.start(room.id, room.title).id;
+      try {
+        meetingId = this.ledger.start(room.id, room.title).id;
+      } catch (err) {
+        this.log.error({ room: room.id, err: (err as NodeJS.ErrnoException).code ?? 'error' }, 'attendance ledger start failed');
+        return;
+      }
       this.open.set(room.id, meetingId);
       this.log.info({ room: room.id, meeting: meetingId }, 'meeting started');
     }
@@ -43,11 +48,21 @@ export class Attendance implements RoomObserver {
     const meetingId = this.open.get(room.id);
     if (!meetingId) return;
     this.open.delete(room.id);
-    this.ledger.end(meetingId);
+    try {
+      this.ledger.end(meetingId);
+    } catch (err) {
+      this.log.error({ meeting: meetingId, err: (err as NodeJS.ErrnoException).code ?? 'error' }, 'attendance ledger end failed');
+    }
     this.log.info({ room: room.id, meeting: meetingId }, 'meeting ended');
   }
 
+  // A failing disk must not take the meeting down with it: the class goes on,
+  // and the operator sees the error in the log (without names).
   private record(meetingId: string, event: Omit<Parameters<Ledger['append']>[1], 'at'>): void {
-    this.ledger.append(meetingId, { ...event, at: new Date().toISOString() });
+    try {
+      this.ledger.append(meetingId, { ...event, at: new Date().toISOString() });
+    } catch (err) {
+      this.log.error({ meeting: meetingId, event: event.type, err: (err as NodeJS.ErrnoException).code ?? 'error' }, 'attendance ledger write failed');
+    }
   }
 }

@@ -7,11 +7,11 @@
 //   <data.dir>/ledger/<meetingId>/events.log  one AES-GCM sealed event per line, fsynced
 //
 // Expired meetings are deleted key first: without it the events are noise.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Role } from '../../shared/protocol.js';
-import { readIfExists, writePrivateFile } from '../access/data-dir.js';
+import { appendDurably, fsyncDir, readCompleteLines, readIfExists, writePrivateFile } from '../access/data-dir.js';
 import type { AuditLog } from './audit-log.js';
 import { open, seal } from './sealed.js';
 
@@ -37,7 +37,18 @@ const DAY = 86_400_000;
 /** The master key wrapping every meeting key: configured, or generated into the data directory. */
 export function ledgerMasterKey(configured: string | undefined, dataDir: string): Buffer {
   if (configured) return Buffer.from(configured, 'base64url');
-  const file = path.join(dataDir, 'ledger-master.key');
+  return generatedMasterKey(dataDir);
+}
+
+export const masterKeyFile = (dataDir: string) => path.join(dataDir, 'ledger-master.key');
+
+/** A separate key for the audit log's HMAC chain, derived from the master key. */
+export function auditKey(masterKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'aula audit log', 32));
+}
+
+function generatedMasterKey(dataDir: string): Buffer {
+  const file = masterKeyFile(dataDir);
   const existing = readIfExists(file)?.trim();
   if (existing) return Buffer.from(existing, 'base64url');
   const key = randomBytes(32);
@@ -64,6 +75,7 @@ export class Ledger {
     const meta: MeetingMeta = { id: randomUUID(), roomId, title, startedAt: now.toISOString() };
     const dir = this.meetingDir(meta.id);
     fs.mkdirSync(dir, { mode: 0o700 });
+    fsyncDir(this.dir);
     const key = randomBytes(32);
     writePrivateFile(path.join(dir, 'key.json'), JSON.stringify({ sealed: seal(this.masterKey, key, `key:${meta.id}`) }));
     writePrivateFile(path.join(dir, 'meta.json'), JSON.stringify(meta));
@@ -72,17 +84,14 @@ export class Ledger {
     return meta;
   }
 
-  /** Append one event durably (fsync) before returning. */
+  /** Append one event durably (complete line, fsync) before returning. */
   append(meetingId: string, event: LedgerEvent): void {
-    const seq = (this.seqs.get(meetingId) ?? this.countEvents(meetingId)) + 1;
+    const file = path.join(this.meetingDir(meetingId), 'events.log');
+    // After a failed write the count on disk is the truth, not the cached one.
+    const seq = (this.seqs.get(meetingId) ?? readCompleteLines(file).length) + 1;
     const line = seal(this.key(meetingId), JSON.stringify(event), `event:${meetingId}:${seq}`);
-    const fd = fs.openSync(path.join(this.meetingDir(meetingId), 'events.log'), 'a', 0o600);
-    try {
-      fs.writeSync(fd, `${line}\n`);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    this.seqs.delete(meetingId);
+    appendDurably(file, `${line}\n`);
     this.seqs.set(meetingId, seq);
   }
 
@@ -109,22 +118,26 @@ export class Ledger {
   /** Decrypt a meeting's events, in order. */
   read(meetingId: string): LedgerEvent[] {
     const key = this.key(meetingId);
-    const text = readIfExists(path.join(this.meetingDir(meetingId), 'events.log')) ?? '';
-    return text
-      .split('\n')
-      .filter(Boolean)
-      .map((line, i) => JSON.parse(open(key, line, `event:${meetingId}:${i + 1}`).toString('utf8')) as LedgerEvent);
+    return readCompleteLines(path.join(this.meetingDir(meetingId), 'events.log')).map((line, i) => JSON.parse(open(key, line, `event:${meetingId}:${i + 1}`).toString('utf8')) as LedgerEvent);
   }
 
-  /** After a crash or restart nobody is in any room: end what was left open. */
-  endOpenMeetings(now = new Date()): number {
+  /**
+   * After a crash nobody is in any room: end what was left open, at its last
+   * recorded event (not at the restart, which may be days later).
+   */
+  endOpenMeetings(): number {
     let n = 0;
     for (const m of this.meetings()) {
       if (m.endedAt) continue;
-      this.end(m.id, now);
+      const last = this.read(m.id).at(-1)?.at ?? m.startedAt;
+      this.end(m.id, new Date(last));
       n++;
     }
     return n;
+  }
+
+  isExpired(meta: MeetingMeta, now = new Date()): boolean {
+    return Boolean(meta.endedAt) && this.expiresAt(meta) <= now;
   }
 
   expiresAt(meta: MeetingMeta): Date {
@@ -135,14 +148,20 @@ export class Ledger {
   purge(now = new Date()): number {
     let n = 0;
     for (const m of this.meetings()) {
-      if (!m.endedAt || this.expiresAt(m) > now) continue;
+      if (!this.isExpired(m, now)) continue;
+      // Audit first: a crash half-way still leaves the purge on record.
+      if (!this.audit.all().some((e) => e.type === 'meeting.purged' && e.meetingId === m.id)) {
+        this.audit.append({ type: 'meeting.purged', meetingId: m.id }, now);
+      }
       const dir = this.meetingDir(m.id);
       fs.rmSync(path.join(dir, 'key.json'), { force: true });
+      this.keys.get(m.id)?.fill(0);
       this.keys.delete(m.id);
+      this.seqs.delete(m.id);
       fs.rmSync(dir, { recursive: true, force: true });
-      this.audit.append({ type: 'meeting.purged', meetingId: m.id }, now);
       n++;
     }
+    if (n) fsyncDir(this.dir);
     return n;
   }
 
@@ -155,11 +174,6 @@ export class Ledger {
       this.keys.set(meetingId, key);
     }
     return key;
-  }
-
-  private countEvents(meetingId: string): number {
-    const text = readIfExists(path.join(this.meetingDir(meetingId), 'events.log')) ?? '';
-    return text.split('\n').filter(Boolean).length;
   }
 
   private meetingDir(id: string): string {

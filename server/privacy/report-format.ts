@@ -12,6 +12,8 @@ export interface ReportEntry {
   role: string;
   joined: string;
   left: string | null;
+  /** Names this session had before a rename, oldest first. */
+  earlierNames?: string[];
 }
 
 export interface ReportPayload {
@@ -23,7 +25,10 @@ export interface ReportPayload {
 
 export async function decryptReport(jwe: string, privateJwk: JWK): Promise<ReportPayload> {
   const key = await importJWK(privateJwk, 'ECDH-ES+A256KW');
-  const { plaintext } = await compactDecrypt(jwe.trim(), key);
+  const { plaintext } = await compactDecrypt(jwe.trim(), key, {
+    keyManagementAlgorithms: ['ECDH-ES+A256KW'],
+    contentEncryptionAlgorithms: ['A256GCM'],
+  });
   return JSON.parse(new TextDecoder().decode(plaintext)) as ReportPayload;
 }
 

@@ -45,6 +45,7 @@ interface OperatorKeys {
 
 /** Sessions in order of joining, with the name and role they last had. */
 export function entriesFrom(events: LedgerEvent[], meetingEnd: string): ReportEntry[] {
+  const earlier = new Map<ReportEntry, string[]>();
   const bySession = new Map<string, ReportEntry>();
   const entries: ReportEntry[] = [];
   for (const e of events) {
@@ -56,36 +57,47 @@ export function entriesFrom(events: LedgerEvent[], meetingEnd: string): ReportEn
     const entry = bySession.get(e.session);
     if (!entry) continue;
     if (e.type === 'change') {
-      if (e.displayName) entry.displayName = e.displayName;
+      if (e.displayName && e.displayName !== entry.displayName) {
+        // A rename keeps the earlier name: the report shows who someone was seen as.
+        earlier.set(entry, [...(earlier.get(entry) ?? []), entry.displayName]);
+        entry.displayName = e.displayName;
+      }
       if (e.role) entry.role = e.role;
     }
     if (e.type === 'leave') entry.left = e.at;
   }
   // A session still open when the meeting ended (a server restart) left at its end.
-  for (const entry of entries) entry.left ??= meetingEnd;
+  for (const entry of entries) {
+    entry.left ??= meetingEnd;
+    const names = earlier.get(entry);
+    if (names) entry.earlierNames = names;
+  }
   return entries;
 }
 
 export class Reports {
-  private readonly operators = new Map<string, Promise<OperatorKeys>>();
+  private readonly operators = new Map<string, OperatorKeys>();
   private readonly seenAssertions = new Map<string, number>(); // jti → expiry (ms)
 
-  constructor(
+  private constructor(
     private readonly ledger: Ledger,
     private readonly audit: AuditLog,
-    operators: OperatorConfig[],
     private readonly fourEyes: boolean,
-  ) {
+  ) {}
+
+  /** Imports every operator's key now, so a bad one stops start-up with its name. */
+  static async create(ledger: Ledger, audit: AuditLog, operators: OperatorConfig[], fourEyes: boolean): Promise<Reports> {
+    const reports = new Reports(ledger, audit, fourEyes);
     for (const op of operators) {
       const jwk = op.publicKey as JWK;
-      this.operators.set(
-        op.name,
-        Promise.all([importJWK(jwk, 'ES256'), importJWK(jwk, 'ECDH-ES+A256KW')]).then(([verify, encrypt]) => ({
-          verify: verify as CryptoKey,
-          encrypt: encrypt as CryptoKey,
-        })),
-      );
+      try {
+        const [verify, encrypt] = await Promise.all([importJWK(jwk, 'ES256'), importJWK(jwk, 'ECDH-ES+A256KW')]);
+        reports.operators.set(op.name, { verify: verify as CryptoKey, encrypt: encrypt as CryptoKey });
+      } catch (err) {
+        throw new Error(`operators: the public key of "${op.name}" cannot be used: ${(err as Error).message}`);
+      }
     }
+    return reports;
   }
 
   /** Check an operator's signed assertion for `op`; returns the operator's name and claims. */
@@ -101,7 +113,7 @@ export class Reports {
     if (!kid || !keys) throw bad('unknown operator (is the public key in the configuration?)');
     let claims: Record<string, unknown>;
     try {
-      const { payload } = await jwtVerify(assertion, (await keys).verify, {
+      const { payload } = await jwtVerify(assertion, keys.verify, {
         algorithms: ['ES256'],
         issuer: kid,
         audience: ASSERTION_AUDIENCE,
@@ -113,6 +125,7 @@ export class Reports {
       throw bad('the operator assertion does not verify with that operator\'s key');
     }
     if (claims.op !== op) throw bad(`the assertion is for ${String(claims.op)}, not ${op}`);
+    if (Number(claims.exp) - Number(claims.iat) > 300) throw bad('the assertion must expire within 5 minutes of being made');
     this.rememberAssertion(String(claims.jti), Number(claims.exp) * 1000);
     return { operator: kid, claims };
   }
@@ -151,7 +164,7 @@ export class Reports {
       request: { id: req.id, reason: req.reason, requestedBy: req.requestedBy, approvedBy: req.approvedBy, requestedAt: req.requestedAt },
       entries: entriesFrom(this.ledger.read(meeting.id), end),
     };
-    const keys = await this.operators.get(operator)!;
+    const keys = this.operators.get(operator)!;
     const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
       .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: operator, cty: 'application/json' })
       .encrypt(keys.encrypt);
@@ -196,10 +209,13 @@ export class Reports {
 
   /** The meeting, or why there is none: never held, or deleted after its retention. */
   private liveMeeting(meetingId: string): MeetingMeta {
+    const expired = new ReportError('meeting_expired', 410, 'the meeting passed its retention period and its attendance data was deleted');
     const meta = this.ledger.meeting(meetingId);
+    // Past retention counts as gone even before the next purge has run.
+    if (meta && this.ledger.isExpired(meta)) throw expired;
     if (meta) return meta;
     const purged = this.audit.all().some((e) => e.type === 'meeting.purged' && e.meetingId === meetingId);
-    if (purged) throw new ReportError('meeting_expired', 410, 'the meeting passed its retention period and its attendance data was deleted');
+    if (purged) throw expired;
     throw new ReportError('unknown_meeting', 404, 'no such meeting');
   }
 

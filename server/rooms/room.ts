@@ -54,24 +54,24 @@ export class Room {
   add(participant: Participant, admitted = false): void {
     this.checkEntry(admitted || hasPermission(participant.role, 'bypassLock'));
     this.participants.set(participant.id, participant);
-    for (const o of this.observers) o.participantAdded(this, participant);
+    this.tell((o) => o.participantAdded(this, participant));
   }
 
   rename(participant: Participant, displayName: string): void {
     participant.displayName = displayName;
-    for (const o of this.observers) o.participantChanged(this, participant);
+    this.tell((o) => o.participantChanged(this, participant));
   }
 
   setRole(participant: Participant, role: Role): void {
     participant.role = role;
-    for (const o of this.observers) o.participantChanged(this, participant);
+    this.tell((o) => o.participantChanged(this, participant));
   }
 
   /** Remove a participant and close all its media. Safe to call twice. */
   remove(participant: Participant): boolean {
     if (!this.participants.delete(participant.id)) return false;
     participant.media.close();
-    for (const o of this.observers) o.participantRemoved(this, participant);
+    this.tell((o) => o.participantRemoved(this, participant));
     return true;
   }
 
@@ -88,6 +88,18 @@ export class Room {
   shownNames(except?: Participant): string[] {
     const names = [...this.participants.values()].filter((p) => p !== except).map((p) => p.displayName);
     return [...names, ...this.lobby.names()];
+  }
+
+  // An observer's failure (a full disk under the ledger) must not leave the
+  // room half-changed; observers report their own errors.
+  private tell(call: (o: RoomObserver) => void): void {
+    for (const o of this.observers) {
+      try {
+        call(o);
+      } catch {
+        // reported by the observer
+      }
+    }
   }
 
   findProducer(producerId: string): types.Producer<ProducerAppData> | undefined {
@@ -127,7 +139,7 @@ export class Room {
       this.remove(p);
       p.detach();
     }
-    for (const o of this.observers) o.roomClosed(this);
+    this.tell((o) => o.roomClosed(this));
     this.router.close();
   }
 }

@@ -59,7 +59,9 @@ export function attachSignalling(
 
     socket.on('close', () => {
       // Let queued requests settle first, so a join in flight is undone too.
-      void queue.then(() => session.leave());
+      void queue
+        .then(() => session.leave())
+        .catch((err: Error) => log.error({ err: err.message }, 'cleanup after disconnect failed'));
     });
     socket.on('error', (err) => log.debug({ err: err.message }, 'websocket error'));
   });

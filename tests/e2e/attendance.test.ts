@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../server/config/config.js';
 import { AuditLog } from '../../server/privacy/audit-log.js';
+import { auditKey, ledgerMasterKey } from '../../server/privacy/ledger.js';
 import type { RunningServer } from '../../server/server.js';
 import { launchChromium } from '../helpers/browser.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
@@ -52,6 +53,9 @@ async function leave(page: Page): Promise<void> {
   await page.getByText('You left the classroom.').waitFor();
   await page.context().close();
 }
+
+// The audit chain is an HMAC under a key derived from the ledger master key.
+const auditChainKey = () => auditKey(ledgerMasterKey(undefined, dataDir));
 
 function scanForCanaries(dir: string): string[] {
   const hits: string[] = [];
@@ -181,7 +185,7 @@ describe('attendance ledger and encrypted report', () => {
 
   it('writes every step to a hash-chained audit log without attendee names', () => {
     const entries = AuditLog.read(path.join(dataDir, 'audit.log'));
-    expect(AuditLog.verify(entries)).toBeNull();
+    expect(AuditLog.verify(entries, auditChainKey())).toBeNull();
     expect(entries.filter((e) => e.requestId === requestId).map((e) => [e.type, e.operator])).toEqual([
       ['report.requested', 'alice'],
       ['report.approved', 'bob'],
@@ -199,6 +203,6 @@ describe('attendance ledger and encrypted report', () => {
     expect(late.stderr).toMatch(/^aula: the meeting passed its retention period/);
     const fetchAgain = await aula('report', 'fetch', requestId, '--key', key('alice'), '--out', path.join(keysDir, 'again.jwe'));
     expect(fetchAgain.stderr).toMatch(/retention period/);
-    expect(AuditLog.verify(AuditLog.read(path.join(dataDir, 'audit.log')))).toBeNull();
+    expect(AuditLog.verify(AuditLog.read(path.join(dataDir, 'audit.log')), auditChainKey())).toBeNull();
   });
 });

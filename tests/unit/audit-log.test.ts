@@ -17,6 +17,24 @@ beforeEach(() => {
 });
 
 describe('audit log', () => {
+  it('with a key, a rewritten and fully re-hashed chain is still detected', () => {
+    const keyed = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-audit-keyed-'));
+    const key = Buffer.alloc(32, 7);
+    const log = new AuditLog(keyed, key);
+    log.append({ type: 'report.requested', operator: 'alice', meetingId: 'm1', requestId: 'r1', reason: 'x' });
+    log.append({ type: 'report.approved', operator: 'bob', meetingId: 'm1', requestId: 'r1' });
+    // A forger without the key rewrites the approval and re-hashes the whole chain.
+    const entries = AuditLog.read(log.file);
+    const strip = ({ hash: _h, ...rest }: (typeof entries)[number]) => rest;
+    const first = strip(entries[0]!);
+    const firstHash = entryHash(first, Buffer.alloc(32, 9)); // a guessed key
+    const second = { ...strip(entries[1]!), operator: 'alice', prev: firstHash };
+    const rewritten = [{ ...first, hash: firstHash }, { ...second, hash: entryHash(second, Buffer.alloc(32, 9)) }];
+    expect(AuditLog.verify(rewritten, Buffer.alloc(32, 9))).toBeNull(); // consistent under the forger's key
+    expect(AuditLog.verify(rewritten, key)).toBe('entry 1 was modified');
+    expect(AuditLog.verify(entries, key)).toBeNull();
+  });
+
   it('chains entries and reads them back intact, file mode 0600', () => {
     const log = new AuditLog(dir);
     expect(log.all().map((e) => e.type)).toEqual(['report.requested', 'report.approved', 'report.delivered']);

@@ -75,10 +75,20 @@ describe('attendance ledger', () => {
     expect(AuditLog.verify([...audit.all()])).toBeNull();
   });
 
-  it('ends meetings left open by a crash', () => {
-    const m = ledger.start('room-1', 'Crashed');
-    expect(ledger.endOpenMeetings(new Date('2030-01-01T00:00:00Z'))).toBe(1);
-    expect(ledger.meeting(m.id)?.endedAt).toBe('2030-01-01T00:00:00.000Z');
+  it('ends meetings left open by a crash at their last recorded event', () => {
+    const m = ledger.start('room-1', 'Crashed', new Date('2026-03-01T09:00:00Z'));
+    ledger.append(m.id, { type: 'join', session: 's', displayName: 'A', role: 'participant', at: '2026-03-01T09:05:00.000Z' });
+    expect(ledger.endOpenMeetings()).toBe(1);
+    expect(ledger.meeting(m.id)?.endedAt).toBe('2026-03-01T09:05:00.000Z');
+  });
+
+  it('survives a write torn by a crash: the unfinished line is dropped and appending goes on', () => {
+    const m = ledger.start('room-1', 'Torn');
+    ledger.append(m.id, { type: 'join', session: 's1', displayName: 'One', role: 'participant', at: 't1' });
+    fs.appendFileSync(path.join(ledger.dir, m.id, 'events.log'), 'AAAA.BBBB'); // half a line, no newline
+    const after = new Ledger(dir, ledgerMasterKey(undefined, dir), 30, audit);
+    after.append(m.id, { type: 'join', session: 's2', displayName: 'Two', role: 'participant', at: 't2' });
+    expect(after.read(m.id).map((e) => e.displayName)).toEqual(['One', 'Two']);
   });
 });
 
@@ -97,7 +107,7 @@ describe('report entries', () => {
     );
     expect(entries).toEqual([
       { displayName: 'Ada', role: 'moderator', joined: 't1', left: 't9' },
-      { displayName: 'Bobby', role: 'presenter', joined: 't2', left: 't4' },
+      { displayName: 'Bobby', role: 'presenter', joined: 't2', left: 't4', earlierNames: ['Bob'] },
       { displayName: 'Bobby', role: 'participant', joined: 't5', left: 't6' },
     ]);
   });

@@ -18,5 +18,6 @@ await build({
   sourcemap: true,
   outfile: path.join(out, 'app.js'),
   logLevel: 'warning',
+  define: { __AULA_VERSION__: JSON.stringify(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version) },
 });
 fs.copyFileSync(path.join(root, 'client/src/style.css'), path.join(out, 'style.css'));

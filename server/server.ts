@@ -24,6 +24,11 @@ import { auditKey, Ledger, ledgerMasterKey } from './privacy/ledger.js';
 import { Reports } from './privacy/reports.js';
 import { RetentionScheduler } from './privacy/retention.js';
 import { reportsRouter } from './http/reports-api.js';
+import { problemsAdminRouter, problemsRouter } from './http/problems-api.js';
+import { privacyAdminRouter } from './http/privacy-api.js';
+import { processingFacts } from './privacy/facts.js';
+import { renderNotice } from './privacy/notice.js';
+import { ProblemStore } from './privacy/problems.js';
 import { Dispatcher } from './signalling/dispatcher.js';
 import { attachSignalling } from './signalling/ws-server.js';
 
@@ -37,6 +42,7 @@ export interface RunningServer {
   adminToken: string;
   dataDir: string;
   ledger?: Ledger;
+  problems: ProblemStore;
   audit: AuditLog;
   retention: RetentionScheduler;
   links(room: Room, validityDays?: number): Promise<RoomLinks>;
@@ -73,6 +79,10 @@ export async function startServer(config: Config, log = createLogger(config.log.
     const l = ledger;
     retention.register('meetings', (now) => l.purge(now));
   }
+  const problems = new ProblemStore(dataDir, config.problems.retentionDays);
+  retention.register('problemReports', (now) => problems.purge(now));
+  const facts = processingFacts(config);
+  const notice = renderNotice(facts, config.reports.fourEyes);
   const observers = ledger ? [new Attendance(ledger, log)] : [];
   const rooms = new RoomRegistry(pool, new RoomStore(dataDir), observers);
   const restored = await rooms.load();
@@ -91,9 +101,14 @@ export async function startServer(config: Config, log = createLogger(config.log.
   // The URL is known once the port is; links read it lazily.
   let url = '';
   const links = (room: Room, validityDays = config.links.validityDays) => linksFor(signer, room, url, validityDays);
+  const adminRoutes = [problemsAdminRouter(problems), privacyAdminRouter(facts)];
+  if (reports && ledger) adminRoutes.push(reportsRouter(reports, ledger));
   const app = createHttpApp({
     healthy: () => pool.workers.some((w) => !w.closed),
-    admin: adminRouter({ rooms, adminToken, links, reports: reports && ledger ? reportsRouter(reports, ledger) : undefined }),
+    admin: adminRouter({ rooms, adminToken, links, routers: adminRoutes }),
+    problems: problemsRouter(problems),
+    privacyNotice: () => notice,
+    frameAncestors: config.http.frameAncestors,
   });
   const server = http.createServer(app);
   server.headersTimeout = 10_000;
@@ -106,7 +121,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
   });
   const port = (server.address() as AddressInfo).port;
   url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
-  log.info({ port, host: config.http.host, rooms: restored }, 'http server listening');
+  log.info({ port, rooms: restored }, 'http server listening');
   retention.start();
 
   return {
@@ -119,6 +134,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     adminToken,
     dataDir,
     ledger,
+    problems,
     audit,
     retention,
     links,

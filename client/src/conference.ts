@@ -5,6 +5,7 @@ import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
 import type { JoinedData, LobbyEntry, MediaSource, PeerInfo, Permission, ProducerInfo } from '../../shared/protocol.js';
 import type { Params } from '../../shared/protocol.js';
+import type { ProblemReport, StreamSummary } from '../../shared/problem-report.js';
 import type { Signalling } from './signalling.js';
 
 export interface ConferenceEvents {
@@ -144,9 +145,70 @@ export class Conference {
     return out;
   }
 
+  /** Connection state, candidate types (no addresses) and media statistics, for a problem report. */
+  async diagnostics(): Promise<{ connection: NonNullable<ProblemReport['connection']>; stats: StreamSummary[] }> {
+    const candidateTypes = new Set<string>();
+    const protocols = new Set<string>();
+    const sample = async () => {
+      const rows = new Map<string, { direction: 'in' | 'out'; kind: 'audio' | 'video'; bytes: number; t: number; s: Record<string, number> }>();
+      for (const transport of [this.sendTransport, this.recvTransport]) {
+        if (!transport) continue;
+        const report = await transport.getStats();
+        const byId = new Map<string, Record<string, unknown>>();
+        report.forEach((s: Record<string, unknown>) => byId.set(s.id as string, s));
+        report.forEach((s: Record<string, unknown>) => {
+          if (s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated) {
+            for (const id of [s.localCandidateId, s.remoteCandidateId]) {
+              const c = byId.get(id as string);
+              if (c?.candidateType) candidateTypes.add(c.candidateType as string);
+              if (c?.protocol) protocols.add(c.protocol as string);
+            }
+          }
+          if (s.type !== 'inbound-rtp' && s.type !== 'outbound-rtp') return;
+          const inbound = s.type === 'inbound-rtp';
+          rows.set(s.id as string, {
+            direction: inbound ? 'in' : 'out',
+            kind: s.kind as 'audio' | 'video',
+            bytes: Number(inbound ? s.bytesReceived : s.bytesSent) || 0,
+            t: Number(s.timestamp),
+            s: s as Record<string, number>,
+          });
+        });
+      }
+      return rows;
+    };
+    const first = await sample();
+    await new Promise((r) => setTimeout(r, 1000));
+    const second = await sample();
+    const stats: StreamSummary[] = [];
+    for (const [id, b] of second) {
+      const a = first.get(id);
+      const seconds = a ? (b.t - a.t) / 1000 : 0;
+      const summary: StreamSummary = {
+        direction: b.direction,
+        kind: b.kind,
+        bitrateKbps: a && seconds > 0 ? Math.round(((b.bytes - a.bytes) * 8) / seconds / 1000) : 0,
+        packetsLost: Math.max(0, Number(b.s.packetsLost) || 0),
+      };
+      if (typeof b.s.jitter === 'number') summary.jitterMs = Math.round(b.s.jitter * 1000);
+      if (typeof b.s.framesDecoded === 'number') summary.framesDecoded = b.s.framesDecoded;
+      if (typeof b.s.framesPerSecond === 'number') summary.framesPerSecond = b.s.framesPerSecond;
+      stats.push(summary);
+    }
+    const connection: NonNullable<ProblemReport['connection']> = {
+      candidateTypes: [...candidateTypes].filter((c): c is 'host' => ['host', 'srflx', 'prflx', 'relay'].includes(c)),
+      protocols: [...protocols].filter((p): p is 'udp' => p === 'udp' || p === 'tcp'),
+    };
+    if (this.sendTransport) connection.send = this.sendTransport.connectionState;
+    if (this.recvTransport) connection.recv = this.recvTransport.connectionState;
+    return { connection, stats };
+  }
+
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
     const params = await this.signalling.request('createTransport', { direction });
-    const options = params as unknown as types.TransportOptions;
+    // No ICE servers: mediasoup is ICE-lite and announces its own address; a
+    // public STUN default would be a request to a third party.
+    const options = { ...(params as unknown as types.TransportOptions), iceServers: [] };
     const transport =
       direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {

@@ -3,6 +3,7 @@ import type { types } from 'mediasoup-client';
 import type { JoinedData, PeerInfo, Permission, Result } from '../../shared/protocol.js';
 import { Conference, type EndReason } from './conference.js';
 import { ModerationPanel } from './moderation-panel.js';
+import { problemButton } from './problem-dialog.js';
 import { button, RoomView } from './room-view.js';
 import { RequestError, Signalling } from './signalling.js';
 import { pickStrings, type Strings } from './strings.js';
@@ -127,7 +128,7 @@ async function joinPage(roomId: string, token: string): Promise<void> {
   const privacy = document.createElement('p');
   privacy.append(link(t.privacyNotice, '/privacy'));
   form.append(h1, recording, label, input, hint, preview, joinButton, status, privacy);
-  show(form);
+  show(form, problemButton(t, 'join'));
   input.focus();
 
   // The submit handler is in place before anything is awaited: a native form
@@ -175,6 +176,7 @@ async function enterRoom(
     lock: (locked) => void conference.request('lockRoom', { locked }).catch(() => undefined),
   });
   view.side.append(panel.root);
+  view.toolbar.leave.before(problemButton(t, 'room', () => conference));
   const refreshPeople = () => panel.setPeople([...people.values()], selfId);
   const setPermissions = (permissions: Permission[]) => {
     panel.setPermissions(permissions);

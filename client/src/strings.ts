@@ -47,6 +47,26 @@ const en = {
   changeName: 'Change name',
   saveName: 'Save name',
   newName: 'New display name',
+  reportProblem: 'Report a problem',
+  problemIntro: 'This is exactly what will be sent to the operators of this server: technical data only, no name, no address. Untick anything you do not want to send.',
+  problemGathering: 'Collecting technical data…',
+  problemFields: 'Include',
+  problemField: {
+    page: 'Page',
+    clientVersion: 'aula version',
+    browser: 'Browser',
+    os: 'Operating system',
+    connection: 'Connection state',
+    stats: 'Media statistics',
+    devices: 'Number of devices',
+  } as Record<string, string>,
+  problemDescription: 'What went wrong? (optional)',
+  problemPreview: 'Report to be sent',
+  sendReport: 'Send report',
+  cancel: 'Cancel',
+  close: 'Close',
+  problemSent: (id: string) => `Thank you. The report was sent (reference ${id.slice(0, 8)}).`,
+  problemFailed: (why: string) => `The report could not be sent: ${why}`,
 };
 
 export type Strings = typeof en;
@@ -98,6 +118,26 @@ const de: Strings = {
   changeName: 'Namen ändern',
   saveName: 'Namen speichern',
   newName: 'Neuer Anzeigename',
+  reportProblem: 'Problem melden',
+  problemIntro: 'Genau das wird an die Betreiber dieses Servers gesendet: nur technische Daten, kein Name, keine Adresse. Entfernen Sie das Häkchen bei allem, was Sie nicht senden möchten.',
+  problemGathering: 'Technische Daten werden gesammelt…',
+  problemFields: 'Einschließen',
+  problemField: {
+    page: 'Seite',
+    clientVersion: 'aula-Version',
+    browser: 'Browser',
+    os: 'Betriebssystem',
+    connection: 'Verbindungszustand',
+    stats: 'Medienstatistik',
+    devices: 'Anzahl der Geräte',
+  },
+  problemDescription: 'Was ist schiefgegangen? (optional)',
+  problemPreview: 'Zu sendende Meldung',
+  sendReport: 'Meldung senden',
+  cancel: 'Abbrechen',
+  close: 'Schließen',
+  problemSent: (id: string) => `Danke. Die Meldung wurde gesendet (Referenz ${id.slice(0, 8)}).`,
+  problemFailed: (why: string) => `Die Meldung konnte nicht gesendet werden: ${why}`,
 };
 
 const tables: Record<string, Strings> = { en, de };

@@ -36,6 +36,17 @@ export class AdminClient {
   }
 
   async call(method: string, route: string, body?: unknown): Promise<any> {
+    const res = await this.send(method, route, body);
+    if (res.status === 204) return {};
+    return res.json().catch(() => ({}));
+  }
+
+  /** A GET whose answer is text (e.g. Markdown). */
+  async text(route: string): Promise<string> {
+    return (await this.send('GET', route)).text();
+  }
+
+  private async send(method: string, route: string, body?: unknown): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}/api/admin${route}`, {
@@ -47,10 +58,11 @@ export class AdminClient {
     } catch {
       throw new CliError(`cannot reach the aula server at ${this.baseUrl} (is it running? see --url)`);
     }
-    if (res.status === 204) return {};
-    const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-    if (!res.ok) throw new CliError(json.error?.message ?? `the server answered ${res.status}`);
-    return json;
+    if (!res.ok) {
+      const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+      throw new CliError(json.error?.message ?? `the server answered ${res.status}`);
+    }
+    return res;
   }
 }
 

@@ -5,6 +5,7 @@ import { AdminClient, CliError, type GlobalOptions } from './admin-client.js';
 import { keyCommands } from './keys.js';
 import { reportCommands } from './reports.js';
 import { roomCommands } from './rooms.js';
+import { transparencyCommands } from './transparency.js';
 
 const program = new Command('aula')
   .description('Operate an aula server (talks to its admin API)')
@@ -19,6 +20,7 @@ const client = () => AdminClient.fromOptions(program.opts<GlobalOptions>());
 roomCommands(program, client);
 keyCommands(program);
 reportCommands(program, client);
+transparencyCommands(program, client);
 
 try {
   await program.parseAsync(process.argv);

@@ -47,6 +47,14 @@ export const configSchema = z
         port: port.default(3000),
         /** Base URL printed in links; defaults to http://localhost:<port>. */
         publicUrl: z.url().optional(),
+        /**
+         * Origins allowed to embed aula in a frame (an LMS page), e.g.
+         * ["https://lms.school.example"]. Empty: no framing at all.
+         */
+        frameAncestors: z
+          .array(z.url().refine((u) => new URL(u).origin === u.replace(/\/$/, ''), 'frameAncestors: origins only, like https://lms.example'))
+          .max(16)
+          .default([]),
       })
       .strict()
       .prefault({}),
@@ -125,6 +133,27 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    problems: z
+      .object({
+        /** Days a problem report is kept. */
+        retentionDays: z.number().int().min(1).max(3650).default(30),
+      })
+      .strict()
+      .prefault({}),
+    privacy: z
+      .object({
+        /** The controller named in the privacy notice and the record of processing. */
+        controller: z
+          .object({
+            name: z.string().min(1).max(200).default('the organisation that runs this aula server'),
+            /** How people reach the controller or its data-protection officer (address, e-mail, web page). */
+            contact: z.string().min(1).max(500).optional(),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     reports: z
       .object({
         /** A second operator must approve each attendee report request. */
@@ -184,6 +213,7 @@ export const envOverrides: Record<string, { path: [string, string]; type: 'strin
   AULA_LEDGER_RETENTION_DAYS: { path: ['ledger', 'retentionDays'], type: 'number' },
   AULA_LEDGER_MASTER_KEY: { path: ['ledger', 'masterKey'], type: 'string' },
   AULA_REPORTS_FOUR_EYES: { path: ['reports', 'fourEyes'], type: 'boolean' },
+  AULA_PROBLEMS_RETENTION_DAYS: { path: ['problems', 'retentionDays'], type: 'number' },
   AULA_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };
 

@@ -11,8 +11,8 @@ import { roomSettingsSchema } from '../rooms/settings.js';
 
 export interface AdminDeps {
   rooms: RoomRegistry;
-  /** Meetings and attendee reports; absent when the ledger is off. */
-  reports?: express.Router;
+  /** Further admin routes (meetings and reports, problems, privacy record). */
+  routers: express.Router[];
   adminToken: string;
   links(room: Room, validityDays?: number): Promise<RoomLinks>;
 }
@@ -43,7 +43,7 @@ export function adminRouter(deps: AdminDeps): express.Router {
     next();
   });
   router.use(express.json({ limit: '16kb' }));
-  if (deps.reports) router.use(deps.reports);
+  for (const r of deps.routers) router.use(r);
 
   router.get('/rooms', (_req, res) => {
     res.json({ rooms: deps.rooms.list().map(roomView) });

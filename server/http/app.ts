@@ -11,6 +11,10 @@ const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 export interface HttpDeps {
   healthy(): boolean;
   admin: express.Router;
+  problems: express.Router;
+  /** The privacy notice, rendered from the running configuration. */
+  privacyNotice(): string;
+  frameAncestors: string[];
 }
 
 export function createHttpApp(deps: HttpDeps): express.Express {
@@ -32,13 +36,15 @@ export function createHttpApp(deps: HttpDeps): express.Express {
           objectSrc: ["'none'"],
           baseUri: ["'none'"],
           formAction: ["'self'"],
-          frameAncestors: ["'none'"],
+          frameAncestors: deps.frameAncestors.length ? deps.frameAncestors : ["'none'"],
         },
       },
       // No Referer leaves the page: room links must not leak to anyone.
       referrerPolicy: { policy: 'no-referrer' },
       // Plain-HTTP localhost deployments must keep working; HSTS belongs to the TLS proxy.
       strictTransportSecurity: false,
+      // CSP frame-ancestors decides about framing (an LMS may embed aula).
+      xFrameOptions: deps.frameAncestors.length ? false : { action: 'deny' },
     }),
   );
   // Camera and microphone for this origin only; nothing else.
@@ -53,9 +59,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
 
   app.use('/api/admin', deps.admin);
+  app.use('/api/problems', deps.problems);
   app.get('/privacy', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.sendFile(path.join(CLIENT_DIR, 'privacy.html'));
+    res.type('html').send(deps.privacyNotice());
   });
 
   app.use('/assets', express.static(path.join(CLIENT_DIR, 'dist'), { index: false }));

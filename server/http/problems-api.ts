@@ -1,0 +1,69 @@
+// POST /api/problems: where the "Report a problem" dialog sends what the user
+// saw and approved. No IP address is kept (not even for rate limiting: the
+// limit is one shared bucket), and the schema has no field for a name or link.
+import express from 'express';
+import { describe } from '../../shared/protocol.js';
+import { problemReportSchema } from '../../shared/problem-report.js';
+import type { ProblemStore } from '../privacy/problems.js';
+
+/** A token bucket: `capacity` reports at once, refilled at `perMinute`. */
+class Bucket {
+  private tokens: number;
+  private last = Date.now();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly perMinute: number,
+  ) {
+    this.tokens = capacity;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 60_000) * this.perMinute);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+export function problemsRouter(store: ProblemStore, perMinute = 30): express.Router {
+  const router = express.Router();
+  const bucket = new Bucket(perMinute, perMinute);
+  router.post('/', express.json({ limit: '32kb' }), (req, res) => {
+    const parsed = problemReportSchema.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: { code: 'invalid_params', message: describe(parsed.error) } });
+    if (!bucket.take()) return void res.status(429).json({ error: { code: 'rate_limited', message: 'too many reports; try again in a minute' } });
+    const stored = store.add(parsed.data);
+    if (!stored) return void res.status(507).json({ error: { code: 'storage_full', message: 'the server holds too many reports already' } });
+    res.status(201).json({ id: stored.id });
+  });
+  router.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    if (err.type === 'entity.too.large') return void res.status(413).json({ error: { code: 'too_large', message: 'report too large' } });
+    res.status(400).json({ error: { code: 'bad_json', message: 'request body is not valid JSON' } });
+  });
+  return router;
+}
+
+/** Operators' view, mounted in the admin API. */
+export function problemsAdminRouter(store: ProblemStore): express.Router {
+  const router = express.Router();
+  router.get('/problems', (_req, res) => {
+    res.json({
+      problems: store.list().map((p) => ({
+        id: p.id,
+        receivedAt: p.receivedAt,
+        page: p.report.page,
+        browser: p.report.browser,
+        description: p.report.description?.slice(0, 120),
+      })),
+    });
+  });
+  router.get('/problems/:id', (req, res) => {
+    const p = store.get(req.params.id);
+    if (!p) return void res.status(404).json({ error: { code: 'not_found', message: 'no such problem report' } });
+    res.json({ problem: p });
+  });
+  return router;
+}

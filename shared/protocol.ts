@@ -42,7 +42,8 @@ export const dtlsParameters = z.looseObject({
     .max(8),
 });
 export const mediaKind = z.enum(['audio', 'video']);
-export const mediaSource = z.enum(['mic', 'camera']);
+export const mediaSource = z.enum(['mic', 'camera', 'screen']);
+export const MAX_CHAT = 1000;
 
 export const roles = ['moderator', 'presenter', 'participant'] as const;
 export const role = z.enum(roles);
@@ -58,11 +59,21 @@ export const permissions = [
   'admitLobby', // see the lobby, admit and deny
   'setRole', // promote and demote
   'lockRoom',
+  'chat',
+  'raiseHand',
+  'lowerHands', // lower anyone's hand, see the queue
+  'muteOthers', // mute microphones, stop cameras, of one or all
+  'removeParticipant',
+  'endMeeting',
+  'manageScreens', // allow more than one screen share
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 export const peerInfo = z.object({ id, displayName: z.string(), role });
 export const lobbyEntry = z.object({ id, displayName: z.string() });
+export const chatMessage = z.object({ id, peerId: id, displayName: z.string(), text: z.string(), at: z.string() });
+/** The raised hands: everyone sees the count; who and in which order only those who may lower hands. */
+export const handsState = z.object({ count: z.number().int().min(0), queue: z.array(id).optional(), mine: z.boolean() });
 export const producerInfo = z.object({
   producerId: id,
   peerId: id,
@@ -83,6 +94,9 @@ const joinedData = z.object({
   producers: z.array(producerInfo),
   lobby: z.array(lobbyEntry),
   locked: z.boolean(),
+  chat: z.array(chatMessage),
+  hands: handsState,
+  activeSpeaker: id.nullable(),
 });
 export type JoinedData = z.infer<typeof joinedData>;
 
@@ -111,6 +125,22 @@ export const requests = {
   deny: { params: params({ lobbyId: id }), result: empty },
   setRole: { params: params({ peerId: id, role }), result: empty },
   lockRoom: { params: params({ locked: z.boolean() }), result: empty },
+  sendChat: { params: params({ text: z.string().trim().min(1).max(MAX_CHAT) }), result: z.object({ id }) },
+  raiseHand: { params: empty, result: empty },
+  /** Without peerId: your own hand. With: someone else's (moderators). */
+  lowerHand: { params: params({ peerId: id.optional() }), result: empty },
+  muteParticipant: { params: params({ peerId: id, allowUnmute: z.boolean() }), result: empty },
+  /** Mutes everyone but moderators and presenters. */
+  muteAll: { params: params({ allowUnmute: z.boolean() }), result: z.object({ muted: z.number().int() }) },
+  stopParticipantCamera: { params: params({ peerId: id }), result: empty },
+  removeParticipant: { params: params({ peerId: id, reason: z.string().trim().max(200).optional() }), result: empty },
+  endMeeting: { params: empty, result: empty },
+  allowScreenShares: { params: params({ multiple: z.boolean() }), result: empty },
+  /** Which simulcast layer fits the tile a consumer is shown in; paused when off-screen. */
+  setConsumerPreferences: {
+    params: params({ consumerId: id, spatialLayer: z.number().int().min(0).max(2), paused: z.boolean() }),
+    result: empty,
+  },
   createTransport: {
     params: params({ direction: z.enum(['send', 'recv']) }),
     result: z.object({
@@ -162,6 +192,14 @@ export const notifications = {
   admitted: joinedData,
   denied: z.object({}),
   roomLocked: z.object({ locked: z.boolean() }),
+  chatMessage,
+  handsChanged: handsState,
+  /** To the participant: a moderator muted your microphone or stopped your camera. */
+  moderated: z.object({ source: mediaSource, allowUnmute: z.boolean() }),
+  /** To the participant: a moderator allowed you to unmute again. */
+  unmuteAllowed: z.object({}),
+  removed: z.object({ reason: z.string() }),
+  activeSpeaker: z.object({ peerId: id.nullable() }),
   peerLeft: z.object({ peerId: id }),
   producerAdded: producerInfo,
   producerClosed: z.object({ producerId: id, peerId: id }),
@@ -189,6 +227,8 @@ export const errorCodes = [
   'forbidden', // the participant's role does not allow this
   'room_full',
   'room_locked',
+  'busy', // e.g. someone else is sharing their screen
+  'muted_by_moderator', // you may not unmute until a moderator allows it
   'rate_limited', // too many requests in flight on this connection
   'internal',
 ] as const;

@@ -1,9 +1,11 @@
 // Every feature's handlers, registered with the dispatcher in server.ts.
 // A new classroom feature is a new file here plus one line below.
 import type { Handler } from '../signalling/handler.js';
+import { chatHandlers } from './chat.js';
+import { handHandlers } from './hands.js';
 import { lobbyHandlers } from './lobby.js';
 import { mediaHandlers } from './media.js';
-import { moderationHandlers } from './moderation.js';
+import { classroomModerationHandlers, moderationHandlers } from './moderation.js';
 import { profileHandlers } from './profile.js';
 import { sessionHandlers } from './session.js';
 
@@ -12,5 +14,8 @@ export const allHandlers: Handler[] = [
   ...profileHandlers,
   ...lobbyHandlers,
   ...moderationHandlers,
+  ...classroomModerationHandlers,
+  ...chatHandlers,
+  ...handHandlers,
   ...mediaHandlers,
 ] as Handler[];

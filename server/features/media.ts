@@ -1,7 +1,11 @@
 // Transports, producers and consumers of a joined participant.
 import type { types } from 'mediasoup';
 import { AulaError } from '../errors.js';
+import { hasPermission } from '../rooms/permissions.js';
 import { joinedHandler } from '../signalling/handler.js';
+import { observeSpeaker } from './active-speaker.js';
+
+const KIND_OF = { mic: 'audio', camera: 'video', screen: 'video' } as const;
 
 export const mediaHandlers = [
   joinedHandler('createTransport', undefined, async ({ participant }, { direction }) => {
@@ -20,8 +24,17 @@ export const mediaHandlers = [
   }),
 
   joinedHandler('produce', 'publish', async ({ room, participant }, { transportId, kind, source, rtpParameters }) => {
-    const expected = source === 'mic' ? 'audio' : 'video';
+    const expected = KIND_OF[source];
     if (kind !== expected) throw new AulaError('invalid_params', `produce: source ${source} must be ${expected}`);
+    if (source === 'screen') {
+      if (!hasPermission(participant.role, 'shareScreen')) throw new AulaError('forbidden', 'produce: your role may not share the screen');
+      const sharing = room.producers().some((p) => p.source === 'screen');
+      if (sharing && !room.classroom.multipleScreens) throw new AulaError('busy', 'someone else is sharing their screen');
+    }
+    if (source === 'mic' && !participant.mayUnmute) {
+      // A moderator muted this person; they may not start a new microphone either.
+      throw new AulaError('muted_by_moderator', 'a moderator muted you');
+    }
     const producer = await participant.media.produce(transportId, kind, rtpParameters as unknown as types.RtpParameters, {
       peerId: participant.id,
       source,
@@ -29,6 +42,7 @@ export const mediaHandlers = [
     producer.observer.once('close', () => {
       room.broadcast('producerClosed', { producerId: producer.id, peerId: participant.id }, participant);
     });
+    void observeSpeaker(room, producer).catch(() => undefined);
     room.broadcast(
       'producerAdded',
       { producerId: producer.id, peerId: participant.id, kind, source, paused: producer.paused },
@@ -49,7 +63,11 @@ export const mediaHandlers = [
   }),
 
   joinedHandler('resumeProducer', undefined, async ({ room, participant }, { producerId }) => {
-    await participant.media.producer(producerId).resume();
+    const producer = participant.media.producer(producerId);
+    if (producer.appData.source === 'mic' && !participant.mayUnmute) {
+      throw new AulaError('muted_by_moderator', 'a moderator muted you; ask them to allow unmuting');
+    }
+    await producer.resume();
     room.broadcast('producerResumed', { producerId, peerId: participant.id }, participant);
     return {};
   }),
@@ -74,6 +92,17 @@ export const mediaHandlers = [
 
   joinedHandler('resumeConsumer', undefined, async ({ participant }, { consumerId }) => {
     await participant.media.consumer(consumerId).resume();
+    return {};
+  }),
+
+  joinedHandler('setConsumerPreferences', undefined, async ({ participant }, { consumerId, spatialLayer, paused }) => {
+    const consumer = participant.media.consumer(consumerId);
+    // A tile off-screen needs no packets at all; a small one needs no large layer.
+    if (paused) await consumer.pause();
+    else {
+      if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer, temporalLayer: 2 });
+      await consumer.resume();
+    }
     return {};
   }),
 ];

@@ -1,6 +1,9 @@
-// Roles and the room lock.
+// Moderation: roles, the room lock, muting, stopping cameras, removing
+// people, ending the meeting, the screen-share policy.
 import { AulaError } from '../errors.js';
 import { hasPermission, permissionsOf } from '../rooms/permissions.js';
+import type { Participant } from '../rooms/participant.js';
+import type { Room } from '../rooms/room.js';
 import { joinedHandler } from '../signalling/handler.js';
 
 export const moderationHandlers = [
@@ -22,6 +25,70 @@ export const moderationHandlers = [
   joinedHandler('lockRoom', 'lockRoom', async ({ room }, { locked }) => {
     room.locked = locked;
     room.broadcast('roomLocked', { locked });
+    return {};
+  }),
+];
+
+/** Pause a participant's microphone on the server and tell them and the room. */
+async function muteMic(room: Room, target: Participant, allowUnmute: boolean): Promise<boolean> {
+  target.mayUnmute = allowUnmute;
+  const mic = [...target.media.producers.values()].find((p) => p.appData.source === 'mic');
+  target.notify('moderated', { source: 'mic', allowUnmute });
+  if (!mic || mic.paused) return false;
+  await mic.pause();
+  room.broadcast('producerPaused', { producerId: mic.id, peerId: target.id }, target);
+  return true;
+}
+
+const targetOf = (room: Room, peerId: string): Participant => {
+  const target = room.participants.get(peerId);
+  if (!target) throw new AulaError('not_found', 'no such participant');
+  return target;
+};
+
+export const classroomModerationHandlers = [
+  joinedHandler('muteParticipant', 'muteOthers', async ({ room }, { peerId, allowUnmute }) => {
+    const target = targetOf(room, peerId);
+    await muteMic(room, target, allowUnmute);
+    if (allowUnmute) target.notify('unmuteAllowed', {});
+    return {};
+  }),
+
+  joinedHandler('muteAll', 'muteOthers', async ({ room }, { allowUnmute }) => {
+    let muted = 0;
+    for (const p of room.participants.values()) {
+      // Moderators and presenters keep talking: that is the point of "mute all".
+      if (p.role !== 'participant') continue;
+      if (await muteMic(room, p, allowUnmute)) muted++;
+    }
+    return { muted };
+  }),
+
+  joinedHandler('stopParticipantCamera', 'muteOthers', async ({ room }, { peerId }) => {
+    const target = targetOf(room, peerId);
+    const camera = [...target.media.producers.values()].find((p) => p.appData.source === 'camera');
+    if (camera) camera.close(); // producerClosed reaches the others through the producer's close observer
+    target.notify('moderated', { source: 'camera', allowUnmute: true });
+    return {};
+  }),
+
+  joinedHandler('removeParticipant', 'removeParticipant', async ({ room, participant }, { peerId, reason }) => {
+    const target = targetOf(room, peerId);
+    if (target === participant) throw new AulaError('invalid_params', 'use leave to leave the room yourself');
+    target.notify('removed', { reason: reason || 'A moderator removed you from the room.' });
+    room.remove(target);
+    target.detach();
+    room.broadcast('peerLeft', { peerId: target.id });
+    return {};
+  }),
+
+  joinedHandler('endMeeting', 'endMeeting', async ({ room }) => {
+    room.endMeeting('The moderator ended the meeting for everyone.');
+    return {};
+  }),
+
+  joinedHandler('allowScreenShares', 'manageScreens', async ({ room }, { multiple }) => {
+    room.classroom.multipleScreens = multiple;
     return {};
   }),
 ];

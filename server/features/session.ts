@@ -40,6 +40,9 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     producers: room.producers(participant),
     lobby: hasPermission(participant.role, 'admitLobby') ? room.lobby.list() : [],
     locked: room.locked,
+    chat: [...room.classroom.chat],
+    hands: room.handsFor(participant),
+    activeSpeaker: room.classroom.activeSpeaker,
   };
 }
 

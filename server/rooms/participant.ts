@@ -9,6 +9,11 @@ export type Notify = <N extends NotificationName>(name: N, data: NotificationDat
 export class Participant {
   readonly id = randomUUID();
   readonly media: PeerMedia;
+  /** False after a moderator muted this person without allowing them to unmute. */
+  mayUnmute = true;
+  /** Chat rate limit: tokens for messages, refilled over time. */
+  chatTokens = 5;
+  chatRefilledAt = Date.now();
 
   constructor(
     /** As shown in the room, including a "(2)" suffix if the name was taken. */

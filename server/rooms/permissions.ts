@@ -3,10 +3,23 @@
 // rights is changing a line here (and tests/integration/roles.test.ts).
 import type { Permission, Role } from '../../shared/protocol.js';
 
-const everyone: Permission[] = ['publish', 'subscribe', 'rename'];
+const everyone: Permission[] = ['publish', 'subscribe', 'rename', 'chat', 'raiseHand'];
 
 const table: Record<Role, ReadonlySet<Permission>> = {
-  moderator: new Set<Permission>([...everyone, 'shareScreen', 'bypassLobby', 'bypassLock', 'admitLobby', 'setRole', 'lockRoom']),
+  moderator: new Set<Permission>([
+    ...everyone,
+    'shareScreen',
+    'bypassLobby',
+    'bypassLock',
+    'admitLobby',
+    'setRole',
+    'lockRoom',
+    'lowerHands',
+    'muteOthers',
+    'removeParticipant',
+    'endMeeting',
+    'manageScreens',
+  ]),
   presenter: new Set<Permission>([...everyone, 'shareScreen', 'bypassLobby']),
   participant: new Set<Permission>(everyone),
 };

@@ -2,6 +2,7 @@ import type { types } from 'mediasoup';
 import type { NotificationData, NotificationName, Permission, ProducerInfo } from '../../shared/protocol.js';
 import { AulaError } from '../errors.js';
 import type { ProducerAppData } from '../media/peer-media.js';
+import { ClassroomState } from './classroom-state.js';
 import { Lobby } from './lobby.js';
 import type { Participant } from './participant.js';
 import type { Role } from '../../shared/protocol.js';
@@ -23,6 +24,7 @@ import type { RoomSettings } from './settings.js';
 export class Room {
   readonly participants = new Map<string, Participant>();
   readonly lobby = new Lobby();
+  readonly classroom = new ClassroomState();
   locked = false;
   private closed = false;
 
@@ -71,6 +73,9 @@ export class Room {
   remove(participant: Participant): boolean {
     if (!this.participants.delete(participant.id)) return false;
     participant.media.close();
+    if (this.classroom.lower(participant.id)) this.broadcastHands();
+    if (this.classroom.activeSpeaker === participant.id) this.classroom.activeSpeaker = null;
+    if (this.participants.size === 0) this.classroom.reset();
     this.tell((o) => o.participantRemoved(this, participant));
     return true;
   }
@@ -82,6 +87,33 @@ export class Room {
   /** Notify only those whose role has `permission` (e.g. lobby changes to moderators). */
   notifyWith<N extends NotificationName>(permission: Permission, name: N, data: NotificationData<N>): void {
     for (const p of this.participants.values()) if (hasPermission(p.role, permission)) p.notify(name, data);
+  }
+
+  /** Each participant's own view of the raised hands. */
+  handsFor(p: Participant) {
+    const { hands } = this.classroom;
+    return {
+      count: hands.length,
+      mine: hands.includes(p.id),
+      ...(hasPermission(p.role, 'lowerHands') ? { queue: [...hands] } : {}),
+    };
+  }
+
+  broadcastHands(): void {
+    for (const p of this.participants.values()) p.notify('handsChanged', this.handsFor(p));
+  }
+
+  /** End the meeting for everyone: all leave, the lobby empties, the room stays for next time. */
+  endMeeting(reason: string): void {
+    for (const e of this.lobby.clear()) {
+      e.notify('roomClosed', { reason });
+      e.turnAway();
+    }
+    for (const p of [...this.participants.values()]) {
+      p.notify('roomClosed', { reason });
+      this.remove(p);
+      p.detach();
+    }
   }
 
   /** Every display name now shown in the room or its lobby. */

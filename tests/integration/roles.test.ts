@@ -33,6 +33,16 @@ const actions: Expect[] = [
   { method: 'deny', params: () => ({ lobbyId: 'nobody' }), allowed: ['moderator'], allowedError: 'not_found' },
   { method: 'setDisplayName', params: () => ({ displayName: 'Renamed' }), allowed: ['moderator', 'presenter', 'participant'] },
   { method: 'createTransport', params: () => ({ direction: 'recv' }), allowed: ['moderator', 'presenter', 'participant'] },
+  { method: 'sendChat', params: () => ({ text: 'hello' }), allowed: ['moderator', 'presenter', 'participant'] },
+  { method: 'raiseHand', params: () => ({}), allowed: ['moderator', 'presenter', 'participant'] },
+  { method: 'lowerHand', params: () => ({}), allowed: ['moderator', 'presenter', 'participant'] },
+  { method: 'lowerHand', params: (t) => ({ peerId: t }), allowed: ['moderator'] },
+  { method: 'muteParticipant', params: (t) => ({ peerId: t, allowUnmute: false }), allowed: ['moderator'] },
+  { method: 'muteAll', params: () => ({ allowUnmute: true }), allowed: ['moderator'] },
+  { method: 'stopParticipantCamera', params: (t) => ({ peerId: t }), allowed: ['moderator'] },
+  { method: 'removeParticipant', params: (t) => ({ peerId: t }), allowed: ['moderator'] },
+  { method: 'allowScreenShares', params: () => ({ multiple: true }), allowed: ['moderator'] },
+  { method: 'endMeeting', params: () => ({}), allowed: ['moderator'] },
 ];
 
 beforeAll(async () => {
@@ -52,7 +62,7 @@ describe('role × action matrix', () => {
   for (const role of ROLES) {
     for (const action of actions) {
       const allowed = action.allowed.includes(role);
-      it(`${role} ${allowed ? 'may' : 'may not'} ${action.method}`, async () => {
+      it(`${role} ${allowed ? 'may' : 'may not'} ${action.method} ${JSON.stringify(action.params('<peer>'))}`, async () => {
         const target = await member(room, 'participant', 'Target');
         const actor = await member(room, role, `A ${role}`);
         const reply = await actor.c.request(action.method, action.params(target.id));

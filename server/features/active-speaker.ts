@@ -1,0 +1,29 @@
+// Who is speaking: mediasoup's ActiveSpeakerObserver over every microphone of a room.
+import type { types } from 'mediasoup';
+import type { ProducerAppData } from '../media/peer-media.js';
+import type { Room } from '../rooms/room.js';
+
+const observers = new WeakMap<Room, Promise<types.ActiveSpeakerObserver>>();
+
+function observerOf(room: Room): Promise<types.ActiveSpeakerObserver> {
+  let observer = observers.get(room);
+  if (!observer) {
+    observer = room.router.createActiveSpeakerObserver({ interval: 300 }).then((o) => {
+      o.on('dominantspeaker', ({ producer }) => {
+        const peerId = (producer.appData as ProducerAppData).peerId;
+        if (room.classroom.activeSpeaker === peerId) return;
+        room.classroom.activeSpeaker = peerId;
+        room.broadcast('activeSpeaker', { peerId });
+      });
+      return o;
+    });
+    observers.set(room, observer);
+  }
+  return observer;
+}
+
+export async function observeSpeaker(room: Room, producer: types.Producer<ProducerAppData>): Promise<void> {
+  if (producer.kind !== 'audio') return;
+  const observer = await observerOf(room);
+  if (!producer.closed && !observer.closed) await observer.addProducer({ producerId: producer.id });
+}

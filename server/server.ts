@@ -86,10 +86,11 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const observers = ledger ? [new Attendance(ledger, log)] : [];
   const rooms = new RoomRegistry(pool, new RoomStore(dataDir), observers);
   const restored = await rooms.load();
+  const access = new AccessControl(signer, new OrgIssuers(config.issuers));
   const dispatcher = new Dispatcher({
     rooms,
     log,
-    access: new AccessControl(signer, new OrgIssuers(config.issuers)),
+    access,
     listen: {
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,
@@ -106,7 +107,12 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const app = createHttpApp({
     healthy: () => pool.workers.some((w) => !w.closed),
     admin: adminRouter({ rooms, adminToken, links, routers: adminRoutes }),
-    problems: problemsRouter(problems),
+    problems: problemsRouter(problems, async (roomId, token) => {
+      const room = rooms.get(roomId);
+      if (!room) return false;
+      await access.grant(token, room);
+      return true;
+    }),
     privacyNotice: () => notice,
     frameAncestors: config.http.frameAncestors,
   });

@@ -4,6 +4,12 @@
 import { z } from 'zod';
 
 const count = z.number().int().min(0).max(1_000_000_000);
+// Operators read these in a terminal: no control or text-direction characters.
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !/[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u.test(s.replace(/\n/g, ' ')), 'no control characters');
 
 export const streamSummary = z.strictObject({
   direction: z.enum(['in', 'out']),
@@ -17,21 +23,22 @@ export const streamSummary = z.strictObject({
 
 export const problemReportSchema = z.strictObject({
   page: z.enum(['join', 'room']).optional(),
-  clientVersion: z.string().max(32).optional(),
-  browser: z.strictObject({ name: z.string().max(40), version: z.string().max(40) }).optional(),
-  os: z.string().max(40).optional(),
+  clientVersion: text(32).optional(),
+  browser: z.strictObject({ name: text(40), version: text(40) }).optional(),
+  os: text(40).optional(),
   connection: z
     .strictObject({
-      send: z.string().max(20).optional(),
-      recv: z.string().max(20).optional(),
+      send: text(20).optional(),
+      recv: text(20).optional(),
       // Types and protocols only, never addresses.
       candidateTypes: z.array(z.enum(['host', 'srflx', 'prflx', 'relay'])).max(4).optional(),
       protocols: z.array(z.enum(['udp', 'tcp'])).max(2).optional(),
     })
     .optional(),
-  stats: z.array(streamSummary).max(64).optional(),
+  // One row per direction and kind (totals over all streams).
+  stats: z.array(streamSummary).max(4).optional(),
   devices: z.strictObject({ audioinput: count, videoinput: count, audiooutput: count }).optional(),
-  description: z.string().max(2000).optional(),
+  description: text(2000).optional(),
 });
 
 export type ProblemReport = z.infer<typeof problemReportSchema>;

@@ -180,21 +180,21 @@ export class Conference {
     const first = await sample();
     await new Promise((r) => setTimeout(r, 1000));
     const second = await sample();
-    const stats: StreamSummary[] = [];
+    // Totals per direction and kind: as useful, and the same size in a class of 5 or 50.
+    const totals = new Map<string, StreamSummary>();
     for (const [id, b] of second) {
       const a = first.get(id);
       const seconds = a ? (b.t - a.t) / 1000 : 0;
-      const summary: StreamSummary = {
-        direction: b.direction,
-        kind: b.kind,
-        bitrateKbps: a && seconds > 0 ? Math.round(((b.bytes - a.bytes) * 8) / seconds / 1000) : 0,
-        packetsLost: Math.max(0, Number(b.s.packetsLost) || 0),
-      };
-      if (typeof b.s.jitter === 'number') summary.jitterMs = Math.round(b.s.jitter * 1000);
-      if (typeof b.s.framesDecoded === 'number') summary.framesDecoded = b.s.framesDecoded;
-      if (typeof b.s.framesPerSecond === 'number') summary.framesPerSecond = b.s.framesPerSecond;
-      stats.push(summary);
+      const key = `${b.direction}:${b.kind}`;
+      const row = totals.get(key) ?? { direction: b.direction, kind: b.kind, bitrateKbps: 0, packetsLost: 0 };
+      row.bitrateKbps += a && seconds > 0 ? Math.round(((b.bytes - a.bytes) * 8) / seconds / 1000) : 0;
+      row.packetsLost += Math.max(0, Number(b.s.packetsLost) || 0);
+      if (typeof b.s.jitter === 'number') row.jitterMs = Math.max(row.jitterMs ?? 0, Math.round(b.s.jitter * 1000));
+      if (typeof b.s.framesDecoded === 'number') row.framesDecoded = (row.framesDecoded ?? 0) + b.s.framesDecoded;
+      if (typeof b.s.framesPerSecond === 'number') row.framesPerSecond = Math.max(row.framesPerSecond ?? 0, b.s.framesPerSecond);
+      totals.set(key, row);
     }
+    const stats = [...totals.values()];
     const connection: NonNullable<ProblemReport['connection']> = {
       candidateTypes: [...candidateTypes].filter((c): c is 'host' => ['host', 'srflx', 'prflx', 'relay'].includes(c)),
       protocols: [...protocols].filter((p): p is 'udp' => p === 'udp' || p === 'tcp'),

@@ -128,7 +128,7 @@ async function joinPage(roomId: string, token: string): Promise<void> {
   const privacy = document.createElement('p');
   privacy.append(link(t.privacyNotice, '/privacy'));
   form.append(h1, recording, label, input, hint, preview, joinButton, status, privacy);
-  show(form, problemButton(t, 'join'));
+  show(form, problemButton(t, { roomId, token }, 'join'));
   input.focus();
 
   // The submit handler is in place before anything is awaited: a native form
@@ -176,7 +176,7 @@ async function enterRoom(
     lock: (locked) => void conference.request('lockRoom', { locked }).catch(() => undefined),
   });
   view.side.append(panel.root);
-  view.toolbar.leave.before(problemButton(t, 'room', () => conference));
+  view.toolbar.leave.before(problemButton(t, { roomId, token: currentToken }, 'room', () => conference));
   const refreshPeople = () => panel.setPeople([...people.values()], selfId);
   const setPermissions = (permissions: Permission[]) => {
     panel.setPermissions(permissions);
@@ -320,14 +320,15 @@ function endedPage(strings: Strings, reason: EndReason, roomId: string): void {
   delete (window as { aula?: unknown }).aula;
 }
 
-// Receive statistics, read by the end-to-end tests and (later) by "report a
-// problem". Holds no names and is never sent anywhere by itself.
+// Receive statistics, read by the end-to-end tests. Holds no names and is
+// never sent anywhere.
 function exposeDiagnostics(conference: Conference): void {
   (window as { aula?: unknown }).aula = { self: conference.self.id, stats: () => conference.stats() };
 }
 
 const roomId = roomIdFromPath();
 const token = roomId ? takeToken(roomId) : null;
+const currentToken = token ?? '';
 if (!roomId) show(message(t.noRoom));
 else if (!token) show(message(t.missingLink, 'error'));
 else void joinPage(roomId, token);

@@ -55,13 +55,19 @@ async function gather(page: 'join' | 'room', conference?: Conference): Promise<P
   return report;
 }
 
-export function problemButton(t: Strings, page: 'join' | 'room', conference?: () => Conference | undefined): HTMLButtonElement {
+/** The room link the report is sent under: checked by the server, not stored. */
+export interface ReportLink {
+  roomId: string;
+  token: string;
+}
+
+export function problemButton(t: Strings, link: ReportLink, page: 'join' | 'room', conference?: () => Conference | undefined): HTMLButtonElement {
   const b = button(t.reportProblem);
-  b.addEventListener('click', () => void openDialog(t, page, conference?.()));
+  b.addEventListener('click', () => void openDialog(t, link, page, conference?.()));
   return b;
 }
 
-async function openDialog(t: Strings, page: 'join' | 'room', conference?: Conference): Promise<void> {
+async function openDialog(t: Strings, link: ReportLink, page: 'join' | 'room', conference?: Conference): Promise<void> {
   const dialog = document.createElement('dialog');
   dialog.className = 'problem';
   dialog.setAttribute('aria-labelledby', 'problem-title');
@@ -73,12 +79,20 @@ async function openDialog(t: Strings, page: 'join' | 'room', conference?: Confer
   const status = document.createElement('p');
   status.setAttribute('role', 'status');
   status.textContent = t.problemGathering;
-  dialog.append(title, intro, status);
+  const cancel = button(t.cancel);
+  cancel.addEventListener('click', () => dialog.close());
+  dialog.append(title, intro, status, cancel);
   document.body.append(dialog);
   dialog.showModal();
   dialog.addEventListener('close', () => dialog.remove());
 
-  const gathered = await gather(page, conference);
+  let gathered: ProblemReport;
+  try {
+    gathered = await gather(page, conference);
+  } catch {
+    // Statistics failed: offer what needs no connection.
+    gathered = await gather(page);
+  }
   const included = new Set(Object.keys(gathered));
   const fields = document.createElement('fieldset');
   const legend = document.createElement('legend');
@@ -110,8 +124,6 @@ async function openDialog(t: Strings, page: 'join' | 'room', conference?: Confer
   preview.setAttribute('aria-label', t.problemPreview);
   preview.tabIndex = 0;
   const send = button(t.sendReport, 'primary');
-  const cancel = button(t.cancel);
-  cancel.addEventListener('click', () => dialog.close());
 
   // The one object that is both shown and sent.
   const payload = (): ProblemReport => {
@@ -131,7 +143,11 @@ async function openDialog(t: Strings, page: 'join' | 'room', conference?: Confer
     send.disabled = true;
     const body = preview.textContent!;
     try {
-      const res = await fetch('/api/problems', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const res = await fetch('/api/problems', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-aula-room': link.roomId, 'x-aula-link': link.token },
+        body,
+      });
       const json = (await res.json()) as { id?: string; error?: { message: string } };
       if (!res.ok) throw new Error(json.error?.message ?? String(res.status));
       dialog.replaceChildren(title, statusLine(t.problemSent(json.id!)), closeButton(t, dialog));

@@ -21,8 +21,16 @@ export function transparencyCommands(program: Command, client: () => AdminClient
       );
     });
   problems
+    .command('delete <id>')
+    .description('delete a problem report (e.g. when its sender asks), by id or the 8-character reference')
+    .option('--json', 'machine-readable output', false)
+    .action(async (id: string, o) => {
+      await client().call('DELETE', `/problems/${encodeURIComponent(id)}`);
+      print(o.json, { deleted: id }, () => `deleted ${id}`);
+    });
+  problems
     .command('show <id>')
-    .description('show one problem report as it was sent')
+    .description('show one problem report as it was sent (by id or the 8-character reference the user saw)')
     .option('--json', 'machine-readable output', false)
     .action(async (id: string, o) => {
       const r = await client().call('GET', `/problems/${encodeURIComponent(id)}`);

@@ -145,7 +145,8 @@ export const configSchema = z
         /** The controller named in the privacy notice and the record of processing. */
         controller: z
           .object({
-            name: z.string().min(1).max(200).default('the organisation that runs this aula server'),
+            /** Unset: the notice says "the organisation that runs this server" (in each language). */
+            name: z.string().min(1).max(200).optional(),
             /** How people reach the controller or its data-protection officer (address, e-mail, web page). */
             contact: z.string().min(1).max(500).optional(),
           })

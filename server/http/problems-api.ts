@@ -1,6 +1,9 @@
 // POST /api/problems: where the "Report a problem" dialog sends what the user
-// saw and approved. No IP address is kept (not even for rate limiting: the
-// limit is one shared bucket), and the schema has no field for a name or link.
+// saw and approved. Only holders of a valid room link may send (headers
+// X-Aula-Room and X-Aula-Link, checked and then forgotten), so an anonymous
+// script cannot fill the store. No IP address is kept (not even for rate
+// limiting: the limit is one shared bucket), and the schema has no field for
+// a name or a link.
 import express from 'express';
 import { describe } from '../../shared/protocol.js';
 import { problemReportSchema } from '../../shared/problem-report.js';
@@ -28,10 +31,17 @@ class Bucket {
   }
 }
 
-export function problemsRouter(store: ProblemStore, perMinute = 30): express.Router {
+export type LinkCheck = (roomId: string, token: string) => Promise<boolean>;
+
+export function problemsRouter(store: ProblemStore, linkIsValid: LinkCheck, perMinute = 30): express.Router {
   const router = express.Router();
   const bucket = new Bucket(perMinute, perMinute);
-  router.post('/', express.json({ limit: '32kb' }), (req, res) => {
+  router.post('/', express.json({ limit: '32kb' }), async (req, res) => {
+    const roomId = req.get('x-aula-room') ?? '';
+    const token = req.get('x-aula-link') ?? '';
+    if (!roomId || !token || !(await linkIsValid(roomId, token).catch(() => false))) {
+      return void res.status(403).json({ error: { code: 'forbidden', message: 'reports are accepted from the page of a room with a valid link' } });
+    }
     const parsed = problemReportSchema.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ error: { code: 'invalid_params', message: describe(parsed.error) } });
     if (!bucket.take()) return void res.status(429).json({ error: { code: 'rate_limited', message: 'too many reports; try again in a minute' } });
@@ -41,7 +51,8 @@ export function problemsRouter(store: ProblemStore, perMinute = 30): express.Rou
   });
   router.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     if (err.type === 'entity.too.large') return void res.status(413).json({ error: { code: 'too_large', message: 'report too large' } });
-    res.status(400).json({ error: { code: 'bad_json', message: 'request body is not valid JSON' } });
+    if (err.type === 'entity.parse.failed') return void res.status(400).json({ error: { code: 'bad_json', message: 'request body is not valid JSON' } });
+    res.status(500).json({ error: { code: 'internal', message: 'the report could not be stored' } });
   });
   return router;
 }
@@ -64,6 +75,10 @@ export function problemsAdminRouter(store: ProblemStore): express.Router {
     const p = store.get(req.params.id);
     if (!p) return void res.status(404).json({ error: { code: 'not_found', message: 'no such problem report' } });
     res.json({ problem: p });
+  });
+  router.delete('/problems/:id', (req, res) => {
+    if (!store.delete(req.params.id)) return void res.status(404).json({ error: { code: 'not_found', message: 'no such problem report' } });
+    res.status(204).end();
   });
   return router;
 }

@@ -18,7 +18,7 @@ export interface Activity {
 }
 
 export interface ProcessingFacts {
-  controller: { name: string; contact?: string };
+  controller: { name?: string; contact?: string };
   activities: Activity[];
   thirdCountryTransfers: string;
   measures: string[];
@@ -90,10 +90,14 @@ export function processingFacts(config: Config): ProcessingFacts {
     thirdCountryTransfers: 'None by aula. aula makes no requests to third parties (no CDN, fonts, STUN or telemetry).',
     measures: [
       'Data minimisation: no accounts, no e-mail or contact fields; the protocol refuses unknown fields.',
-      'Attendance ledger encrypted at rest (AES-256-GCM, a key per meeting wrapped by a master key), deleted after its retention.',
-      'Attendee reports only as JWE (ECDH-ES+A256KW, A256GCM) to the requesting operator\u2019s key, after a recorded request' +
-        (config.reports.fourEyes ? ' and four-eyes approval.' : '.'),
-      'Append-only audit log chained with HMAC-SHA-256.',
+      ...(config.ledger.enabled
+        ? [
+            'Attendance ledger encrypted at rest (AES-256-GCM, a key per meeting wrapped by a master key), deleted after its retention.',
+            'Attendee reports only as JWE (ECDH-ES+A256KW, A256GCM) to the requesting operator\u2019s key, after a recorded request' +
+              (config.reports.fourEyes ? ' and four-eyes approval.' : '.'),
+            'Append-only audit log chained with HMAC-SHA-256 (key derived from the ledger master key).',
+          ]
+        : ['Attendance is not recorded (ledger switched off); append-only audit log chained with SHA-256.']),
       'Room links signed (Ed25519), expiring, revocable; the link token stays out of server logs and Referer headers.',
       'Strict Content-Security-Policy; no third-party requests from browser or server (except the JWKS of configured organisation issuers).',
       'Private data directory (0700, files 0600); admin API behind a bearer token compared in constant time.',

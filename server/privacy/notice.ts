@@ -7,7 +7,9 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 interface Texts {
   title: string;
+  defaultController: string;
   controller: (name: string, contact?: string) => string;
+  legalBases: (attendance: boolean) => string;
   intro: string;
   meeting: string;
   attendanceOn: (days: number, fourEyes: boolean) => string;
@@ -22,6 +24,9 @@ interface Texts {
 
 const en: Texts = {
   title: 'Privacy notice',
+  defaultController: 'the organisation that runs this aula server',
+  legalBases: (attendance) =>
+    `Legal bases: taking part in the meeting, Art. 6(1)(e) GDPR (public task, e.g. teaching) or Art. 6(1)(b);${attendance ? ' attendance records, Art. 6(1)(c) or (e) where attendance must be documented;' : ''} problem reports, your consent, Art. 6(1)(a), which you can withdraw at any time by asking the controller to delete your report (give the reference you were shown).`,
   controller: (name, contact) => `Responsible (controller): ${name}.${contact ? ` Contact: ${contact}.` : ''}`,
   intro: 'To take part you choose a display name; any name works, a pseudonym too. There are no accounts, no e-mail addresses and no other contact data.',
   meeting:
@@ -41,6 +46,9 @@ const en: Texts = {
 
 const de: Texts = {
   title: 'Datenschutzhinweis',
+  defaultController: 'die Organisation, die diesen aula-Server betreibt',
+  legalBases: (attendance) =>
+    `Rechtsgrundlagen: Teilnahme an der Sitzung, Art. 6 Abs. 1 lit. e DSGVO (öffentliche Aufgabe, z. B. Unterricht) oder lit. b;${attendance ? ' Anwesenheitsnachweis, Art. 6 Abs. 1 lit. c oder e, wo Anwesenheit zu dokumentieren ist;' : ''} Problemmeldungen, Ihre Einwilligung, Art. 6 Abs. 1 lit. a, die Sie jederzeit widerrufen können, indem Sie die verantwortliche Stelle um Löschung Ihrer Meldung bitten (mit der angezeigten Referenz).`,
   controller: (name, contact) => `Verantwortlich: ${name}.${contact ? ` Kontakt: ${contact}.` : ''}`,
   intro: 'Zur Teilnahme wählen Sie einen Anzeigenamen, auch ein Pseudonym. Es gibt keine Konten, keine E-Mail-Adressen und keine anderen Kontaktdaten.',
   meeting:
@@ -61,7 +69,7 @@ const de: Texts = {
 function section(t: Texts, f: ProcessingFacts, lang: string, fourEyes: boolean): string {
   const attendance = f.activities.find((a) => a.id === 'attendance')!;
   const paragraphs = [
-    t.controller(f.controller.name, f.controller.contact),
+    t.controller(f.controller.name ?? t.defaultController, f.controller.contact),
     t.intro,
     t.meeting,
     attendance.enabled ? t.attendanceOn(f.retentionDays.ledger, fourEyes) : t.attendanceOff,
@@ -70,6 +78,7 @@ function section(t: Texts, f: ProcessingFacts, lang: string, fourEyes: boolean):
     t.links(f.retentionDays.linkValidity),
     t.recording,
     t.thirdParties,
+    t.legalBases(attendance.enabled),
     t.rights,
   ];
   return `<section lang="${lang}"><h1>${esc(t.title)}</h1>${paragraphs.map((p) => `<p>${esc(p)}</p>`).join('')}</section>`;

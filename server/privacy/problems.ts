@@ -30,15 +30,33 @@ export class ProblemStore {
   /** Store a report; undefined when the store is full (a flood must not fill the disk). */
   add(report: ProblemReport, now = new Date()): StoredProblem | undefined {
     if (this.ids().length >= this.maxStored) return undefined;
-    const stored: StoredProblem = { id: randomUUID(), receivedAt: now.toISOString(), report };
+    // To the hour: a precise time could be matched against the attendance ledger.
+    const hour = new Date(now);
+    hour.setUTCMinutes(0, 0, 0);
+    const stored: StoredProblem = { id: randomUUID(), receivedAt: hour.toISOString(), report };
     writePrivateFile(path.join(this.dir, `${stored.id}.json`), JSON.stringify(stored, null, 2));
     return stored;
   }
 
-  get(id: string): StoredProblem | undefined {
-    if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
-    const text = readIfExists(path.join(this.dir, `${id}.json`));
-    return text ? (JSON.parse(text) as StoredProblem) : undefined;
+  /** By full id, or by the 8-character reference the user was shown. */
+  get(idOrPrefix: string): StoredProblem | undefined {
+    if (!/^[0-9a-f-]{8,36}$/.test(idOrPrefix)) return undefined;
+    const matches = this.ids().filter((id) => id.startsWith(idOrPrefix));
+    if (matches.length !== 1) return undefined;
+    const text = readIfExists(path.join(this.dir, `${matches[0]}.json`));
+    try {
+      return text ? (JSON.parse(text) as StoredProblem) : undefined;
+    } catch {
+      return undefined; // a damaged file must not stop the others from being listed or purged
+    }
+  }
+
+  /** Delete on request (the user's right to erasure). */
+  delete(idOrPrefix: string): boolean {
+    const p = this.get(idOrPrefix);
+    if (!p) return false;
+    fs.rmSync(path.join(this.dir, `${p.id}.json`), { force: true });
+    return true;
   }
 
   list(): StoredProblem[] {

@@ -20,7 +20,7 @@ export function recordAsMarkdown(facts: ProcessingFacts, generatedAt = new Date(
     '',
     `Generated from the running configuration on ${generatedAt.toISOString()}.`,
     '',
-    `**Controller:** ${facts.controller.name}${facts.controller.contact ? ` — ${facts.controller.contact}` : ''}`,
+    `**Controller:** ${facts.controller.name ?? 'NOT CONFIGURED (set privacy.controller.name)'}${facts.controller.contact ? ` — ${facts.controller.contact}` : ''}`,
     '',
   ];
   for (const a of facts.activities) {

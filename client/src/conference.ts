@@ -3,9 +3,9 @@
 // every other participant's producer. UI code listens to its events.
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
-import type { JoinedData, LobbyEntry, MediaSource, PeerInfo, Permission, ProducerInfo } from '../../shared/protocol.js';
-import type { Params } from '../../shared/protocol.js';
-import type { ProblemReport, StreamSummary } from '../../shared/problem-report.js';
+import type { JoinedData, LobbyEntry, MediaSource, NotificationData, PeerInfo, Permission, ProducerInfo } from '../../shared/protocol.js';
+import type { Method, Params } from '../../shared/protocol.js';
+import { transportDiagnostics } from './diagnostics.js';
 import type { Signalling } from './signalling.js';
 
 export interface ConferenceEvents {
@@ -17,10 +17,30 @@ export interface ConferenceEvents {
   peerLeft(peerId: string): void;
   track(peerId: string, source: MediaSource, track: MediaStreamTrack | null): void;
   micState(peerId: string, on: boolean): void;
-  ended(reason: EndReason): void;
+  chat(message: NotificationData<'chatMessage'>): void;
+  hands(state: NotificationData<'handsChanged'>): void;
+  activeSpeaker(peerId: string | null): void;
+  /** A moderator muted our microphone or stopped our camera (already done locally). */
+  moderated(source: MediaSource, allowUnmute: boolean): void;
+  unmuteAllowed(): void;
+  /** Our own screen share ended (stopped here, or by the browser's "Stop sharing"). */
+  screenStopped(): void;
+  ended(reason: EndReason, detail?: string): void;
 }
 
-export type EndReason = 'left' | 'closed' | 'disconnected' | 'denied';
+export type EndReason = 'left' | 'closed' | 'disconnected' | 'denied' | 'removed';
+
+// Three VP8 layers for cameras; each receiver gets the one that fits its tile.
+const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
+  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
+];
+// Screens carry text: full resolution, few frames.
+const SCREEN_ENCODING: RTCRtpEncodingParameters[] = [{ maxBitrate: 1_500_000, maxFramerate: 15 }];
+
+/** The simulcast layer for a tile of this width (CSS pixels). */
+export const layerFor = (width: number): number => (width < 300 ? 0 : width < 560 ? 1 : 2);
 
 interface RemoteConsumer {
   consumer: types.Consumer;
@@ -76,7 +96,7 @@ export class Conference {
     return joined;
   }
 
-  async request<M extends 'setDisplayName' | 'admit' | 'deny' | 'setRole' | 'lockRoom'>(
+  async request<M extends Method>(
     method: M,
     params: Params<M>,
   ) {
@@ -85,13 +105,38 @@ export class Conference {
 
   async publish(source: MediaSource, track: MediaStreamTrack): Promise<void> {
     if (!this.sendTransport) return;
+    if (source === 'screen') track.contentHint = 'detail';
     const producer = await this.sendTransport.produce({
       track,
       appData: { source },
-      // Screen-sized camera frames are wasteful in a class grid; simulcast comes later.
-      ...(source === 'camera' ? { encodings: [{ maxBitrate: 600_000 }] } : {}),
+      ...(source === 'camera' ? { encodings: CAMERA_LAYERS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+      ...(source === 'screen' ? { encodings: SCREEN_ENCODING } : {}),
     });
     this.producers.set(source, producer);
+    if (source === 'screen') track.addEventListener('ended', () => void this.stopScreen());
+  }
+
+  async stopScreen(): Promise<void> {
+    const producer = this.producers.get('screen');
+    if (!producer) return;
+    this.producers.delete('screen');
+    producer.track?.stop();
+    producer.close();
+    this.events.screenStopped();
+    await this.signalling.request('closeProducer', { producerId: producer.id }).catch(() => undefined);
+  }
+
+  /** Tell the server which layer a remote video needs (by its tile's width), or none when off-screen. */
+  setVisibility(peerId: string, source: MediaSource, width: number, visible: boolean): void {
+    for (const { consumer, peerId: p, source: s } of this.consumers.values()) {
+      if (p !== peerId || s !== source || consumer.kind !== 'video') continue;
+      const wanted = `${visible ? layerFor(width) : 'off'}`;
+      if (consumer.appData.wanted === wanted) continue;
+      consumer.appData.wanted = wanted;
+      void this.signalling
+        .request('setConsumerPreferences', { consumerId: consumer.id, spatialLayer: visible ? layerFor(width) : 0, paused: !visible })
+        .catch(() => undefined);
+    }
   }
 
   async setMicMuted(muted: boolean): Promise<void> {
@@ -101,8 +146,9 @@ export class Conference {
       producer.pause();
       await this.signalling.request('pauseProducer', { producerId: producer.id });
     } else {
-      producer.resume();
+      // Server first: a moderator may have locked the microphone.
       await this.signalling.request('resumeProducer', { producerId: producer.id });
+      producer.resume();
     }
   }
 
@@ -146,62 +192,8 @@ export class Conference {
   }
 
   /** Connection state, candidate types (no addresses) and media statistics, for a problem report. */
-  async diagnostics(): Promise<{ connection: NonNullable<ProblemReport['connection']>; stats: StreamSummary[] }> {
-    const candidateTypes = new Set<string>();
-    const protocols = new Set<string>();
-    const sample = async () => {
-      const rows = new Map<string, { direction: 'in' | 'out'; kind: 'audio' | 'video'; bytes: number; t: number; s: Record<string, number> }>();
-      for (const transport of [this.sendTransport, this.recvTransport]) {
-        if (!transport) continue;
-        const report = await transport.getStats();
-        const byId = new Map<string, Record<string, unknown>>();
-        report.forEach((s: Record<string, unknown>) => byId.set(s.id as string, s));
-        report.forEach((s: Record<string, unknown>) => {
-          if (s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated) {
-            for (const id of [s.localCandidateId, s.remoteCandidateId]) {
-              const c = byId.get(id as string);
-              if (c?.candidateType) candidateTypes.add(c.candidateType as string);
-              if (c?.protocol) protocols.add(c.protocol as string);
-            }
-          }
-          if (s.type !== 'inbound-rtp' && s.type !== 'outbound-rtp') return;
-          const inbound = s.type === 'inbound-rtp';
-          rows.set(s.id as string, {
-            direction: inbound ? 'in' : 'out',
-            kind: s.kind as 'audio' | 'video',
-            bytes: Number(inbound ? s.bytesReceived : s.bytesSent) || 0,
-            t: Number(s.timestamp),
-            s: s as Record<string, number>,
-          });
-        });
-      }
-      return rows;
-    };
-    const first = await sample();
-    await new Promise((r) => setTimeout(r, 1000));
-    const second = await sample();
-    // Totals per direction and kind: as useful, and the same size in a class of 5 or 50.
-    const totals = new Map<string, StreamSummary>();
-    for (const [id, b] of second) {
-      const a = first.get(id);
-      const seconds = a ? (b.t - a.t) / 1000 : 0;
-      const key = `${b.direction}:${b.kind}`;
-      const row = totals.get(key) ?? { direction: b.direction, kind: b.kind, bitrateKbps: 0, packetsLost: 0 };
-      row.bitrateKbps += a && seconds > 0 ? Math.round(((b.bytes - a.bytes) * 8) / seconds / 1000) : 0;
-      row.packetsLost += Math.max(0, Number(b.s.packetsLost) || 0);
-      if (typeof b.s.jitter === 'number') row.jitterMs = Math.max(row.jitterMs ?? 0, Math.round(b.s.jitter * 1000));
-      if (typeof b.s.framesDecoded === 'number') row.framesDecoded = (row.framesDecoded ?? 0) + b.s.framesDecoded;
-      if (typeof b.s.framesPerSecond === 'number') row.framesPerSecond = Math.max(row.framesPerSecond ?? 0, b.s.framesPerSecond);
-      totals.set(key, row);
-    }
-    const stats = [...totals.values()];
-    const connection: NonNullable<ProblemReport['connection']> = {
-      candidateTypes: [...candidateTypes].filter((c): c is 'host' => ['host', 'srflx', 'prflx', 'relay'].includes(c)),
-      protocols: [...protocols].filter((p): p is 'udp' => p === 'udp' || p === 'tcp'),
-    };
-    if (this.sendTransport) connection.send = this.sendTransport.connectionState;
-    if (this.recvTransport) connection.recv = this.recvTransport.connectionState;
-    return { connection, stats };
+  diagnostics(): ReturnType<typeof transportDiagnostics> {
+    return transportDiagnostics(this.sendTransport, this.recvTransport);
   }
 
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
@@ -267,6 +259,22 @@ export class Conference {
     s.on('lobbyChanged', ({ entries }) => this.events.lobbyChanged(entries));
     s.on('roomLocked', ({ locked }) => this.events.roomLocked(locked));
     s.on('denied', () => this.end('denied'));
+    s.on('chatMessage', (m) => this.events.chat(m));
+    s.on('handsChanged', (h) => this.events.hands(h));
+    s.on('activeSpeaker', ({ peerId }) => this.events.activeSpeaker(peerId));
+    s.on('unmuteAllowed', () => this.events.unmuteAllowed());
+    s.on('removed', ({ reason }) => this.end('removed', reason));
+    s.on('moderated', ({ source, allowUnmute }) => {
+      const producer = this.producers.get(source);
+      if (source === 'mic') producer?.pause();
+      if (source === 'camera' && producer) {
+        // The server closed it already; let go of the camera here too.
+        this.producers.delete('camera');
+        producer.track?.stop();
+        producer.close();
+      }
+      this.events.moderated(source, allowUnmute);
+    });
     s.on('peerLeft', ({ peerId }) => {
       for (const [id, c] of this.consumers) if (c.peerId === peerId) this.dropConsumer(id);
       this.events.peerLeft(peerId);
@@ -288,7 +296,7 @@ export class Conference {
     }
   }
 
-  private end(reason: EndReason): void {
+  private end(reason: EndReason, detail?: string): void {
     if (this.ended) return;
     this.ended = true;
     for (const p of this.producers.values()) {
@@ -298,6 +306,6 @@ export class Conference {
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.signalling.close();
-    this.events.ended(reason);
+    this.events.ended(reason, detail);
   }
 }

@@ -1,12 +1,11 @@
 // Entry point: the join page (name, preview, Join), the lobby, the room.
-import type { types } from 'mediasoup-client';
-import type { JoinedData, PeerInfo, Permission, Result } from '../../shared/protocol.js';
-import { Conference, type EndReason } from './conference.js';
-import { ModerationPanel } from './moderation-panel.js';
+import type { Result } from '../../shared/protocol.js';
+import type { EndReason } from './conference.js';
 import { problemButton } from './problem-dialog.js';
-import { button, RoomView } from './room-view.js';
+import { enterRoom } from './room-page.js';
+import { button } from './room-view.js';
 import { RequestError, Signalling } from './signalling.js';
-import { pickStrings, type Strings } from './strings.js';
+import { LANGUAGES, pickStrings, type Strings } from './strings.js';
 
 const { lang, t } = pickStrings();
 document.documentElement.lang = lang;
@@ -73,7 +72,7 @@ function explain(err: unknown): string {
 
 async function getLocalMedia(): Promise<MediaStream | null> {
   try {
-    return await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
+    return await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 960, height: 540 } });
   } catch {
     try {
       return await navigator.mediaDevices.getUserMedia({ audio: true });
@@ -81,6 +80,30 @@ async function getLocalMedia(): Promise<MediaStream | null> {
       return null;
     }
   }
+}
+
+/** English or German, remembered in this browser; the page reloads in the new language. */
+function languageSwitcher(): HTMLElement {
+  const wrap = document.createElement('p');
+  const label = document.createElement('label');
+  label.htmlFor = 'language';
+  label.textContent = `${t.language} `;
+  const select = document.createElement('select');
+  select.id = 'language';
+  for (const [code, name] of LANGUAGES) {
+    const option = document.createElement('option');
+    option.value = code;
+    option.lang = code;
+    option.textContent = name;
+    option.selected = code === lang;
+    select.append(option);
+  }
+  select.addEventListener('change', () => {
+    localStorage.setItem('aula-lang', select.value);
+    location.reload();
+  });
+  wrap.append(label, select);
+  return wrap;
 }
 
 async function joinPage(roomId: string, token: string): Promise<void> {
@@ -128,7 +151,7 @@ async function joinPage(roomId: string, token: string): Promise<void> {
   const privacy = document.createElement('p');
   privacy.append(link(t.privacyNotice, '/privacy'));
   form.append(h1, recording, label, input, hint, preview, joinButton, status, privacy);
-  show(form, problemButton(t, { roomId, token }, 'join'));
+  show(form, problemButton(t, { roomId, token }, 'join'), languageSwitcher());
   input.focus();
 
   // The submit handler is in place before anything is awaited: a native form
@@ -150,7 +173,19 @@ async function joinPage(roomId: string, token: string): Promise<void> {
     joinButton.disabled = true;
     joinButton.textContent = t.joining;
     localMedia
-      .then((local) => enterRoom(signalling, roomId, hello, name, local))
+      .then((local) =>
+        enterRoom({
+          t,
+          signalling,
+          link: { roomId, token },
+          hello,
+          displayName: name,
+          local,
+          show,
+          onWaiting: () => show(message(t.lobbyTitle, 'hint'), message(t.lobbyWaiting, 'lobby-wait')),
+          onEnded: (reason, detail) => endedPage(t, reason, roomId, detail),
+        }),
+      )
       .catch((err: unknown) => {
         joinButton.disabled = false;
         joinButton.textContent = t.join;
@@ -159,176 +194,22 @@ async function joinPage(roomId: string, token: string): Promise<void> {
   });
 }
 
-async function enterRoom(
-  signalling: Signalling,
-  roomId: string,
-  hello: Hello,
-  displayName: string,
-  local: MediaStream | null,
-): Promise<void> {
-  const view = new RoomView(t, hello.title);
-  const people = new Map<string, PeerInfo>();
-  let selfId = '';
-  const panel = new ModerationPanel(t, {
-    admit: (id) => void conference.request('admit', { lobbyId: id }).catch(() => undefined),
-    deny: (id) => void conference.request('deny', { lobbyId: id }).catch(() => undefined),
-    setRole: (peerId, role) => void conference.request('setRole', { peerId, role }).catch(() => undefined),
-    lock: (locked) => void conference.request('lockRoom', { locked }).catch(() => undefined),
-  });
-  view.side.append(panel.root);
-  view.toolbar.leave.before(problemButton(t, { roomId, token: currentToken }, 'room', () => conference));
-  const refreshPeople = () => panel.setPeople([...people.values()], selfId);
-  const setPermissions = (permissions: Permission[]) => {
-    panel.setPermissions(permissions);
-    refreshPeople();
-  };
-
-  const conference = new Conference(signalling, roomId, {
-    peerJoined: (peer) => {
-      people.set(peer.id, peer);
-      view.addTile(peer.id, peer.displayName, false);
-      refreshPeople();
-    },
-    peerUpdated: (peer) => {
-      people.set(peer.id, peer);
-      view.renameTile(peer.id, peer.displayName, peer.id === selfId);
-      refreshPeople();
-    },
-    selfUpdated: (self, permissions) => {
-      people.set(self.id, self);
-      setPermissions(permissions);
-    },
-    peerLeft: (peerId) => {
-      people.delete(peerId);
-      view.removeTile(peerId);
-      refreshPeople();
-    },
-    lobbyChanged: (entries) => panel.setLobby(entries),
-    roomLocked: (locked) => {
-      panel.setLocked(locked);
-      view.setLocked(locked);
-    },
-    track: (peerId, source, track) => view.setTrack(peerId, source, track),
-    micState: (peerId, on) => view.setMicState(peerId, on),
-    ended: (reason) => {
-      for (const track of local?.getTracks() ?? []) track.stop();
-      endedPage(t, reason, roomId);
-    },
-  });
-
-  const joined: JoinedData = await conference.join(
-    displayName,
-    hello.routerRtpCapabilities as unknown as types.RtpCapabilities,
-    () => show(message(t.lobbyTitle, 'hint'), message(t.lobbyWaiting, 'lobby-wait')),
-  );
-  selfId = joined.self.id;
-  for (const p of [joined.self, ...joined.peers]) {
-    people.set(p.id, p);
-    view.addTile(p.id, p.displayName, p.id === selfId);
-  }
-  setPermissions(joined.permissions);
-  panel.setLobby(joined.lobby);
-  panel.setLocked(joined.locked);
-  view.setLocked(joined.locked);
-  show(view.root);
-
-  const cam = local?.getVideoTracks()[0];
-  if (cam) view.setTrack(selfId, 'camera', cam);
-  wireToolbar(view, conference, people);
-  exposeDiagnostics(conference);
-  // Publishing last: the room works (and can be left) even if a device fails.
-  const mic = local?.getAudioTracks()[0];
-  if (mic) await conference.publish('mic', mic).catch(() => undefined);
-  if (cam) await conference.publish('camera', cam).catch(() => undefined);
-  syncMediaButtons(view, conference);
-}
-
-function syncMediaButtons(view: RoomView, conference: Conference): void {
-  view.toolbar.mic.disabled = !conference.hasProducer('mic');
-  view.toolbar.camera.disabled = !conference.hasProducer('camera') && !conference.device.canProduce('video');
-  view.toolbar.camera.textContent = conference.hasProducer('camera') ? t.stopCamera : t.startCamera;
-}
-
-function wireToolbar(view: RoomView, conference: Conference, people: Map<string, PeerInfo>): void {
-  const { mic, camera, rename, leave } = view.toolbar;
-  let micMuted = false;
-  mic.setAttribute('aria-pressed', 'false');
-  mic.addEventListener('click', async () => {
-    micMuted = !micMuted;
-    mic.textContent = micMuted ? t.unmuteMic : t.muteMic;
-    mic.setAttribute('aria-pressed', String(micMuted));
-    view.setMicState(conference.self.id, !micMuted);
-    await conference.setMicMuted(micMuted);
-  });
-
-  camera.addEventListener('click', async () => {
-    camera.disabled = true;
-    try {
-      if (conference.hasProducer('camera')) {
-        await conference.stopCamera();
-        view.setTrack(conference.self.id, 'camera', null);
-      } else {
-        const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
-        const track = stream.getVideoTracks()[0]!;
-        view.setTrack(conference.self.id, 'camera', track);
-        await conference.publish('camera', track);
-      }
-    } finally {
-      syncMediaButtons(view, conference);
-      camera.disabled = false;
-    }
-  });
-
-  rename.addEventListener('click', () => {
-    const form = document.createElement('form');
-    form.className = 'rename';
-    const input = document.createElement('input');
-    input.setAttribute('aria-label', t.newName);
-    input.maxLength = 64;
-    input.value = people.get(conference.self.id)?.displayName ?? '';
-    const save = button(t.saveName);
-    save.type = 'submit';
-    const error = message('', 'error');
-    error.setAttribute('role', 'alert');
-    form.append(input, save, error);
-    rename.replaceWith(form);
-    input.focus();
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      try {
-        const r = await conference.request('setDisplayName', { displayName: input.value });
-        people.set(conference.self.id, { ...conference.self, displayName: r.displayName });
-        view.renameTile(conference.self.id, r.displayName, true);
-        form.replaceWith(rename);
-      } catch (err) {
-        error.textContent = (err as Error).message;
-      }
-    });
-  });
-
-  leave.addEventListener('click', () => void conference.leave());
-}
-
-function endedPage(strings: Strings, reason: EndReason, roomId: string): void {
+function endedPage(strings: Strings, reason: EndReason, roomId: string, detail?: string): void {
   const text = {
     left: strings.left,
-    closed: strings.roomClosed,
+    closed: detail ?? strings.roomClosed,
     disconnected: strings.disconnected,
     denied: strings.lobbyDenied,
+    removed: detail ?? strings.removed,
   }[reason];
-  show(message(text), ...(reason === 'denied' ? [] : [link(strings.rejoin, `/r/${roomId}`)]));
+  if (reason === 'removed') sessionStorage.removeItem(`aula-token:${roomId}`); // coming back needs the link again
+  const again = reason === 'denied' || reason === 'removed' ? [] : [link(strings.rejoin, `/r/${roomId}`)];
+  show(message(text, reason === 'removed' ? 'error' : ''), ...again);
   delete (window as { aula?: unknown }).aula;
-}
-
-// Receive statistics, read by the end-to-end tests. Holds no names and is
-// never sent anywhere.
-function exposeDiagnostics(conference: Conference): void {
-  (window as { aula?: unknown }).aula = { self: conference.self.id, stats: () => conference.stats() };
 }
 
 const roomId = roomIdFromPath();
 const token = roomId ? takeToken(roomId) : null;
-const currentToken = token ?? '';
 if (!roomId) show(message(t.noRoom));
 else if (!token) show(message(t.missingLink, 'error'));
 else void joinPage(roomId, token);

@@ -39,8 +39,14 @@ const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
 // Screens carry text: full resolution, few frames.
 const SCREEN_ENCODING: RTCRtpEncodingParameters[] = [{ maxBitrate: 1_500_000, maxFramerate: 15 }];
 
-/** The simulcast layer for a tile of this width (CSS pixels). */
-export const layerFor = (width: number): number => (width < 300 ? 0 : width < 560 ? 1 : 2);
+/**
+ * The simulcast layer for a tile of this width (CSS pixels): the smallest of
+ * 240, 480 and 960 pixels wide (from a 960×540 camera) that fills it.
+ */
+export const layerFor = (width: number): number => {
+  const px = width * (globalThis.devicePixelRatio || 1);
+  return px <= 260 ? 0 : px <= 520 ? 1 : 2;
+};
 
 interface RemoteConsumer {
   consumer: types.Consumer;
@@ -286,7 +292,7 @@ export class Conference {
     });
     s.on('producerPaused', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, false));
     s.on('producerResumed', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, true));
-    s.on('roomClosed', () => this.end('closed'));
+    s.on('roomClosed', ({ reason }) => this.end('closed', reason));
     s.onClose(() => this.end('disconnected'));
   }
 

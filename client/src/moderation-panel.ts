@@ -142,7 +142,7 @@ export class ModerationPanel {
           }
         }
         if (can('muteOthers')) {
-          li.append(' ', this.action(this.t.muteMic, this.t.muteOf(p.displayName), () => this.actions.mute(p.id)));
+          li.append(' ', this.action(this.t.mute, this.t.muteOf(p.displayName), () => this.actions.mute(p.id)));
           li.append(' ', this.action(this.t.stopCamera, this.t.stopCameraOf(p.displayName), () => this.actions.stopCamera(p.id)));
         }
         if (can('removeParticipant')) {

@@ -116,6 +116,8 @@ export class RoomView {
     const el = tile.querySelector(source === 'mic' ? 'audio' : 'video') as HTMLMediaElement;
     el.srcObject = track ? new MediaStream([track]) : null;
     if (track) void el.play().catch(() => undefined);
+    // A new remote video needs its layer chosen now, not at the next resize.
+    if (track && source === 'camera') this.report(el);
   }
 
   /** Screen shares are shown large, above the grid. */
@@ -145,6 +147,7 @@ export class RoomView {
     const video = fig.querySelector('video')!;
     video.srcObject = new MediaStream([track]);
     void video.play().catch(() => undefined);
+    this.report(video);
   }
 
   setSpeaking(peerId: string | null): void {

@@ -49,8 +49,9 @@ const targetOf = (room: Room, peerId: string): Participant => {
 export const classroomModerationHandlers = [
   joinedHandler('muteParticipant', 'muteOthers', async ({ room }, { peerId, allowUnmute }) => {
     const target = targetOf(room, peerId);
+    const wasLocked = !target.mayUnmute;
     await muteMic(room, target, allowUnmute);
-    if (allowUnmute) target.notify('unmuteAllowed', {});
+    if (allowUnmute && wasLocked) target.notify('unmuteAllowed', {});
     return {};
   }),
 

@@ -47,6 +47,9 @@ export class PeerMedia {
         { protocol: 'tcp', ip: listenIp, announcedAddress, portRange },
       ],
       preferUdp: true,
+      // Room for a screen share plus a few camera layers from the start; the
+      // bandwidth estimator adjusts from there.
+      initialAvailableOutgoingBitrate: 2_000_000,
       appData: { direction },
     });
     if (this.closed) {

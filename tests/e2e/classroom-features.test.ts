@@ -1,0 +1,200 @@
+// A teacher and two pupils in real Chromium: chat, raised hands, moderation,
+// screen share, simulcast layers by tile size, German UI and accessibility.
+import fs from 'node:fs';
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Room } from '../../server/rooms/room.js';
+import type { RunningServer } from '../../server/server.js';
+import { launchChromium } from '../helpers/browser.js';
+import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+// The README's screenshot: regenerated with AULA_SCREENSHOT=1 npm test, else kept out of the tree.
+const SCREENSHOT = process.env.AULA_SCREENSHOT
+  ? path.resolve(import.meta.dirname, '../../docs/room-view.png')
+  : path.join(os.tmpdir(), 'aula-room-view.png');
+
+let server: RunningServer;
+let browser: Browser;
+let room: Room;
+let links: { guest: string; moderator: string };
+let teacher: Page;
+let pia: Page;
+let paul: Page;
+
+async function joinAs(link: string, name: string, viewport = { width: 1280, height: 800 }, locale = 'en-US'): Promise<Page> {
+  // axe is injected with page.evaluate, which the CSP does not govern; bypassCSP is not needed.
+  const context = await browser.newContext({ locale, viewport });
+  const page = await context.newPage();
+  await page.goto(`${server.url}${linkPath(link)}`);
+  await page.getByLabel(locale.startsWith('de') ? 'Anzeigename' : 'Display name').fill(name);
+  await page.getByRole('button', { name: locale.startsWith('de') ? 'Beitreten' : 'Join' }).click();
+  await page.getByRole('button', { name: locale.startsWith('de') ? 'Verlassen' : 'Leave' }).waitFor();
+  return page;
+}
+
+const participant = (name: string) => [...room.participants.values()].find((p) => p.displayName === name)!;
+const producer = (name: string, source: string) => [...participant(name).media.producers.values()].find((p) => p.appData.source === source);
+
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => (window as any).axe.run(document, { resultTypes: ['violations'] }));
+  return (result.violations as Array<{ id: string; impact: string; nodes: unknown[] }>)
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchChromium();
+  room = await server.rooms.create({ title: 'Biology 8b' });
+  links = await server.links(room);
+  teacher = await joinAs(links.moderator, 'Teacher Tanja', { width: 1600, height: 1000 });
+  pia = await joinAs(links.guest, 'Pia');
+  paul = await joinAs(links.guest, 'Paul', { width: 640, height: 800 });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('classroom features in Chromium', () => {
+  it('chat between three, with names, in order', async () => {
+    await pia.getByLabel('Message').fill('Is photosynthesis on the test?');
+    await pia.getByRole('button', { name: 'Send', exact: true }).click();
+    await teacher.getByLabel('Message').fill('Yes, chapter 4.');
+    await teacher.getByRole('button', { name: 'Send', exact: true }).click();
+    for (const page of [teacher, pia, paul]) {
+      const log = page.getByRole('list', { name: 'Chat' });
+      await log.getByText('Yes, chapter 4.').waitFor();
+      const lines = await log.locator('li').allInnerTexts();
+      expect(lines.map((l) => l.replace(/\s+/g, ' '))).toEqual([
+        expect.stringMatching(/^Pia( \(you\))? \d\d:\d\d( [AP]M)? Is photosynthesis on the test\?$/),
+        expect.stringMatching(/^Teacher Tanja( \(you\))? \d\d:\d\d( [AP]M)? Yes, chapter 4\.$/),
+      ]);
+    }
+  });
+
+  it('raised hands: the teacher sees the queue in order, everyone the count', async () => {
+    await paul.getByRole('button', { name: 'Raise hand' }).click();
+    await paul.getByRole('button', { name: 'Lower hand' }).waitFor();
+    await pia.getByRole('button', { name: 'Raise hand' }).click();
+    const queue = teacher.getByRole('list', { name: 'Raised hands' });
+    await waitFor(async () => (await queue.locator('li').count()) === 2, 5000, 'two hands in the queue');
+    expect(await queue.locator('li').evaluateAll((lis) => lis.map((li) => li.firstChild!.textContent))).toEqual(['Paul', 'Pia']);
+    await pia.getByText('2 hands raised').waitFor();
+    expect(await pia.getByRole('list', { name: 'Raised hands' }).isVisible()).toBe(false);
+    await teacher.getByRole('button', { name: 'Lower hand: Paul' }).click();
+    await paul.getByRole('button', { name: 'Raise hand' }).waitFor();
+    await paul.getByText('1 hand raised').waitFor();
+    expect(room.classroom.hands).toEqual([participant('Pia').id]);
+  });
+
+  it('the teacher mutes a pupil: paused on the server, and the pupil sees it', async () => {
+    await waitFor(() => producer('Pia', 'mic'), 10_000, 'Pia\'s microphone');
+    await teacher.getByRole('button', { name: 'Mute Pia' }).click();
+    await waitFor(() => producer('Pia', 'mic')?.paused === true, 5000, 'mic paused on the server');
+    await pia.getByText('A moderator muted your microphone.').waitFor();
+    await pia.getByRole('button', { name: 'Unmute microphone' }).waitFor();
+    const tile = teacher.locator(`.tiles li[data-peer-id="${participant('Pia').id}"]`);
+    await tile.getByText('microphone off').waitFor();
+  });
+
+  it('screen share: the teacher shares, the pupils decode it, shown large', async () => {
+    await teacher.getByRole('button', { name: 'Share screen' }).click();
+    await teacher.getByRole('button', { name: 'Stop sharing' }).waitFor();
+    await waitFor(() => producer('Teacher Tanja', 'screen'), 10_000, 'screen producer');
+    for (const page of [pia, paul]) {
+      const screen = page.getByRole('figure', { name: 'Screen of Teacher Tanja' });
+      await screen.waitFor();
+      await waitFor(() => screen.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth > 0), 20_000, 'screen frames');
+      const stats = await page.evaluate(() => (window as any).aula.stats());
+      expect(stats.some((s: { source: string; framesDecoded: number }) => s.source === 'screen' && s.framesDecoded > 0)).toBe(true);
+    }
+    // Pupils may not share their screen: no button, and the server would refuse.
+    expect(await pia.getByRole('button', { name: 'Share screen' }).isVisible()).toBe(false);
+  });
+
+  it('simulcast: a small tile gets a lower layer than a large one', async () => {
+    const teacherId = participant('Teacher Tanja').id;
+    const consumerAt = (name: string) =>
+      [...participant(name).media.consumers.values()].find((c) => c.appData.peerId === teacherId && c.appData.source === 'camera')!;
+    expect(consumerAt('Pia').type).toBe('simulcast');
+    // Pia shows the teacher large, Paul small (as a bigger or a crowded grid would).
+    const resizeTile = (page: Page, width: string) =>
+      page.locator(`.tiles li[data-peer-id="${teacherId}"]`).evaluate((li: HTMLElement, w) => {
+        li.style.width = w;
+        li.style.gridColumn = '1 / -1';
+      }, width);
+    // The screen share is over; its bandwidth goes back to the cameras.
+    await teacher.getByRole('button', { name: 'Stop sharing' }).click();
+    await pia.getByRole('figure', { name: 'Screen of Teacher Tanja' }).waitFor({ state: 'detached' });
+    await resizeTile(pia, '900px');
+    await resizeTile(paul, '200px');
+    for (const page of [pia, paul]) await page.locator(`.tiles li[data-peer-id="${teacherId}"]`).scrollIntoViewIfNeeded();
+    expect(consumerAt('Pia').paused).toBe(false);
+    const layers = await waitFor(
+      () => {
+        const big = consumerAt('Pia').currentLayers?.spatialLayer;
+        const small = consumerAt('Paul').currentLayers?.spatialLayer;
+        if (big !== undefined && small !== undefined && big > small) return { big, small };
+        throw new Error(`layers now: ${JSON.stringify([consumerAt('Pia').currentLayers, consumerAt('Paul').currentLayers])}`);
+      },
+      30_000,
+      'different layers',
+    );
+    // The large tile's layer also depends on what the sender and the bandwidth estimate allow.
+    expect(layers.small).toBe(0);
+    expect(layers.big).toBeGreaterThan(0);
+    expect(consumerAt('Paul').preferredLayers?.spatialLayer).toBe(0);
+    expect(consumerAt('Pia').preferredLayers?.spatialLayer).toBe(2);
+    // A tile that is not on screen gets nothing at all.
+    await paul.locator(`.tiles li[data-peer-id="${teacherId}"]`).evaluate((li: HTMLElement) => (li.style.display = 'none'));
+    await waitFor(() => consumerAt('Paul').paused, 10_000, 'hidden tile paused');
+    await paul.locator(`.tiles li[data-peer-id="${teacherId}"]`).evaluate((li: HTMLElement) => (li.style.display = ''));
+    await waitFor(() => !consumerAt('Paul').paused, 10_000, 'shown tile resumed');
+  });
+
+  it('passes axe (no serious or critical violations) on the join page', async () => {
+    const join = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await join.goto(`${server.url}${linkPath(links.guest)}`);
+    await join.getByLabel('Display name').waitFor();
+    expect(await axeViolations(join)).toEqual([]);
+    await join.context().close();
+  }, 120_000);
+
+  it('passes axe on the room view (the teacher\'s, with every control)', async () => {
+    expect(await axeViolations(teacher)).toEqual([]);
+    await teacher.screenshot({ path: SCREENSHOT });
+  }, 120_000);
+
+  it('German UI under a German browser locale', async () => {
+    const ute = await joinAs(links.guest, 'Ute', { width: 1280, height: 800 }, 'de-DE');
+    for (const name of ['Mikrofon stummschalten', 'Kamera ausschalten', 'Hand heben', 'Verlassen', 'Senden', 'Problem melden']) {
+      await ute.getByRole('button', { name, exact: true }).waitFor();
+    }
+    await ute.getByLabel('Nachricht').waitFor();
+    expect(await ute.evaluate(() => document.documentElement.lang)).toBe('de');
+    await ute.getByRole('button', { name: 'Verlassen' }).click();
+    await ute.context().close();
+  });
+
+  it('removal: the pupil sees why and is out', async () => {
+    const paulId = participant('Paul').id;
+    await teacher.getByRole('button', { name: 'Remove Paul' }).click();
+    await paul.getByText('A moderator removed you from the room.').waitFor();
+    await waitFor(() => !room.participants.has(paulId), 5000, 'Paul gone');
+    await teacher.locator(`.tiles li[data-peer-id="${paulId}"]`).waitFor({ state: 'detached' });
+    expect(await paul.getByRole('link', { name: 'Join again' }).count()).toBe(0);
+  });
+
+  it('end meeting for all', async () => {
+    await teacher.getByRole('button', { name: 'End meeting for all' }).click();
+    await pia.getByText('The moderator ended the meeting for everyone.').waitFor();
+    expect(room.participants.size).toBe(0);
+  });
+});

@@ -136,6 +136,10 @@ describe('report a problem', () => {
 
 describe('no third parties, clean logs', () => {
   it('the page requested nothing from another origin and used no ICE server', async () => {
+    // A chat message with a canary, so the log check below covers chat too.
+    await pages[0]!.getByLabel('Message').fill('Canary chat Zq81x');
+    await pages[0]!.getByRole('button', { name: 'Send', exact: true }).click();
+    await pages[1]!.getByRole('list', { name: 'Chat' }).getByText('Canary chat Zq81x').waitFor();
     for (const page of pages) {
       await page.getByRole('button', { name: 'Leave' }).click();
       await page.getByText('You left the classroom.').waitFor();
@@ -158,7 +162,7 @@ describe('no third parties, clean logs', () => {
     expect(logLines.length).toBeGreaterThan(5);
     expect(logLines.some((l) => l.includes('participant joined'))).toBe(true);
     const all = logLines.join('\n');
-    for (const secret of [...CANARIES, 'Ruth-5d2e', 'Omar-91fa', ...tokens]) expect(all).not.toContain(secret);
+    for (const secret of [...CANARIES, 'Ruth-5d2e', 'Omar-91fa', 'Zq81x', ...tokens]) expect(all).not.toContain(secret);
     expect(all).not.toMatch(/\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/);
     expect(all).not.toMatch(/::1|::ffff:/);
   });

@@ -10,6 +10,7 @@ import { LinkSigner, linksFor, type RoomLinks } from './access/links.js';
 import { OrgIssuers } from './access/org-issuers.js';
 import { loadOrCreateServerKey } from './access/server-key.js';
 import { type Config, workerCount } from './config/config.js';
+import { speakerCleanup } from './features/active-speaker.js';
 import { allHandlers } from './features/index.js';
 import { adminRouter } from './http/admin.js';
 import { createHttpApp } from './http/app.js';
@@ -83,7 +84,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
   retention.register('problemReports', (now) => problems.purge(now));
   const facts = processingFacts(config);
   const notice = renderNotice(facts, config.reports.fourEyes);
-  const observers = ledger ? [new Attendance(ledger, log)] : [];
+  const observers = [speakerCleanup, ...(ledger ? [new Attendance(ledger, log)] : [])];
   const rooms = new RoomRegistry(pool, new RoomStore(dataDir), observers);
   const restored = await rooms.load();
   const access = new AccessControl(signer, new OrgIssuers(config.issuers));

@@ -103,7 +103,12 @@ export type JoinedData = z.infer<typeof joinedData>;
 /** Every request: its parameters and its result. */
 export const requests = {
   hello: {
-    params: params({ roomId, token }),
+    /**
+     * `client`: a random id this browser keeps per room, so that a removal or a
+     * locked mute survives reopening the link. Memory only on the server, for
+     * the meeting.
+     */
+    params: params({ roomId, token, client: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional() }),
     result: z.object({
       title: z.string(),
       role,
@@ -198,7 +203,8 @@ export const notifications = {
   moderated: z.object({ source: mediaSource, allowUnmute: z.boolean() }),
   /** To the participant: a moderator allowed you to unmute again. */
   unmuteAllowed: z.object({}),
-  removed: z.object({ reason: z.string() }),
+  /** `reason`: the moderator's own words, if any; the client words the rest in its language. */
+  removed: z.object({ reason: z.string().max(200).optional() }),
   activeSpeaker: z.object({ peerId: id.nullable() }),
   peerLeft: z.object({ peerId: id }),
   producerAdded: producerInfo,
@@ -206,7 +212,7 @@ export const notifications = {
   producerPaused: z.object({ producerId: id, peerId: id }),
   producerResumed: z.object({ producerId: id, peerId: id }),
   consumerClosed: z.object({ consumerId: id }),
-  roomClosed: z.object({ reason: z.string().max(200) }),
+  roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown']), reason: z.string().max(200) }),
 } as const;
 
 export type NotificationName = keyof typeof notifications;
@@ -229,6 +235,7 @@ export const errorCodes = [
   'room_locked',
   'busy', // e.g. someone else is sharing their screen
   'muted_by_moderator', // you may not unmute until a moderator allows it
+  'removed', // a moderator removed this browser from the meeting; re-issued links let it back
   'rate_limited', // too many requests in flight on this connection
   'internal',
 ] as const;

@@ -28,7 +28,7 @@ export interface ConferenceEvents {
   ended(reason: EndReason, detail?: string): void;
 }
 
-export type EndReason = 'left' | 'closed' | 'disconnected' | 'denied' | 'removed';
+export type EndReason = 'left' | 'closed' | 'ended' | 'disconnected' | 'denied' | 'removed';
 
 // Three VP8 layers for cameras; each receiver gets the one that fits its tile.
 const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
@@ -241,9 +241,10 @@ export class Conference {
       rtpParameters: params.rtpParameters as unknown as types.RtpParameters,
     });
     this.consumers.set(consumer.id, { consumer, peerId: params.peerId, source: params.source });
+    // Resume first: showing the track may report the tile off-screen, and that pause must win.
+    await this.signalling.request('resumeConsumer', { consumerId: consumer.id });
     this.events.track(params.peerId, params.source, consumer.track);
     if (params.source === 'mic') this.events.micState(params.peerId, !params.producerPaused);
-    await this.signalling.request('resumeConsumer', { consumerId: consumer.id });
   }
 
   private dropConsumer(consumerId: string): void {
@@ -270,6 +271,7 @@ export class Conference {
     s.on('activeSpeaker', ({ peerId }) => this.events.activeSpeaker(peerId));
     s.on('unmuteAllowed', () => this.events.unmuteAllowed());
     s.on('removed', ({ reason }) => this.end('removed', reason));
+    s.on('roomClosed', ({ code }) => this.end(code === 'meeting_ended' ? 'ended' : 'closed'));
     s.on('moderated', ({ source, allowUnmute }) => {
       const producer = this.producers.get(source);
       if (source === 'mic') producer?.pause();
@@ -292,7 +294,6 @@ export class Conference {
     });
     s.on('producerPaused', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, false));
     s.on('producerResumed', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, true));
-    s.on('roomClosed', ({ reason }) => this.end('closed', reason));
     s.onClose(() => this.end('disconnected'));
   }
 

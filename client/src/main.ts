@@ -63,11 +63,24 @@ function explain(err: unknown): string {
       return t.roomFull;
     case 'room_locked':
       return t.roomLocked;
+    case 'removed':
+      return t.removed;
     case undefined:
       return t.serverUnreachable;
     default:
       return (err as Error).message;
   }
+}
+
+/** A random id per room in this browser: lets a moderator's removal stick. Names nobody. */
+function clientId(roomId: string): string {
+  const key = `aula-client:${roomId}`;
+  let id = localStorage.getItem(key);
+  if (!id) {
+    id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+    localStorage.setItem(key, id);
+  }
+  return id;
 }
 
 async function getLocalMedia(): Promise<MediaStream | null> {
@@ -111,7 +124,7 @@ async function joinPage(roomId: string, token: string): Promise<void> {
   let hello: Hello;
   try {
     signalling = await Signalling.connect();
-    hello = await signalling.request('hello', { roomId, token });
+    hello = await signalling.request('hello', { roomId, token, client: clientId(roomId) });
   } catch (err) {
     show(message(explain(err), 'error'));
     return;
@@ -197,10 +210,12 @@ async function joinPage(roomId: string, token: string): Promise<void> {
 function endedPage(strings: Strings, reason: EndReason, roomId: string, detail?: string): void {
   const text = {
     left: strings.left,
-    closed: detail ?? strings.roomClosed,
+    closed: strings.roomClosed,
+    ended: strings.meetingEnded,
     disconnected: strings.disconnected,
     denied: strings.lobbyDenied,
-    removed: detail ?? strings.removed,
+    // The moderator's own words, if they gave any, after the sentence in the user's language.
+    removed: detail ? `${strings.removed} ${detail}` : strings.removed,
   }[reason];
   if (reason === 'removed') sessionStorage.removeItem(`aula-token:${roomId}`); // coming back needs the link again
   const again = reason === 'denied' || reason === 'removed' ? [] : [link(strings.rejoin, `/r/${roomId}`)];

@@ -12,7 +12,8 @@ export interface PanelActions {
   setRole(peerId: string, role: Role): void;
   lock(locked: boolean): void;
   lowerHand(peerId: string): void;
-  mute(peerId: string): void;
+  mute(peerId: string, allowUnmute: boolean): void;
+  allowScreens(multiple: boolean): void;
   stopCamera(peerId: string): void;
   remove(peerId: string): void;
   muteAll(): void;
@@ -59,8 +60,16 @@ export class ModerationPanel {
     muteAll.addEventListener('click', () => this.actions.muteAll());
     const end = button(t.endMeeting);
     end.addEventListener('click', () => this.actions.endMeeting());
+    let multiple = false;
+    const screens = button(t.allowScreens);
+    screens.setAttribute('aria-pressed', 'false');
+    screens.addEventListener('click', () => {
+      multiple = !multiple;
+      screens.setAttribute('aria-pressed', String(multiple));
+      this.actions.allowScreens(multiple);
+    });
     this.roomActions.className = 'room-actions';
-    this.roomActions.append(this.lockButton, muteAll, end);
+    this.roomActions.append(this.lockButton, muteAll, screens, end);
     this.root.append(this.roomActions, this.lobbySection, this.handSection, section(t.participantsTitle, this.peopleList));
     this.setPermissions([]);
   }
@@ -142,7 +151,8 @@ export class ModerationPanel {
           }
         }
         if (can('muteOthers')) {
-          li.append(' ', this.action(this.t.mute, this.t.muteOf(p.displayName), () => this.actions.mute(p.id)));
+          li.append(' ', this.action(this.t.mute, this.t.muteOf(p.displayName), () => this.actions.mute(p.id, true)));
+          li.append(' ', this.action(this.t.keepMuted, this.t.keepMutedOf(p.displayName), () => this.actions.mute(p.id, false)));
           li.append(' ', this.action(this.t.stopCamera, this.t.stopCameraOf(p.displayName), () => this.actions.stopCamera(p.id)));
         }
         if (can('removeParticipant')) {

@@ -43,7 +43,8 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
     setRole: (peerId, role) => void conference.request('setRole', { peerId, role }).catch(ignore),
     lock: (locked) => void conference.request('lockRoom', { locked }).catch(ignore),
     lowerHand: (peerId) => void conference.request('lowerHand', { peerId }).catch(ignore),
-    mute: (peerId) => void conference.request('muteParticipant', { peerId, allowUnmute: true }).catch(ignore),
+    mute: (peerId, allowUnmute) => void conference.request('muteParticipant', { peerId, allowUnmute }).catch(ignore),
+    allowScreens: (multiple) => void conference.request('allowScreenShares', { multiple }).catch(ignore),
     stopCamera: (peerId) => void conference.request('stopParticipantCamera', { peerId }).catch(ignore),
     remove: (peerId) => void conference.request('removeParticipant', { peerId }).catch(ignore),
     muteAll: () => void conference.request('muteAll', { allowUnmute: true }).catch(ignore),
@@ -123,6 +124,7 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
     },
     ended: (reason, detail) => {
       for (const track of o.local?.getTracks() ?? []) track.stop();
+      view.dispose();
       o.onEnded(reason, detail);
     },
   });

@@ -105,8 +105,25 @@ export class RoomView {
   }
 
   removeTile(peerId: string): void {
-    this.tile(peerId)?.remove();
+    const tile = this.tile(peerId);
+    if (tile) this.unwatch(tile);
+    tile?.remove();
     this.updateCount();
+  }
+
+  /** The room is over: stop observing, let go of every stream. */
+  dispose(): void {
+    this.resize.disconnect();
+    this.intersect.disconnect();
+    for (const el of this.root.querySelectorAll<HTMLMediaElement>('video, audio')) el.srcObject = null;
+  }
+
+  private unwatch(container: Element): void {
+    for (const el of container.querySelectorAll<HTMLMediaElement>('video, audio')) {
+      this.resize.unobserve(el);
+      this.intersect.unobserve(el);
+      el.srcObject = null;
+    }
   }
 
   setTrack(peerId: string, source: MediaSource, track: MediaStreamTrack | null): void {
@@ -124,6 +141,7 @@ export class RoomView {
   private setScreen(peerId: string, track: MediaStreamTrack | null): void {
     let fig = this.screens.querySelector<HTMLElement>(`figure[data-peer-id="${CSS.escape(peerId)}"]`);
     if (!track) {
+      if (fig) this.unwatch(fig);
       fig?.remove();
       return;
     }

@@ -67,7 +67,11 @@ export function wireToolbar(
         const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 960, height: 540 } });
         const track = stream.getVideoTracks()[0]!;
         view.setTrack(conference.self.id, 'camera', track);
-        await conference.publish('camera', track);
+        await conference.publish('camera', track).catch((err) => {
+          track.stop(); // refused: the camera light goes off again
+          view.setTrack(conference.self.id, 'camera', null);
+          throw err;
+        });
       }
     } finally {
       sync();
@@ -84,12 +88,15 @@ export function wireToolbar(
       view.setTrack(conference.self.id, 'screen', null);
       return sync();
     }
+    let track: MediaStreamTrack | undefined;
     try {
       const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 15 }, audio: false });
-      const track = stream.getVideoTracks()[0]!;
+      track = stream.getVideoTracks()[0]!;
       await conference.publish('screen', track);
+      if (!conference.hasProducer('screen')) throw new Error('not shared');
       view.setTrack(conference.self.id, 'screen', track);
     } catch (err) {
+      track?.stop(); // not shared: stop capturing the screen
       if (err instanceof RequestError && err.info.code === 'busy') view.notice.textContent = t.screenBusy;
     }
     sync();

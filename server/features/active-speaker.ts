@@ -1,7 +1,7 @@
 // Who is speaking: mediasoup's ActiveSpeakerObserver over every microphone of a room.
 import type { types } from 'mediasoup';
 import type { ProducerAppData } from '../media/peer-media.js';
-import type { Room } from '../rooms/room.js';
+import type { Room, RoomObserver } from '../rooms/room.js';
 
 const observers = new WeakMap<Room, Promise<types.ActiveSpeakerObserver>>();
 
@@ -18,9 +18,26 @@ function observerOf(room: Room): Promise<types.ActiveSpeakerObserver> {
       return o;
     });
     observers.set(room, observer);
+    observer.catch(() => observers.delete(room)); // a failed create is tried again next time
   }
   return observer;
 }
+
+function stop(room: Room): void {
+  const observer = observers.get(room);
+  observers.delete(room);
+  void observer?.then((o) => o.close()).catch(() => undefined);
+}
+
+/** Closes a room's observer when its meeting ends (rooms themselves persist). */
+export const speakerCleanup: RoomObserver = {
+  participantAdded: () => undefined,
+  participantChanged: () => undefined,
+  participantRemoved: (room) => {
+    if (room.participants.size === 0) stop(room);
+  },
+  roomClosed: stop,
+};
 
 export async function observeSpeaker(room: Room, producer: types.Producer<ProducerAppData>): Promise<void> {
   if (producer.kind !== 'audio') return;

@@ -26,19 +26,29 @@ export const mediaHandlers = [
   joinedHandler('produce', 'publish', async ({ room, participant }, { transportId, kind, source, rtpParameters }) => {
     const expected = KIND_OF[source];
     if (kind !== expected) throw new AulaError('invalid_params', `produce: source ${source} must be ${expected}`);
+    const { classroom } = room;
     if (source === 'screen') {
       if (!hasPermission(participant.role, 'shareScreen')) throw new AulaError('forbidden', 'produce: your role may not share the screen');
-      const sharing = room.producers().some((p) => p.source === 'screen');
-      if (sharing && !room.classroom.multipleScreens) throw new AulaError('busy', 'someone else is sharing their screen');
+      const sharing = room.producers().some((p) => p.source === 'screen') || classroom.screensPending > 0;
+      if (sharing && !classroom.multipleScreens) throw new AulaError('busy', 'someone else is sharing their screen');
     }
     if (source === 'mic' && !participant.mayUnmute) {
       // A moderator muted this person; they may not start a new microphone either.
       throw new AulaError('muted_by_moderator', 'a moderator muted you');
     }
-    const producer = await participant.media.produce(transportId, kind, rtpParameters as unknown as types.RtpParameters, {
-      peerId: participant.id,
-      source,
-    });
+    // Reserved before the await, so that two presenters cannot both start.
+    if (source === 'screen') classroom.screensPending++;
+    let producer;
+    try {
+      producer = await participant.media.produce(transportId, kind, rtpParameters as unknown as types.RtpParameters, {
+        peerId: participant.id,
+        source,
+      });
+    } finally {
+      if (source === 'screen') classroom.screensPending--;
+    }
+    // A moderator may have muted this person while the microphone was being set up.
+    if (source === 'mic' && !participant.mayUnmute) await producer.pause();
     producer.observer.once('close', () => {
       room.broadcast('producerClosed', { producerId: producer.id, peerId: participant.id }, participant);
     });

@@ -19,6 +19,10 @@ export const moderationHandlers = [
     room.broadcast('peerUpdated', { peer: target.info() });
     target.notify('selfUpdated', { self: target.info(), permissions: permissionsOf(role) });
     if (hasPermission(role, 'admitLobby')) target.notify('lobbyChanged', { entries: room.lobby.list() });
+    target.notify('handsChanged', room.handsFor(target));
+    if (!hasPermission(role, 'shareScreen')) {
+      for (const p of target.media.producers.values()) if (p.appData.source === 'screen') p.close();
+    }
     return {};
   }),
 
@@ -32,6 +36,9 @@ export const moderationHandlers = [
 /** Pause a participant's microphone on the server and tell them and the room. */
 async function muteMic(room: Room, target: Participant, allowUnmute: boolean): Promise<boolean> {
   target.mayUnmute = allowUnmute;
+  // Kept per meeting, so reloading the page does not undo it.
+  if (allowUnmute) room.classroom.muteLocked.delete(target.identity);
+  else room.classroom.muteLocked.add(target.identity);
   const mic = [...target.media.producers.values()].find((p) => p.appData.source === 'mic');
   target.notify('moderated', { source: 'mic', allowUnmute });
   if (!mic || mic.paused) return false;
@@ -76,7 +83,8 @@ export const classroomModerationHandlers = [
   joinedHandler('removeParticipant', 'removeParticipant', async ({ room, participant }, { peerId, reason }) => {
     const target = targetOf(room, peerId);
     if (target === participant) throw new AulaError('invalid_params', 'use leave to leave the room yourself');
-    target.notify('removed', { reason: reason || 'A moderator removed you from the room.' });
+    room.classroom.barred.add(target.identity);
+    target.notify('removed', reason ? { reason } : {});
     room.remove(target);
     target.detach();
     room.broadcast('peerLeft', { peerId: target.id });

@@ -1,5 +1,6 @@
 // Entering and leaving a room: hello (link → access), join (directly, or via
 // the lobby when the room has one), leave.
+import { createHash } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { distinctName } from '../../shared/display-name.js';
 import type { JoinedData, Role } from '../../shared/protocol.js';
@@ -14,7 +15,10 @@ interface Entrant {
   displayName: string;
   role: Role;
   rtpCapabilities: types.RtpCapabilities;
+  identity: string;
 }
+
+const removedError = () => new AulaError('removed', 'a moderator removed you from this meeting');
 
 /** Put a session into the room as a participant and tell everyone. */
 function enter(session: Session, room: Room, who: Entrant, services: Services, admitted = false): JoinedData {
@@ -26,7 +30,9 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     services.listen,
     (name, data) => session.notify(name, data),
     () => session.reset(),
+    who.identity,
   );
+  participant.mayUnmute = !room.classroom.muteLocked.has(who.identity);
   room.add(participant, admitted);
   session.lobby = undefined;
   session.room = room;
@@ -47,13 +53,19 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
 }
 
 export const sessionHandlers = [
-  openHandler('hello', async ({ session, services }, { roomId, token }) => {
+  openHandler('hello', async ({ session, services }, { roomId, token, client }) => {
     if (session.participant || session.lobby) throw new AulaError('already_joined', 'this connection has already joined');
     const room = services.rooms.get(roomId);
     if (!room || room.isClosed) throw new AulaError('not_found', 'no such room');
     const { grant, prefillName } = await services.access.grant(token, room);
+    // An organisation token names one person; a room link is shared, so the
+    // browser's random id tells its holders apart. Only a hash is kept.
+    const identity = createHash('sha256')
+      .update(grant.via === 'organisation' ? token : `${token}|${client ?? 'none'}`)
+      .digest('base64url');
+    if (room.classroom.barred.has(identity)) throw removedError();
     // The prefill name goes back to the browser and is not kept here.
-    session.access = { room, grant };
+    session.access = { room, grant, identity };
     return {
       title: room.title,
       role: grant.role,
@@ -67,11 +79,12 @@ export const sessionHandlers = [
   openHandler('join', async ({ session, services }, { displayName, rtpCapabilities }) => {
     if (session.participant || session.lobby) throw new AulaError('already_joined', 'this connection has already joined');
     if (!session.access) throw new AulaError('no_access', 'join: say hello with a valid link first');
-    const { room, grant } = session.access;
+    const { room, grant, identity } = session.access;
     services.access.recheck(grant, room);
+    if (room.classroom.barred.has(identity)) throw removedError();
     room.checkEntry(hasPermission(grant.role, 'bypassLock'));
     // Shape-checked by the protocol schema; mediasoup checks the rest in canConsume().
-    const who: Entrant = { displayName, role: grant.role, rtpCapabilities: rtpCapabilities as types.RtpCapabilities };
+    const who: Entrant = { displayName, role: grant.role, rtpCapabilities: rtpCapabilities as types.RtpCapabilities, identity };
     if (!room.settings.lobby || hasPermission(grant.role, 'bypassLobby')) {
       return { status: 'joined' as const, ...enter(session, room, who, services) };
     }
@@ -82,6 +95,7 @@ export const sessionHandlers = [
       notify: (name, data) => session.notify(name, data),
       enter: () => {
         services.access.recheck(grant, room);
+        if (room.classroom.barred.has(identity)) throw removedError();
         return enter(session, room, who, services, true);
       },
       turnAway: () => session.reset(),

@@ -14,7 +14,13 @@ export class ClassroomState {
   /** Peer ids in the order the hands went up. */
   readonly hands: string[] = [];
   multipleScreens = false;
+  /** Screen shares being set up right now (they count before they exist). */
+  screensPending = 0;
   activeSpeaker: string | null = null;
+  /** Identities a moderator removed from this meeting (memory only). */
+  readonly barred = new Set<string>();
+  /** Identities a moderator muted without allowing them to unmute. */
+  readonly muteLocked = new Set<string>();
 
   addChat(message: ChatMessage): void {
     this.chat.push(message);
@@ -40,5 +46,7 @@ export class ClassroomState {
     this.hands.length = 0;
     this.multipleScreens = false;
     this.activeSpeaker = null;
+    this.barred.clear();
+    this.muteLocked.clear();
   }
 }

@@ -25,6 +25,11 @@ export class Participant {
     readonly notify: Notify,
     /** Forget the connection's room state when the room closes under it. */
     readonly detach: () => void = () => undefined,
+    /**
+     * Who this is across reconnects within a meeting, without saying who:
+     * a hash of the link token plus the browser's random id.
+     */
+    readonly identity = '',
   ) {
     this.media = new PeerMedia(router, listen);
   }

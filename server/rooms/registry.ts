@@ -49,6 +49,8 @@ export class RoomRegistry {
     const room = this.rooms.get(id);
     if (!room) return undefined;
     room.linkGeneration = newGeneration();
+    // New links are a new invitation: who was removed may come back.
+    room.classroom.barred.clear();
     this.persist();
     return room;
   }
@@ -65,7 +67,7 @@ export class RoomRegistry {
 
   /** Server shutdown: close the rooms in memory but keep them in the store. */
   shutdown(reason: string): void {
-    for (const room of this.rooms.values()) room.close(reason);
+    for (const room of this.rooms.values()) room.close(reason, 'server_shutdown');
     this.rooms.clear();
   }
 

@@ -106,11 +106,11 @@ export class Room {
   /** End the meeting for everyone: all leave, the lobby empties, the room stays for next time. */
   endMeeting(reason: string): void {
     for (const e of this.lobby.clear()) {
-      e.notify('roomClosed', { reason });
+      e.notify('roomClosed', { code: 'meeting_ended', reason });
       e.turnAway();
     }
     for (const p of [...this.participants.values()]) {
-      p.notify('roomClosed', { reason });
+      p.notify('roomClosed', { code: 'meeting_ended', reason });
       this.remove(p);
       p.detach();
     }
@@ -159,12 +159,12 @@ export class Room {
     return out;
   }
 
-  close(reason: string): void {
+  close(reason: string, code: 'room_closed' | 'server_shutdown' = 'room_closed'): void {
     if (this.closed) return;
     this.closed = true;
-    this.broadcast('roomClosed', { reason });
+    this.broadcast('roomClosed', { code, reason });
     for (const e of this.lobby.clear()) {
-      e.notify('roomClosed', { reason });
+      e.notify('roomClosed', { code, reason });
       e.turnAway();
     }
     for (const p of [...this.participants.values()]) {

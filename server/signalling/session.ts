@@ -10,7 +10,7 @@ type Outgoing = ResponseMessage | { type: 'notification'; method: NotificationNa
  * either waiting in a room's lobby or joined as a participant.
  */
 export class Session {
-  access?: { room: Room; grant: Grant };
+  access?: { room: Room; grant: Grant; identity: string };
   lobby?: { room: Room; entryId: string };
   room?: Room;
   participant?: Participant;

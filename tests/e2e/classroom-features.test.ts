@@ -190,6 +190,10 @@ describe('classroom features in Chromium', () => {
     await waitFor(() => !room.participants.has(paulId), 5000, 'Paul gone');
     await teacher.locator(`.tiles li[data-peer-id="${paulId}"]`).waitFor({ state: 'detached' });
     expect(await paul.getByRole('link', { name: 'Join again' }).count()).toBe(0);
+    // Reopening the same link in the same browser does not bring him back.
+    await paul.goto(`${server.url}${linkPath(links.guest)}`);
+    await paul.getByText('A moderator removed you from the room.').waitFor();
+    expect(await paul.getByLabel('Display name').count()).toBe(0);
   });
 
   it('end meeting for all', async () => {

@@ -56,8 +56,8 @@ export class TestClient {
   }
 
   /** hello with the token, then join; returns the join reply. */
-  async enter(roomId: string, token: string, displayName: string): Promise<Reply> {
-    const hello = await this.request('hello', { roomId, token });
+  async enter(roomId: string, token: string, displayName: string, client?: string): Promise<Reply> {
+    const hello = await this.request('hello', { roomId, token, ...(client ? { client } : {}) });
     if (!hello.ok) return hello;
     return this.request('join', { displayName, rtpCapabilities: hello.data.routerRtpCapabilities });
   }

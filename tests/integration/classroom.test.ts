@@ -10,10 +10,10 @@ let server: RunningServer;
 let room: Room;
 const clients: TestClient[] = [];
 
-async function member(role: Role, name: string): Promise<{ c: TestClient; id: string; joined: any }> {
+async function member(role: Role, name: string, token?: string, client?: string): Promise<{ c: TestClient; id: string; joined: any }> {
   const c = await TestClient.connect(server.url);
   clients.push(c);
-  const reply = await c.enter(room.id, await tokenFor(server, room, role), name);
+  const reply = await c.enter(room.id, token ?? (await tokenFor(server, room, role)), name, client);
   expect(reply).toMatchObject({ ok: true, data: { status: 'joined' } });
   return { c, id: reply.data.self.id, joined: reply.data };
 }
@@ -123,15 +123,74 @@ describe('moderation', () => {
     expect([paused(mod.id, modMic), paused(pres.id, presMic), paused(p.id, pMic)]).toEqual([false, false, true]);
   });
 
-  it('removes a participant, who is told why and is out', async () => {
+  it('removes a participant, who is told why and cannot come back with the same link in that browser', async () => {
+    const guestLink = await tokenFor(server, room, 'participant');
     const mod = await member('moderator', 'Mod');
-    const p = await member('participant', 'Troll');
+    const p = await member('participant', 'Troll', guestLink, 'browser-of-troll-0001');
+    const other = await member('participant', 'Nice', guestLink, 'browser-of-nice-0002');
     expect(await mod.c.request('removeParticipant', { peerId: p.id, reason: 'Please behave.' })).toMatchObject({ ok: true });
     expect(await p.c.notification('removed')).toEqual({ reason: 'Please behave.' });
     expect(room.participants.has(p.id)).toBe(false);
     expect((await mod.c.notification('peerLeft')).peerId).toBe(p.id);
-    // The removed connection has no access left: it would need the link again.
-    expect(await p.c.request('join', { displayName: 'Troll', rtpCapabilities: {} })).toMatchObject({ ok: false, error: { code: 'no_access' } });
+    // Same socket, same link, same browser: refused. Others with the shared link are not affected.
+    expect(await p.c.request('hello', { roomId: room.id, token: guestLink, client: 'browser-of-troll-0001' })).toMatchObject({
+      ok: false,
+      error: { code: 'removed' },
+    });
+    const again = await TestClient.connect(server.url);
+    clients.push(again);
+    expect(await again.enter(room.id, guestLink, 'Troll', 'browser-of-troll-0001')).toMatchObject({ ok: false, error: { code: 'removed' } });
+    expect(room.participants.has(other.id)).toBe(true);
+    // Re-issued links are a new invitation.
+    server.rooms.rotateLinks(room.id);
+    const reinvited = await TestClient.connect(server.url);
+    clients.push(reinvited);
+    expect(await reinvited.enter(room.id, await tokenFor(server, room, 'participant'), 'Troll', 'browser-of-troll-0001')).toMatchObject({ ok: true });
+  });
+
+  it('a locked mute holds for a new microphone and across a rejoin', async () => {
+    const token = await tokenFor(server, room, 'participant');
+    const mod = await member('moderator', 'Mod');
+    const p = await member('participant', 'Loud', token, 'browser-of-loud-0003');
+    const micId = await produceMic(p.c);
+    await mod.c.request('muteParticipant', { peerId: p.id, allowUnmute: false });
+    expect(await p.c.request('closeProducer', { producerId: micId })).toMatchObject({ ok: true });
+    const t = [...room.participants.get(p.id)!.media.transports.values()][0]!;
+    expect(await p.c.request('produce', { transportId: t.id, kind: 'audio', source: 'mic', rtpParameters })).toMatchObject({
+      ok: false,
+      error: { code: 'muted_by_moderator' },
+    });
+    await p.c.close();
+    await waitFor(() => !room.participants.has(p.id), 5000, 'left');
+    const back = await member('participant', 'Loud', token, 'browser-of-loud-0003');
+    expect(room.participants.get(back.id)!.mayUnmute).toBe(false);
+  });
+
+  it('two presenters starting a screen share at once: only one gets it', async () => {
+    const a = await member('presenter', 'A');
+    const b = await member('presenter', 'B');
+    const video = (ssrc: number) => ({
+      codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, parameters: {}, rtcpFeedback: [] }],
+      encodings: [{ ssrc }],
+      headerExtensions: [],
+      rtcp: { cname: 'z' },
+    });
+    const [ta, tb] = [await a.c.request('createTransport', { direction: 'send' }), await b.c.request('createTransport', { direction: 'send' })];
+    const [ra, rb] = await Promise.all([
+      a.c.request('produce', { transportId: ta.data.id, kind: 'video', source: 'screen', rtpParameters: video(71) }),
+      b.c.request('produce', { transportId: tb.data.id, kind: 'video', source: 'screen', rtpParameters: video(72) }),
+    ]);
+    expect([ra.ok, rb.ok].sort()).toEqual([false, true]);
+    expect([ra, rb].find((r) => !r.ok)?.error?.code).toBe('busy');
+  });
+
+  it('a newly promoted moderator gets the hand queue at once', async () => {
+    const mod = await member('moderator', 'Mod');
+    const p = await member('participant', 'Pat');
+    const q = await member('participant', 'Quinn');
+    await q.c.request('raiseHand');
+    await mod.c.request('setRole', { peerId: p.id, role: 'moderator' });
+    await waitFor(() => p.c.notifications.some((n) => n.method === 'handsChanged' && n.data.queue?.[0] === q.id), 5000, 'queue for the new moderator');
   });
 
   it('ends the meeting for everyone, and the room stays for next time', async () => {

@@ -219,7 +219,9 @@ function endedPage(strings: Strings, reason: EndReason, roomId: string, detail?:
   }[reason];
   if (reason === 'removed') sessionStorage.removeItem(`aula-token:${roomId}`); // coming back needs the link again
   const again = reason === 'denied' || reason === 'removed' ? [] : [link(strings.rejoin, `/r/${roomId}`)];
-  show(message(text, reason === 'removed' ? 'error' : ''), ...again);
+  const still = sessionStorage.getItem(`aula-token:${roomId}`);
+  const report = still ? [problemButton(strings, { roomId, token: still }, 'join')] : [];
+  show(message(text, reason === 'removed' ? 'error' : ''), ...again, ...report);
   delete (window as { aula?: unknown }).aula;
 }
 

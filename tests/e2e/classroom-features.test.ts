@@ -104,6 +104,35 @@ describe('classroom features in Chromium', () => {
     await tile.getByText('microphone off').waitFor();
   });
 
+  it('a pupil crafting moderator messages from the browser is refused', async () => {
+    const teacherId = participant('Teacher Tanja').id;
+    const replies = await pia.evaluate(
+      async ({ roomId, target }) => {
+        const token = sessionStorage.getItem(`aula-token:${roomId}`)!;
+        const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws`);
+        await new Promise((r) => ws.addEventListener('open', r, { once: true }));
+        const out: Array<{ id: number; ok: boolean; error?: { code: string } }> = [];
+        ws.addEventListener('message', (ev) => out.push(JSON.parse(String(ev.data))));
+        const send = (id: number, method: string, data: unknown) => ws.send(JSON.stringify({ type: 'request', id, method, data }));
+        send(1, 'hello', { roomId, token });
+        await new Promise((r) => setTimeout(r, 300));
+        send(2, 'join', { displayName: 'Pia again', rtpCapabilities: {} });
+        await new Promise((r) => setTimeout(r, 300));
+        send(3, 'muteParticipant', { peerId: target, allowUnmute: false });
+        send(4, 'removeParticipant', { peerId: target });
+        send(5, 'endMeeting', {});
+        send(6, 'setRole', { peerId: target, role: 'participant' });
+        await new Promise((r) => setTimeout(r, 500));
+        ws.close();
+        return out.filter((m) => (m as { type?: string }).type === 'response' && m.id >= 3);
+      },
+      { roomId: room.id, target: teacherId },
+    );
+    expect(replies.map((r) => r.error?.code)).toEqual(['forbidden', 'forbidden', 'forbidden', 'forbidden']);
+    expect(participant('Teacher Tanja').role).toBe('moderator');
+    await waitFor(() => room.participants.size === 3, 5000, 'the crafted session gone');
+  });
+
   it('screen share: the teacher shares, the pupils decode it, shown large', async () => {
     await teacher.getByRole('button', { name: 'Share screen' }).click();
     await teacher.getByRole('button', { name: 'Stop sharing' }).waitFor();

@@ -82,6 +82,8 @@ export async function startServer(config: Config, log = createLogger(config.log.
   }
   const problems = new ProblemStore(dataDir, config.problems.retentionDays);
   retention.register('problemReports', (now) => problems.purge(now));
+  const auditDays = config.audit.retentionDays;
+  if (auditDays) retention.register('auditEntries', (now) => audit.purge(auditDays, now));
   const facts = processingFacts(config);
   const notice = renderNotice(facts, config.reports.fourEyes);
   const observers = [speakerCleanup, ...(ledger ? [new Attendance(ledger, log)] : [])];

@@ -155,6 +155,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    audit: z
+      .object({
+        /**
+         * Days audit entries are kept. Unset: kept (they document operators,
+         * not attendees). Should exceed ledger.retentionDays, so that requests
+         * for purged meetings are still answered with "expired".
+         */
+        retentionDays: z.number().int().min(30).max(36500).optional(),
+      })
+      .strict()
+      .prefault({}),
     reports: z
       .object({
         /** A second operator must approve each attendee report request. */
@@ -215,6 +226,7 @@ export const envOverrides: Record<string, { path: [string, string]; type: 'strin
   AULA_LEDGER_MASTER_KEY: { path: ['ledger', 'masterKey'], type: 'string' },
   AULA_REPORTS_FOUR_EYES: { path: ['reports', 'fourEyes'], type: 'boolean' },
   AULA_PROBLEMS_RETENTION_DAYS: { path: ['problems', 'retentionDays'], type: 'number' },
+  AULA_AUDIT_RETENTION_DAYS: { path: ['audit', 'retentionDays'], type: 'number' },
   AULA_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };
 

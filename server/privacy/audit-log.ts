@@ -4,9 +4,15 @@
 // reordering any entry breaks every hash after it. It never holds attendee names.
 import { createHash, createHmac } from 'node:crypto';
 import path from 'node:path';
-import { appendDurably, readCompleteLines } from '../access/data-dir.js';
+import { appendDurably, readCompleteLines, readIfExists, writePrivateFile } from '../access/data-dir.js';
 
-export type AuditType = 'report.requested' | 'report.approved' | 'report.delivered' | 'meeting.purged';
+export type AuditType = 'report.requested' | 'report.approved' | 'report.delivered' | 'meeting.purged' | 'audit.purged';
+
+/** Where the chain continues after older entries were deleted for retention. */
+export interface Anchor {
+  seq: number;
+  hash: string;
+}
 
 export interface AuditFields {
   type: AuditType;
@@ -24,6 +30,8 @@ export interface AuditEntry extends AuditFields {
 }
 
 const GENESIS = '0'.repeat(64);
+const START: Anchor = { seq: 0, hash: GENESIS };
+const DAY = 86_400_000;
 
 /**
  * The entry's hash over its fields and the previous hash. With a key (derived
@@ -38,15 +46,21 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>, key?: Buffer): string
 
 export class AuditLog {
   readonly file: string;
+  private readonly anchorFile: string;
   private entries: AuditEntry[];
+  private anchor: Anchor;
 
   constructor(
     dataDir: string,
     private readonly key?: Buffer,
   ) {
     this.file = path.join(dataDir, 'audit.log');
-    this.entries = AuditLog.read(this.file);
-    const problem = AuditLog.verify(this.entries, key);
+    this.anchorFile = path.join(dataDir, 'audit.anchor');
+    const anchorText = readIfExists(this.anchorFile);
+    this.anchor = anchorText ? (JSON.parse(anchorText) as Anchor) : START;
+    // A purge that crashed after writing the anchor left entries it had already dropped.
+    this.entries = AuditLog.read(this.file).filter((e) => e.seq > this.anchor.seq);
+    const problem = AuditLog.verify(this.entries, key, this.anchor);
     if (problem) throw new Error(`audit log ${this.file} is not intact: ${problem}`);
   }
 
@@ -62,11 +76,12 @@ export class AuditLog {
   }
 
   /** The first break in the chain, or null if every entry is intact and in order. */
-  static verify(entries: AuditEntry[], key?: Buffer): string | null {
-    let prev = GENESIS;
+  static verify(entries: AuditEntry[], key?: Buffer, anchor: Anchor = START): string | null {
+    let prev = anchor.hash;
     for (const [i, e] of entries.entries()) {
-      if (e.seq !== i + 1) return `entry ${i + 1} has sequence number ${e.seq}`;
-      if (e.prev !== prev) return `entry ${e.seq} does not follow entry ${i}`;
+      const seq = anchor.seq + i + 1;
+      if (e.seq !== seq) return `entry ${seq} has sequence number ${e.seq}`;
+      if (e.prev !== prev) return `entry ${e.seq} does not follow entry ${seq - 1}`;
       const { hash, ...rest } = e;
       if (entryHash(rest, key) !== hash) return `entry ${e.seq} was modified`;
       prev = hash;
@@ -76,9 +91,9 @@ export class AuditLog {
 
   append(fields: AuditFields, now = new Date()): AuditEntry {
     const body = {
-      seq: this.entries.length + 1,
+      seq: (this.entries.at(-1)?.seq ?? this.anchor.seq) + 1,
       at: now.toISOString(),
-      prev: this.entries.at(-1)?.hash ?? GENESIS,
+      prev: this.entries.at(-1)?.hash ?? this.anchor.hash,
       ...fields,
     };
     const entry: AuditEntry = { ...body, hash: entryHash(body, this.key) };
@@ -89,5 +104,24 @@ export class AuditLog {
 
   all(): readonly AuditEntry[] {
     return this.entries;
+  }
+
+  /**
+   * Delete entries older than `retentionDays` (from the start of the log) and
+   * record that as the next entry. The chain goes on from an anchor: the seq
+   * and hash of the last deleted entry.
+   */
+  purge(retentionDays: number, now = new Date()): number {
+    const cutoff = now.getTime() - retentionDays * DAY;
+    let n = 0;
+    while (n < this.entries.length && Date.parse(this.entries[n]!.at) < cutoff) n++;
+    if (n === 0) return 0;
+    const last = this.entries[n - 1]!;
+    this.anchor = { seq: last.seq, hash: last.hash };
+    writePrivateFile(this.anchorFile, JSON.stringify(this.anchor));
+    this.entries = this.entries.slice(n);
+    writePrivateFile(this.file, this.entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    this.append({ type: 'audit.purged', reason: `${n} entries older than ${retentionDays} days deleted` }, now);
+    return n;
   }
 }

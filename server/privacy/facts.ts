@@ -82,7 +82,7 @@ export function processingFacts(config: Config): ProcessingFacts {
         subjects: 'Operators.',
         data: ['room titles and settings', 'operator names and public keys', 'audit log of report requests, approvals, deliveries and purges'],
         legalBasis: 'Art. 6(1)(c) and (f) GDPR (accountability, Art. 5(2)).',
-        retention: 'Rooms until closed; the audit log is kept for accountability.',
+        retention: `Rooms until closed; audit entries ${config.audit.retentionDays ? `${config.audit.retentionDays} days` : 'kept for accountability (no limit configured)'}.`,
         recipients: 'Operators and the data-protection officer.',
         enabled: true,
       },

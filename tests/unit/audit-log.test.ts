@@ -67,3 +67,28 @@ describe('audit log', () => {
     expect(AuditLog.verify(AuditLog.read(path.join(dir, 'audit.log')))).toBe('entry 3 does not follow entry 2');
   });
 });
+
+describe('audit retention', () => {
+  it('deletes old entries, keeps the chain verifiable from an anchor, and records the purge', () => {
+    const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-audit-ret-'));
+    const key = Buffer.alloc(32, 3);
+    const log = new AuditLog(dir2, key);
+    log.append({ type: 'report.requested', operator: 'alice', requestId: 'old', reason: 'x' }, new Date('2026-01-01T00:00:00Z'));
+    log.append({ type: 'report.approved', operator: 'bob', requestId: 'old' }, new Date('2026-01-02T00:00:00Z'));
+    log.append({ type: 'report.requested', operator: 'alice', requestId: 'new', reason: 'y' }, new Date('2026-06-01T00:00:00Z'));
+    expect(log.purge(90, new Date('2026-06-10T00:00:00Z'))).toBe(2);
+    expect(log.all().map((e) => [e.seq, e.type])).toEqual([
+      [3, 'report.requested'],
+      [4, 'audit.purged'],
+    ]);
+    const reopened = new AuditLog(dir2, key);
+    expect(reopened.all()).toHaveLength(2);
+    reopened.append({ type: 'report.approved', operator: 'bob', requestId: 'new' });
+    expect(new AuditLog(dir2, key).all().at(-1)!.seq).toBe(5);
+    // Tampering after a purge is still detected.
+    const ls = fs.readFileSync(path.join(dir2, 'audit.log'), 'utf8').trim().split('\n');
+    const first = JSON.parse(ls[0]!);
+    fs.writeFileSync(path.join(dir2, 'audit.log'), `${[JSON.stringify({ ...first, operator: 'mallory' }), ...ls.slice(1)].join('\n')}\n`);
+    expect(() => new AuditLog(dir2, key)).toThrow(/entry 3 was modified/);
+  });
+});

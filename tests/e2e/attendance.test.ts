@@ -2,22 +2,19 @@
 // server restarts; two operators request and approve with their own keys
 // through `npx aula`; the requester decrypts the JWE locally. Then retention
 // deletes the meeting.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../server/config/config.js';
 import { AuditLog } from '../../server/privacy/audit-log.js';
 import { auditKey, ledgerMasterKey } from '../../server/privacy/ledger.js';
 import type { RunningServer } from '../../server/server.js';
-import { launchChromium } from '../helpers/browser.js';
+import { joinThroughUi, launchChromium } from '../helpers/browser.js';
+import { aulaCli } from '../helpers/cli.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
 const keysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-operators-'));
 const TEACHER = 'Teacher Canary-4b1d';
 const PUPIL = 'Pupil Canary-77ae';
@@ -28,25 +25,10 @@ let browser: Browser;
 let config: ConfigInput;
 let dataDir: string;
 
-async function aula(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, ['bin/aula.mjs', ...args, '--url', server.url, '--token', server.adminToken], { cwd: root });
-    return { code: 0, ...r };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const aula = (...args: string[]) => aulaCli(server, ...args);
 const key = (name: string) => path.join(keysDir, `${name}.private.jwk`);
 
-async function joinAs(link: string, name: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
-  await page.goto(`${server.url}${linkPath(link)}`);
-  await page.getByLabel('Display name').fill(name);
-  await page.getByRole('button', { name: 'Join' }).click();
-  await page.getByRole('button', { name: 'Leave' }).waitFor();
-  return page;
-}
+const joinAs = (link: string, name: string) => joinThroughUi(browser, `${server.url}${linkPath(link)}`, name);
 
 async function leave(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Leave' }).click();
@@ -70,7 +52,7 @@ function scanForCanaries(dir: string): string[] {
 beforeAll(async () => {
   // Operator keys are made with the CLI, on the "operators' machines".
   for (const name of ['alice', 'bob']) {
-    const r = await run(process.execPath, ['bin/aula.mjs', 'keys', 'generate', '--out', path.join(keysDir, name), '--json'], { cwd: root });
+    const r = await aulaCli(null, 'keys', 'generate', '--out', path.join(keysDir, name), '--json');
     expect(JSON.parse(r.stdout).operator.name).toBe(name);
   }
   expect(fs.statSync(key('alice')).mode & 0o777).toBe(0o600);

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { launchChromium } from '../helpers/browser.js';
+import { joinThroughUi, launchChromium } from '../helpers/browser.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -25,16 +25,8 @@ let teacher: Page;
 let pia: Page;
 let paul: Page;
 
-async function joinAs(link: string, name: string, viewport = { width: 1280, height: 800 }, locale = 'en-US'): Promise<Page> {
-  // axe is injected with page.evaluate, which the CSP does not govern; bypassCSP is not needed.
-  const context = await browser.newContext({ locale, viewport });
-  const page = await context.newPage();
-  await page.goto(`${server.url}${linkPath(link)}`);
-  await page.getByLabel(locale.startsWith('de') ? 'Anzeigename' : 'Display name').fill(name);
-  await page.getByRole('button', { name: locale.startsWith('de') ? 'Beitreten' : 'Join' }).click();
-  await page.getByRole('button', { name: locale.startsWith('de') ? 'Verlassen' : 'Leave' }).waitFor();
-  return page;
-}
+const joinAs = (link: string, name: string, viewport = { width: 1280, height: 800 }, locale = 'en-US') =>
+  joinThroughUi(browser, `${server.url}${linkPath(link)}`, name, { viewport, locale });
 
 const participant = (name: string) => [...room.participants.values()].find((p) => p.displayName === name)!;
 const producer = (name: string, source: string) => [...participant(name).media.producers.values()].find((p) => p.appData.source === source);

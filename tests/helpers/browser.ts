@@ -1,6 +1,6 @@
 // Real Chromium (Debian's /usr/bin/chromium) driven by playwright-core, with
 // fake camera and microphone. No browser is downloaded.
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.AULA_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -23,4 +23,26 @@ export function launchChromium(): Promise<Browser> {
       '--lang=en-US',
     ],
   });
+}
+
+/** Open a room link in a new context and join through the join page, as a person would. */
+export async function joinThroughUi(
+  browser: Browser,
+  url: string,
+  name: string,
+  options: { locale?: string; viewport?: { width: number; height: number } } = {},
+): Promise<Page> {
+  const locale = options.locale ?? 'en-US';
+  const de = locale.startsWith('de');
+  const context = await browser.newContext({ locale, ...(options.viewport ? { viewport: options.viewport } : {}) });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByLabel(de ? 'Anzeigename' : 'Display name').fill(name);
+  await page.getByRole('button', { name: de ? 'Beitreten' : 'Join' }).click();
+  try {
+    await page.getByRole('button', { name: de ? 'Verlassen' : 'Leave' }).waitFor({ timeout: 20_000 });
+  } catch (err) {
+    throw new Error(`${name} did not get into the room; page shows: ${await page.locator('main').innerText()}`, { cause: err });
+  }
+  return page;
 }

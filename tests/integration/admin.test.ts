@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.js';
 import { startTestServer } from '../helpers/server.js';
+import { aulaCli } from '../helpers/cli.js';
 import { TestClient } from '../helpers/ws-client.js';
 
 const run = promisify(execFile);
@@ -31,15 +32,7 @@ async function hello(link: string) {
   return c.request('hello', { roomId: roomOf(link), token: tokenOf(link) });
 }
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, ['bin/aula.mjs', ...args, '--url', server.url, '--token', server.adminToken], { cwd: root });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => aulaCli(server, ...args);
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccessControl } from './access/access.js';
 import { loadOrCreateAdminToken } from './access/admin-token.js';
-import { ensureDataDir, lockDataDir } from './access/data-dir.js';
+import { dataDirWritable, ensureDataDir, lockDataDir } from './access/data-dir.js';
 import { LinkSigner, linksFor, type RoomLinks } from './access/links.js';
 import { OrgIssuers } from './access/org-issuers.js';
 import { loadOrCreateServerKey } from './access/server-key.js';
@@ -30,6 +30,7 @@ import { privacyAdminRouter } from './http/privacy-api.js';
 import { processingFacts } from './privacy/facts.js';
 import { renderNotice } from './privacy/notice.js';
 import { ProblemStore } from './privacy/problems.js';
+import { createMetrics, metricsHandler } from './http/metrics.js';
 import { Dispatcher } from './signalling/dispatcher.js';
 import { attachSignalling } from './signalling/ws-server.js';
 
@@ -89,6 +90,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const observers = [speakerCleanup, ...(ledger ? [new Attendance(ledger, log)] : [])];
   const rooms = new RoomRegistry(pool, new RoomStore(dataDir), observers);
   const restored = await rooms.load();
+  const metrics = createMetrics(rooms, pool);
   const access = new AccessControl(signer, new OrgIssuers(config.issuers));
   const dispatcher = new Dispatcher({
     rooms,
@@ -100,7 +102,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
       rtcMinPort: config.media.rtcMinPort,
       rtcMaxPort: config.media.rtcMaxPort,
     },
-  }).register(allHandlers);
+  }, (code) => metrics.signallingError(code)).register(allHandlers);
 
   // The URL is known once the port is; links read it lazily.
   let url = '';
@@ -109,6 +111,8 @@ export async function startServer(config: Config, log = createLogger(config.log.
   if (reports && ledger) adminRoutes.push(reportsRouter(reports, ledger));
   const app = createHttpApp({
     healthy: () => pool.workers.some((w) => !w.closed),
+    ready: () => pool.workers.some((w) => !w.closed) && dataDirWritable(dataDir),
+    metrics: config.metrics.enabled ? metricsHandler(metrics, config.metrics.token) : undefined,
     admin: adminRouter({ rooms, adminToken, links, routers: adminRoutes }),
     problems: problemsRouter(problems, async (roomId, token) => {
       const room = rooms.get(roomId);
@@ -122,7 +126,12 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const server = http.createServer(app);
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
-  const signalling = attachSignalling(server, dispatcher, { maxMessageBytes: config.signalling.maxMessageBytes }, log);
+  const signalling = attachSignalling(
+    server,
+    dispatcher,
+    { maxMessageBytes: config.signalling.maxMessageBytes, onError: (code) => metrics.signallingError(code) },
+    log,
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -10,6 +10,18 @@ export function ensureDataDir(dir: string): string {
   return abs;
 }
 
+/** Can aula write here right now (disk not full, not read-only)? */
+export function dataDirWritable(dir: string): boolean {
+  const probe = path.join(dir, `.ready-${process.pid}`);
+  try {
+    fs.writeFileSync(probe, 'ok');
+    fs.rmSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Make a directory entry (create, rename) durable: fsync the directory itself. */
 export function fsyncDir(dir: string): void {
   const fd = fs.openSync(dir, 'r');

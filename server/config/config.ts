@@ -197,6 +197,15 @@ export const configSchema = z
       .max(32)
       .default([])
       .refine((list) => new Set(list.map((i) => i.issuer)).size === list.length, 'each issuer may be configured once'),
+    metrics: z
+      .object({
+        /** Serve Prometheus metrics at /metrics. */
+        enabled: z.boolean().default(true),
+        /** Bearer token for /metrics. Unset: only callers on this machine (loopback). */
+        token: z.string().min(16).max(512).optional(),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info') })
       .strict()
@@ -227,6 +236,8 @@ export const envOverrides: Record<string, { path: [string, string]; type: 'strin
   AULA_REPORTS_FOUR_EYES: { path: ['reports', 'fourEyes'], type: 'boolean' },
   AULA_PROBLEMS_RETENTION_DAYS: { path: ['problems', 'retentionDays'], type: 'number' },
   AULA_AUDIT_RETENTION_DAYS: { path: ['audit', 'retentionDays'], type: 'number' },
+  AULA_METRICS_ENABLED: { path: ['metrics', 'enabled'], type: 'boolean' },
+  AULA_METRICS_TOKEN: { path: ['metrics', 'token'], type: 'string' },
   AULA_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };
 

@@ -10,6 +10,9 @@ const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 
 export interface HttpDeps {
   healthy(): boolean;
+  /** Ready for traffic: workers up and the data directory writable. */
+  ready(): boolean;
+  metrics?: express.RequestHandler;
   admin: express.Router;
   problems: express.Router;
   /** The privacy notice, rendered from the running configuration. */
@@ -57,6 +60,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const ok = deps.healthy();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable' });
   });
+  app.get('/readyz', (_req, res) => {
+    const ok = deps.ready();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready' });
+  });
+  if (deps.metrics) app.get('/metrics', deps.metrics);
 
   app.use('/api/admin', deps.admin);
   app.use('/api/problems', deps.problems);

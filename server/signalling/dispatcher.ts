@@ -8,7 +8,11 @@ import type { Session } from './session.js';
 export class Dispatcher {
   private readonly handlers = new Map<Method, Handler>();
 
-  constructor(private readonly services: Services) {}
+  constructor(
+    private readonly services: Services,
+    /** Told the code of every error answer (for metrics). */
+    private readonly onError: (code: string) => void = () => undefined,
+  ) {}
 
   register(handlers: Handler[]): this {
     for (const h of handlers) {
@@ -22,6 +26,7 @@ export class Dispatcher {
   async dispatch(session: Session, raw: string): Promise<void> {
     const parsed = parseRequest(raw);
     if (!parsed.ok) {
+      this.onError(parsed.error.code);
       session.send({ type: 'response', id: parsed.id, ok: false, error: parsed.error });
       return;
     }
@@ -30,7 +35,9 @@ export class Dispatcher {
       const data = await this.run(session, method, params);
       session.send({ type: 'response', id, ok: true, data });
     } catch (err) {
-      session.send({ type: 'response', id, ok: false, error: this.toErrorInfo(method, err) });
+      const error = this.toErrorInfo(method, err);
+      this.onError(error.code);
+      session.send({ type: 'response', id, ok: false, error });
     }
   }
 

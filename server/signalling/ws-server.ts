@@ -10,6 +10,8 @@ export interface SignallingOptions {
   maxMessageBytes: number;
   /** Requests queued on one socket before further ones are refused. */
   maxPending?: number;
+  /** Told the code of errors answered here, before the dispatcher (for metrics). */
+  onError?: (code: string) => void;
   heartbeatMs?: number;
 }
 
@@ -42,10 +44,12 @@ export function attachSignalling(
         const error = isBinary
           ? { code: 'bad_request' as const, message: 'binary frames are not accepted' }
           : { code: 'too_large' as const, message: `message exceeds ${options.maxMessageBytes} bytes` };
+        options.onError?.(error.code);
         session.send({ type: 'response', id: null, ok: false, error });
         return;
       }
       if (pending >= maxPending) {
+        options.onError?.('rate_limited');
         session.send({ type: 'response', id: null, ok: false, error: { code: 'rate_limited', message: 'too many requests in flight' } });
         return;
       }

@@ -1,5 +1,6 @@
 // `npm start`: load the configuration, start aula, create the demo room.
 import { ConfigError, loadConfig } from './config/config.js';
+import { configLines } from './config/summary.js';
 import { startServer } from './server.js';
 
 const DEMO_TITLE = 'Demo classroom';
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const server = await startServer(config);
+  // The effective configuration, for the operator's terminal (secrets masked).
+  console.log(['aula configuration:', ...configLines(config).map((l) => `  ${l}`)].join('\n'));
   if (config.rooms.demoRoom) {
     // One demo room, kept across restarts like any other room.
     const room =

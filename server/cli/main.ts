@@ -2,6 +2,7 @@
 // with one line on stderr.
 import { Command } from 'commander';
 import { AdminClient, CliError, type GlobalOptions } from './admin-client.js';
+import { configCommands } from './config.js';
 import { keyCommands } from './keys.js';
 import { reportCommands } from './reports.js';
 import { roomCommands } from './rooms.js';
@@ -13,7 +14,27 @@ const program = new Command('aula')
   .option('--token <token>', 'admin token (default: AULA_ADMIN_TOKEN, config admin.token, or <data.dir>/admin-token)')
   .option('--config <file>', 'config file (default: AULA_CONFIG)')
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  .addHelpText(
+    'after',
+    `
+Examples:
+  npx aula room create --title "Physics 9b" --lobby     create a room, print its guest and moderator links
+  npx aula room list                                    rooms with their settings and head counts
+  npx aula room links <id>                              new links; the old ones stop working
+  npx aula room close <id>                              end a room for everyone and delete it
+  npx aula keys generate --out alice                    an operator key pair for attendee reports
+  npx aula meeting list                                 meetings in the attendance ledger (no names)
+  npx aula report request --meeting <id> --reason "…" --key alice.private.jwk
+  npx aula report approve <requestId> --key bob.private.jwk
+  npx aula report fetch <requestId> --key alice.private.jwk --out report.jwe
+  npx aula report decrypt report.jwe --key alice.private.jwk --format csv
+  npx aula problems list                                problem reports users sent
+  npx aula privacy record --format md                   the Art. 30 record from the running configuration
+  npx aula config check /etc/aula.json                  validate a configuration
+
+Every verb takes --json; on failure it prints one line "aula: …" and exits 1.`,
+  );
 
 const client = () => AdminClient.fromOptions(program.opts<GlobalOptions>());
 
@@ -21,6 +42,7 @@ roomCommands(program, client);
 keyCommands(program);
 reportCommands(program, client);
 transparencyCommands(program, client);
+configCommands(program);
 
 try {
   await program.parseAsync(process.argv);

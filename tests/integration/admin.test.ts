@@ -3,6 +3,7 @@
 // survives a restart.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +134,21 @@ describe('npx aula', () => {
 
     expect((await cli('room', 'close', room.id, '--json')).code).toBe(0);
     expect(server.rooms.get(room.id)).toBeUndefined();
+  });
+
+  it('--help lists every verb with examples; config check validates a file', async () => {
+    const help = await cli('--help');
+    for (const verb of ['room', 'keys', 'meeting', 'report', 'problems', 'privacy', 'config']) expect(help.stdout).toMatch(new RegExp(`^  ${verb}\\b`, 'm'));
+    expect(help.stdout).toContain('Examples:');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-cfg-'));
+    fs.writeFileSync(path.join(dir, 'good.json'), JSON.stringify({ http: { port: 8443 }, admin: { token: 'y'.repeat(40) } }));
+    fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ media: { listenIp: '0.0.0.0' } }));
+    const good = await aulaCli(null, 'config', 'check', path.join(dir, 'good.json'), '--json');
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout).config).toMatchObject({ http: { port: 8443 }, admin: { token: '***' } });
+    const bad = await aulaCli(null, 'config', 'check', path.join(dir, 'bad.json'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe('aula: invalid configuration: media.announcedAddress: listening on all interfaces needs media.announcedAddress (the address browsers reach)');
   });
 
   it('fails with one line and a non-zero exit', async () => {

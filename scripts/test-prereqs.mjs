@@ -6,16 +6,20 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
 const chromium = process.env.AULA_CHROMIUM ?? '/usr/bin/chromium';
-if (!fs.existsSync(chromium)) {
-  const cmd = 'apt-get install -y --no-install-recommends chromium';
+const missing = [
+  ...(fs.existsSync(chromium) ? [] : ['chromium']),
+  ...(fs.existsSync('/usr/bin/turnserver') ? [] : ['coturn']),
+];
+if (missing.length) {
+  const cmd = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   const isRoot = process.getuid?.() === 0;
   if (!isRoot || !fs.existsSync('/etc/debian_version')) {
-    console.error(`aula: the browser tests need Chromium at ${chromium}; run: sudo apt-get update && sudo ${cmd} (or set AULA_CHROMIUM)`);
+    console.error(`aula: the tests need ${missing.join(' and ')}; run: sudo apt-get update && sudo ${cmd}`);
     process.exit(1);
   }
-  console.log('[aula test] installing Debian chromium for the browser tests');
+  console.log(`[aula test] installing ${missing.join(', ')} for the browser and TURN tests`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-q'], ['install', '-y', '-q', '--no-install-recommends', 'chromium']]) {
+  for (const args of [['update', '-q'], ['install', '-y', '-q', '--no-install-recommends', ...missing]]) {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
     if (r.status !== 0) {
       console.error(`aula: apt-get ${args.join(' ')} failed`);

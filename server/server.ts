@@ -15,6 +15,7 @@ import { allHandlers } from './features/index.js';
 import { adminRouter } from './http/admin.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
+import { turnCredentials } from './media/turn.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { RoomRegistry } from './rooms/registry.js';
 import type { Room } from './rooms/room.js';
@@ -62,6 +63,9 @@ export async function startServer(config: Config, log = createLogger(config.log.
       rtcMinPort: config.media.rtcMinPort,
       rtcMaxPort: config.media.rtcMaxPort,
       logLevel: config.media.workerLogLevel,
+      webRtcServer: config.media.webRtcServerPort
+        ? { ip: config.media.listenIp, announcedAddress: config.media.announcedAddress, port: config.media.webRtcServerPort }
+        : undefined,
     },
     log,
   );
@@ -96,6 +100,10 @@ export async function startServer(config: Config, log = createLogger(config.log.
     rooms,
     log,
     access,
+    ice: () => ({
+      iceServers: turnCredentials(config.turn.urls, config.turn.secret, config.turn.ttlSeconds),
+      iceTransportPolicy: config.media.iceTransportPolicy,
+    }),
     listen: {
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,

@@ -97,6 +97,9 @@ const joinedData = z.object({
   chat: z.array(chatMessage),
   hands: handsState,
   activeSpeaker: id.nullable(),
+  /** TURN servers with short-lived credentials; only joined participants get them. */
+  iceServers: z.array(z.object({ urls: z.array(z.string()), username: z.string(), credential: z.string() })),
+  iceTransportPolicy: z.enum(['all', 'relay']),
 });
 export type JoinedData = z.infer<typeof joinedData>;
 

@@ -57,6 +57,7 @@ interface RemoteConsumer {
 export class Conference {
   readonly device = new Device();
   self!: PeerInfo;
+  private ice: Pick<JoinedData, 'iceServers' | 'iceTransportPolicy'> = { iceServers: [], iceTransportPolicy: 'all' };
   private sendTransport?: types.Transport;
   private recvTransport?: types.Transport;
   private readonly producers = new Map<MediaSource, types.Producer>();
@@ -93,6 +94,7 @@ export class Conference {
       joined = result;
     }
     this.self = joined.self;
+    this.ice = { iceServers: joined.iceServers, iceTransportPolicy: joined.iceTransportPolicy };
     this.recvTransport = await this.createTransport('recv');
     this.markRecvReady();
     if (this.device.canProduce('audio') || this.device.canProduce('video')) {
@@ -204,9 +206,13 @@ export class Conference {
 
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
     const params = await this.signalling.request('createTransport', { direction });
-    // No ICE servers: mediasoup is ICE-lite and announces its own address; a
-    // public STUN default would be a request to a third party.
-    const options = { ...(params as unknown as types.TransportOptions), iceServers: [] };
+    // ICE servers only from the server's configuration (its TURN, if any): no
+    // public STUN default, which would be a request to a third party.
+    const options = {
+      ...(params as unknown as types.TransportOptions),
+      iceServers: this.ice.iceServers,
+      iceTransportPolicy: this.ice.iceTransportPolicy,
+    };
     const transport =
       direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {

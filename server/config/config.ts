@@ -69,6 +69,14 @@ export const configSchema = z
         rtcMinPort: port.default(40000),
         rtcMaxPort: port.default(49999),
         workerLogLevel: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+        /**
+         * One UDP and TCP port per worker (this port, +1, …) for all WebRTC
+         * traffic instead of the port range: ICE over TCP through a single
+         * firewall opening. Unset: the port range.
+         */
+        webRtcServerPort: port.min(1).optional(),
+        /** 'relay' makes browsers send media only through the TURN server. */
+        iceTransportPolicy: z.enum(['all', 'relay']).default('all'),
       })
       .strict()
       .prefault({})
@@ -77,6 +85,18 @@ export const configSchema = z
         message: 'listening on all interfaces needs media.announcedAddress (the address browsers reach)',
         path: ['announcedAddress'],
       }),
+    turn: z
+      .object({
+        /** TURN URLs handed to browsers after they join, e.g. ["turn:turn.school.example:3478?transport=udp"]. */
+        urls: z.array(z.string().regex(/^turns?:[^\s]+$/, 'turn.urls: turn:host:port or turns:host:port')).max(8).default([]),
+        /** The shared secret of coturn's use-auth-secret (TURN REST API): credentials expire, nothing is stored. */
+        secret: z.string().min(16).max(512).optional(),
+        /** How long the credentials handed out at join are valid. */
+        ttlSeconds: z.number().int().min(60).max(86_400).default(3600),
+      })
+      .strict()
+      .prefault({})
+      .refine((t) => t.urls.length === 0 || Boolean(t.secret), { message: 'turn.urls needs turn.secret', path: ['secret'] }),
     rooms: z
       .object({
         /** Create a demo room at start-up and print its link. */
@@ -217,7 +237,7 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
 /** Environment variables and the config key each one sets. */
-export const envOverrides: Record<string, { path: [string, string]; type: 'string' | 'number' | 'boolean' }> = {
+export const envOverrides: Record<string, { path: [string, string]; type: 'string' | 'number' | 'boolean' | 'list' }> = {
   AULA_HTTP_HOST: { path: ['http', 'host'], type: 'string' },
   AULA_HTTP_PORT: { path: ['http', 'port'], type: 'number' },
   AULA_PUBLIC_URL: { path: ['http', 'publicUrl'], type: 'string' },
@@ -227,6 +247,10 @@ export const envOverrides: Record<string, { path: [string, string]; type: 'strin
   AULA_MEDIA_RTC_MIN_PORT: { path: ['media', 'rtcMinPort'], type: 'number' },
   AULA_MEDIA_RTC_MAX_PORT: { path: ['media', 'rtcMaxPort'], type: 'number' },
   AULA_ROOMS_DEMO_ROOM: { path: ['rooms', 'demoRoom'], type: 'boolean' },
+  AULA_MEDIA_WEBRTC_SERVER_PORT: { path: ['media', 'webRtcServerPort'], type: 'number' },
+  AULA_MEDIA_ICE_TRANSPORT_POLICY: { path: ['media', 'iceTransportPolicy'], type: 'string' },
+  AULA_TURN_SECRET: { path: ['turn', 'secret'], type: 'string' },
+  AULA_TURN_URLS: { path: ['turn', 'urls'], type: 'list' },
   AULA_DATA_DIR: { path: ['data', 'dir'], type: 'string' },
   AULA_ADMIN_TOKEN: { path: ['admin', 'token'], type: 'string' },
   AULA_LINKS_VALIDITY_DAYS: { path: ['links', 'validityDays'], type: 'number' },
@@ -251,6 +275,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, Record<string, unknown>
     let value: unknown = raw;
     if (type === 'number') value = /^-?\d+$/.test(raw) ? Number(raw) : raw;
     if (type === 'boolean') value = raw === 'true' ? true : raw === 'false' ? false : raw;
+    if (type === 'list') value = raw.split(',').map((s) => s.trim()).filter(Boolean);
     (out[section] ??= {})[key] = value;
   }
   return out;

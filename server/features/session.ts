@@ -49,6 +49,7 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     chat: [...room.classroom.chat],
     hands: room.handsFor(participant),
     activeSpeaker: room.classroom.activeSpeaker,
+    ...services.ice(),
   };
 }
 

@@ -41,11 +41,18 @@ export class PeerMedia {
     }
     const { listenIp, announcedAddress, rtcMinPort, rtcMaxPort } = this.listen;
     const portRange = { min: rtcMinPort, max: rtcMaxPort };
+    // With a WebRtcServer all transports of a worker share one UDP and one TCP port.
+    const webRtcServer = (this.router.appData as { webRtcServer?: types.WebRtcServer }).webRtcServer;
+    const listen = webRtcServer
+      ? { webRtcServer, enableUdp: true, enableTcp: true }
+      : {
+          listenInfos: [
+            { protocol: 'udp' as const, ip: listenIp, announcedAddress, portRange },
+            { protocol: 'tcp' as const, ip: listenIp, announcedAddress, portRange },
+          ],
+        };
     const transport = await this.router.createWebRtcTransport({
-      listenInfos: [
-        { protocol: 'udp', ip: listenIp, announcedAddress, portRange },
-        { protocol: 'tcp', ip: listenIp, announcedAddress, portRange },
-      ],
+      ...listen,
       preferUdp: true,
       // Room for a screen share plus a few camera layers from the start; the
       // bandwidth estimator adjusts from there.

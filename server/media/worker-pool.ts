@@ -10,11 +10,18 @@ export interface WorkerPoolOptions {
   rtcMinPort: number;
   rtcMaxPort: number;
   logLevel: types.WorkerLogLevel;
+  /** One UDP+TCP port per worker (port, port+1, …) instead of the port range. */
+  webRtcServer?: { ip: string; announcedAddress?: string; port: number };
+}
+
+export interface RouterAppData extends types.AppData {
+  webRtcServer?: types.WebRtcServer;
 }
 
 interface Slot {
   worker: types.Worker;
   routers: number;
+  webRtcServer?: types.WebRtcServer;
 }
 
 export class WorkerPool {
@@ -35,7 +42,17 @@ export class WorkerPool {
         // until then the rooms on this worker lose media, others are unaffected.
         log.error({ workerPid: worker.pid, err: error.message }, 'mediasoup worker died');
       });
-      pool.slots.push({ worker, routers: 0 });
+      let webRtcServer: types.WebRtcServer | undefined;
+      if (options.webRtcServer) {
+        const { ip, announcedAddress, port } = options.webRtcServer;
+        webRtcServer = await worker.createWebRtcServer({
+          listenInfos: [
+            { protocol: 'udp', ip, announcedAddress, port: port + i },
+            { protocol: 'tcp', ip, announcedAddress, port: port + i },
+          ],
+        });
+      }
+      pool.slots.push({ worker, routers: 0, webRtcServer });
     }
     log.info({ workers: pool.slots.length, version: mediasoup.version }, 'mediasoup workers started');
     return pool;
@@ -49,10 +66,10 @@ export class WorkerPool {
     return this.slots.map((s) => s.worker);
   }
 
-  async createRouter(): Promise<types.Router> {
+  async createRouter(): Promise<types.Router<RouterAppData>> {
     const slot = this.slots.filter((s) => !s.worker.closed).sort((a, b) => a.routers - b.routers)[0];
     if (!slot) throw new Error('no mediasoup worker available');
-    const router = await slot.worker.createRouter({ mediaCodecs });
+    const router = await slot.worker.createRouter<RouterAppData>({ mediaCodecs, appData: { webRtcServer: slot.webRtcServer } });
     slot.routers++;
     router.observer.once('close', () => slot.routers--);
     return router;

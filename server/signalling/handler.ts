@@ -4,6 +4,7 @@
 import type { Method, Params, Permission, Result } from '../../shared/protocol.js';
 import type { AccessControl } from '../access/access.js';
 import type { TransportListen } from '../media/peer-media.js';
+import type { IceServer } from '../media/turn.js';
 import type { Logger } from '../log.js';
 import type { Participant } from '../rooms/participant.js';
 import type { RoomRegistry } from '../rooms/registry.js';
@@ -13,6 +14,8 @@ import type { Session } from './session.js';
 export interface Services {
   rooms: RoomRegistry;
   access: AccessControl;
+  /** ICE (TURN) servers for a participant who just got in, and the transport policy. */
+  ice(): { iceServers: IceServer[]; iceTransportPolicy: 'all' | 'relay' };
   listen: TransportListen;
   log: Logger;
 }

@@ -59,3 +59,23 @@ describe('health', () => {
     expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready' });
   });
 });
+
+describe('single-port WebRtcServer', () => {
+  it('puts every transport of a worker on one UDP and one TCP port', async () => {
+    const port = 44000 + Math.floor(Math.random() * 500);
+    const single = await startTestServer({ media: { webRtcServerPort: port } });
+    try {
+      const r = await single.rooms.create({ title: 'One port' });
+      const c = await TestClient.connect(single.url);
+      clients.push(c);
+      await c.enter(r.id, await tokenFor(single, r, 'participant'), 'P');
+      const send = await c.request('createTransport', { direction: 'send' });
+      const recv = await c.request('createTransport', { direction: 'recv' });
+      const candidates = [...send.data.iceCandidates, ...recv.data.iceCandidates] as Array<{ protocol: string; port: number }>;
+      expect(new Set(candidates.map((x) => x.protocol))).toEqual(new Set(['udp', 'tcp']));
+      expect(new Set(candidates.map((x) => x.port))).toEqual(new Set([port]));
+    } finally {
+      await single.close();
+    }
+  });
+});

@@ -32,7 +32,7 @@ describe('docs/CONFIG.md', () => {
 
   it('documents every environment variable with its key', () => {
     for (const [name, { path: p }] of Object.entries(envOverrides)) {
-      expect(doc, name).toMatch(new RegExp(`\\| \`${p.join('\\.')}\` \\| \`${name}\` \\|`));
+      expect(doc, name).toMatch(new RegExp(`\\| \`${p.join('\\.')}\` \\| \`${name}\``));
     }
   });
 

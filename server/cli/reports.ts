@@ -110,7 +110,9 @@ export function reportCommands(program: Command, client: () => AdminClient): voi
     .description('decrypt a report locally (no server involved); prints the notice first')
     .requiredOption('--key <file>', 'your private operator key (.private.jwk)')
     .option('--format <format>', 'json or csv', 'json')
+    .option('--json', 'the same as --format json (the default)', false)
     .action(async (file: string, o) => {
+      if (o.json) o.format = 'json';
       if (!['json', 'csv'].includes(o.format)) throw new CliError('--format must be json or csv');
       const jwk = readKey(o.key);
       let payload;

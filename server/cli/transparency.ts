@@ -43,9 +43,10 @@ export function transparencyCommands(program: Command, client: () => AdminClient
     .command('record')
     .description('the record of processing activities (Art. 30 GDPR) from the running configuration')
     .option('--format <format>', 'md or json', 'md')
+    .option('--json', 'the same as --format json', false)
     .action(async (o) => {
       if (!['md', 'json'].includes(o.format)) throw new CliError('--format must be md or json');
-      if (o.format === 'json') {
+      if (o.json || o.format === 'json') {
         console.log(JSON.stringify(await client().call('GET', '/privacy/record?format=json'), null, 2));
         return;
       }

@@ -37,10 +37,9 @@ ENV NODE_ENV=production \
     AULA_DATA_DIR=/var/lib/aula \
     AULA_ROOMS_DEMO_ROOM=false \
     AULA_MEDIA_LISTEN_IP=0.0.0.0 \
-    AULA_MEDIA_RTC_MIN_PORT=40000 \
-    AULA_MEDIA_RTC_MAX_PORT=40199
+    AULA_MEDIA_WEBRTC_SERVER_PORT=44400
 USER node
-EXPOSE 3000/tcp 40000-40199/udp 40000-40199/tcp
+EXPOSE 3000/tcp 44400-44403/udp 44400-44403/tcp
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node_modules/.bin/tsx", "server/main.ts"]

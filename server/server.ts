@@ -31,13 +31,15 @@ import { privacyAdminRouter } from './http/privacy-api.js';
 import { processingFacts } from './privacy/facts.js';
 import { renderNotice } from './privacy/notice.js';
 import { ProblemStore } from './privacy/problems.js';
-import { createMetrics, metricsHandler } from './http/metrics.js';
+import { createMetrics, startMetricsServer } from './http/metrics.js';
 import { Dispatcher } from './signalling/dispatcher.js';
 import { attachSignalling } from './signalling/ws-server.js';
 
 export interface RunningServer {
   url: string;
   port: number;
+  /** Where /metrics is served (its own listener), if enabled. */
+  metricsUrl?: string;
   rooms: RoomRegistry;
   pool: WorkerPool;
   log: Logger;
@@ -115,12 +117,21 @@ export async function startServer(config: Config, log = createLogger(config.log.
   // The URL is known once the port is; links read it lazily.
   let url = '';
   const links = (room: Room, validityDays = config.links.validityDays) => linksFor(signer, room, url, validityDays);
+  // Probing the disk on every /readyz would let anyone make aula write; once per 5 s is enough.
+  let probedAt = 0;
+  let probed = true;
+  const writable = () => {
+    if (Date.now() - probedAt > 5000) {
+      probed = dataDirWritable(dataDir);
+      probedAt = Date.now();
+    }
+    return probed;
+  };
   const adminRoutes = [problemsAdminRouter(problems), privacyAdminRouter(facts)];
   if (reports && ledger) adminRoutes.push(reportsRouter(reports, ledger));
   const app = createHttpApp({
     healthy: () => pool.workers.some((w) => !w.closed),
-    ready: () => pool.workers.some((w) => !w.closed) && dataDirWritable(dataDir),
-    metrics: config.metrics.enabled ? metricsHandler(metrics, config.metrics.token) : undefined,
+    ready: () => pool.workers.some((w) => !w.closed) && writable(),
     admin: adminRouter({ rooms, adminToken, links, routers: adminRoutes }),
     problems: problemsRouter(problems, async (roomId, token) => {
       const room = rooms.get(roomId);
@@ -146,6 +157,10 @@ export async function startServer(config: Config, log = createLogger(config.log.
     server.listen(config.http.port, config.http.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const metricsServer = config.metrics.enabled
+    ? await startMetricsServer(metrics, config.metrics.host, config.metrics.port, config.metrics.token)
+    : undefined;
+  const metricsUrl = metricsServer ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics` : undefined;
   url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
   log.info({ port, rooms: restored }, 'http server listening');
   retention.start();
@@ -153,6 +168,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
   return {
     url,
     port,
+    metricsUrl,
     rooms,
     pool,
     log,
@@ -169,6 +185,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
       rooms.shutdown('the server is shutting down');
       signalling.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
       pool.close();
       unlock();
     },

@@ -6,6 +6,7 @@ import { CliError } from './admin-client.js';
 import { print } from './output.js';
 
 export function configCommands(program: Command): void {
+  const globalFile = () => program.opts<{ config?: string }>().config;
   program
     .command('config')
     .description('the configuration')
@@ -15,7 +16,7 @@ export function configCommands(program: Command): void {
     .action((file: string | undefined, o) => {
       let config;
       try {
-        config = loadConfig({ file });
+        config = loadConfig({ file: file ?? globalFile() });
       } catch (err) {
         if (err instanceof ConfigError) throw new CliError(err.message);
         throw err;

@@ -21,15 +21,19 @@ const program = new Command('aula')
 Examples:
   npx aula room create --title "Physics 9b" --lobby     create a room, print its guest and moderator links
   npx aula room list                                    rooms with their settings and head counts
+  npx aula room show <id>                               one room
   npx aula room links <id>                              new links; the old ones stop working
   npx aula room close <id>                              end a room for everyone and delete it
   npx aula keys generate --out alice                    an operator key pair for attendee reports
+  npx aula keys ledger                                  a random ledger master key
   npx aula meeting list                                 meetings in the attendance ledger (no names)
   npx aula report request --meeting <id> --reason "…" --key alice.private.jwk
   npx aula report approve <requestId> --key bob.private.jwk
   npx aula report fetch <requestId> --key alice.private.jwk --out report.jwe
   npx aula report decrypt report.jwe --key alice.private.jwk --format csv
+  npx aula report list                                  report requests and their state
   npx aula problems list                                problem reports users sent
+  npx aula problems show <id> / delete <id>             one report (id or its 8-character reference)
   npx aula privacy record --format md                   the Art. 30 record from the running configuration
   npx aula config check /etc/aula.json                  validate a configuration
 

@@ -221,7 +221,14 @@ export const configSchema = z
       .object({
         /** Serve Prometheus metrics at /metrics. */
         enabled: z.boolean().default(true),
-        /** Bearer token for /metrics. Unset: only callers on this machine (loopback). */
+        /**
+         * Metrics have their own listener, so a reverse proxy in front of the
+         * main port never exposes them. 127.0.0.1 keeps them on this machine.
+         */
+        host: z.string().min(1).default('127.0.0.1'),
+        /** 0 picks a free port (tests). */
+        port: port.default(9464),
+        /** Bearer token a scraper must send (needed when host is not loopback). */
         token: z.string().min(16).max(512).optional(),
       })
       .strict()
@@ -231,7 +238,19 @@ export const configSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.media.iceTransportPolicy !== 'relay' || c.turn.urls.length > 0, {
+    message: 'relay-only ICE needs a TURN server in turn.urls',
+    path: ['media', 'iceTransportPolicy'],
+  })
+  .refine((c) => !c.media.webRtcServerPort || c.media.webRtcServerPort + (c.media.workers || os.cpus().length) - 1 <= 65535, {
+    message: 'webRtcServerPort plus one port per worker must stay below 65536',
+    path: ['media', 'webRtcServerPort'],
+  })
+  .refine((c) => c.metrics.token || /^(127\.|::1$|localhost$)/.test(c.metrics.host), {
+    message: 'metrics on a non-loopback address need metrics.token',
+    path: ['metrics', 'token'],
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -262,6 +281,8 @@ export const envOverrides: Record<string, { path: [string, string]; type: 'strin
   AULA_AUDIT_RETENTION_DAYS: { path: ['audit', 'retentionDays'], type: 'number' },
   AULA_METRICS_ENABLED: { path: ['metrics', 'enabled'], type: 'boolean' },
   AULA_METRICS_TOKEN: { path: ['metrics', 'token'], type: 'string' },
+  AULA_METRICS_HOST: { path: ['metrics', 'host'], type: 'string' },
+  AULA_METRICS_PORT: { path: ['metrics', 'port'], type: 'number' },
   AULA_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };
 

@@ -2,7 +2,7 @@
 // `npx aula config check`: every value, secrets masked.
 import type { Config } from './config.js';
 
-const SECRET = /token|masterKey/;
+const SECRET = /token|secret|masterKey|password|credential/i;
 
 export function maskedConfig(config: Config): Record<string, unknown> {
   const mask = (value: unknown, key: string): unknown => {

@@ -12,7 +12,7 @@ export interface HttpDeps {
   healthy(): boolean;
   /** Ready for traffic: workers up and the data directory writable. */
   ready(): boolean;
-  metrics?: express.RequestHandler;
+
   admin: express.Router;
   problems: express.Router;
   /** The privacy notice, rendered from the running configuration. */
@@ -64,7 +64,6 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const ok = deps.ready();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready' });
   });
-  if (deps.metrics) app.get('/metrics', deps.metrics);
 
   app.use('/api/admin', deps.admin);
   app.use('/api/problems', deps.problems);

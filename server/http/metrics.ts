@@ -1,8 +1,8 @@
 // Prometheus metrics at /metrics (prom-client). Labels carry kinds, sources,
 // error codes and worker indexes only: never display names, room titles,
 // room ids, addresses or tokens. Access: a bearer token if configured,
-// otherwise loopback callers only.
-import type express from 'express';
+// and its own listener (by default on loopback only).
+import http from 'node:http';
 import client from 'prom-client';
 import { bearerMatches } from '../access/admin-token.js';
 import type { WorkerPool } from '../media/worker-pool.js';
@@ -88,12 +88,24 @@ export function createMetrics(rooms: RoomRegistry, pool: WorkerPool): Metrics {
   return { registry, signallingError: (code) => errors.inc({ code }) };
 }
 
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
-
-export function metricsHandler(metrics: Metrics, token: string | undefined): express.RequestHandler {
-  return async (req, res) => {
-    const allowed = token ? bearerMatches(req.get('authorization'), token) : LOOPBACK.test(req.socket.remoteAddress ?? '');
-    if (!allowed) return void res.status(token ? 401 : 403).json({ error: { code: 'forbidden', message: 'metrics are not open to you' } });
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  };
+/**
+ * The metrics listener: its own port (metrics.host:metrics.port), never the
+ * main one, so a reverse proxy in front of aula cannot expose it by accident.
+ */
+export function startMetricsServer(metrics: Metrics, host: string, port: number, token: string | undefined): Promise<http.Server> {
+  const server = http.createServer(async (req, res) => {
+    if (req.method !== 'GET' || req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    if (token && !bearerMatches(req.headers.authorization, token)) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"forbidden","message":"metrics need the bearer token"}}');
+      return;
+    }
+    res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
 }

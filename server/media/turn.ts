@@ -11,7 +11,10 @@ export interface IceServer {
 
 export function turnCredentials(urls: string[], secret: string | undefined, ttlSeconds: number, now = Date.now()): IceServer[] {
   if (!urls.length || !secret) return [];
-  const username = `${Math.floor(now / 1000) + ttlSeconds}:aula`;
+  // Rounded up to 10 minutes: everyone joining in the same window gets the
+  // same expiry, so the username does not pin down one person's join time.
+  const expiry = Math.ceil((Math.floor(now / 1000) + ttlSeconds) / 600) * 600;
+  const username = `${expiry}:aula`;
   const credential = createHmac('sha1', secret).update(username).digest('base64');
   return [{ urls, username, credential }];
 }

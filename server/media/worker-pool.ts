@@ -31,6 +31,18 @@ export class WorkerPool {
 
   static async create(options: WorkerPoolOptions, log: Logger): Promise<WorkerPool> {
     const pool = new WorkerPool(log);
+    try {
+      await pool.start(options);
+    } catch (err) {
+      pool.close(); // e.g. the WebRtcServer port is taken: no half-started workers left behind
+      throw err;
+    }
+    log.info({ workers: pool.slots.length, version: mediasoup.version }, 'mediasoup workers started');
+    return pool;
+  }
+
+  private async start(options: WorkerPoolOptions): Promise<void> {
+    const log = this.log;
     for (let i = 0; i < options.workers; i++) {
       const worker = await mediasoup.createWorker({
         logLevel: options.logLevel,
@@ -52,10 +64,8 @@ export class WorkerPool {
           ],
         });
       }
-      pool.slots.push({ worker, routers: 0, webRtcServer });
+      this.slots.push({ worker, routers: 0, webRtcServer });
     }
-    log.info({ workers: pool.slots.length, version: mediasoup.version }, 'mediasoup workers started');
-    return pool;
   }
 
   get size(): number {

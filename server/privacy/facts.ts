@@ -87,7 +87,11 @@ export function processingFacts(config: Config): ProcessingFacts {
         enabled: true,
       },
     ],
-    thirdCountryTransfers: 'None by aula. aula makes no requests to third parties (no CDN, fonts, STUN or telemetry).',
+    thirdCountryTransfers:
+      'None by aula. aula makes no requests to third parties (no CDN, fonts, STUN or telemetry).' +
+      (config.turn.urls.length
+        ? ' A TURN server is configured; it relays media of participants whose direct path is blocked and sees their IP addresses — name its operator here if it is not the controller.'
+        : ''),
     measures: [
       'Data minimisation: no accounts, no e-mail or contact fields; the protocol refuses unknown fields.',
       ...(config.ledger.enabled

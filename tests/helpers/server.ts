@@ -25,6 +25,7 @@ export async function startTestServer(overrides: ConfigInput = {}, options: Test
       ...overrides,
       http: { port: 0, ...overrides.http },
       media: { workers: 1, ...overrides.media },
+      metrics: { port: 0, ...overrides.metrics },
       rooms: { demoRoom: false },
       data: { dir: dataDir },
       log: { level: 'silent' },

@@ -30,7 +30,7 @@ describe('/metrics', () => {
     await c.request('createTransport', { direction: 'recv' });
     await c.raw('{broken');
     await c.request('sendChat', { text: '' });
-    const res = await fetch(`${server.url}/metrics`);
+    const res = await fetch(server.metricsUrl!);
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/^aula_rooms\{state="all"\} 1$/m);
@@ -44,10 +44,12 @@ describe('/metrics', () => {
     for (const secret of ['Canary-66', 'Canary-77', room.id, '127.0.0.1']) expect(text).not.toContain(secret);
   });
 
-  it('asks for the bearer token when one is configured', async () => {
-    expect((await fetch(`${guarded.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-000000000' } })).status).toBe(401);
-    const ok = await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } });
+  it('is not on the main port (a reverse proxy there cannot expose it), and asks for the token when one is configured', async () => {
+    for (const p of ['/metrics', '/Metrics', '/METRICS']) expect((await fetch(`${server.url}${p}`)).status).toBe(404);
+    expect(new URL(server.metricsUrl!).port).not.toBe(String(server.port));
+    expect((await fetch(guarded.metricsUrl!)).status).toBe(401);
+    expect((await fetch(guarded.metricsUrl!, { headers: { authorization: 'Bearer wrong-token-000000000' } })).status).toBe(401);
+    const ok = await fetch(guarded.metricsUrl!, { headers: { authorization: 'Bearer metrics-token-0123456789' } });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('aula_workers');
   });
@@ -62,7 +64,8 @@ describe('health', () => {
 
 describe('single-port WebRtcServer', () => {
   it('puts every transport of a worker on one UDP and one TCP port', async () => {
-    const port = 44000 + Math.floor(Math.random() * 500);
+    // Outside the media port range of the other test servers.
+    const port = 39000 + Math.floor(Math.random() * 900);
     const single = await startTestServer({ media: { webRtcServerPort: port } });
     try {
       const r = await single.rooms.create({ title: 'One port' });

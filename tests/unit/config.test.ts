@@ -33,6 +33,9 @@ describe('configuration', () => {
     expect(port).not.toContain('\n');
     expect(attempt({ AULA_MEDIA_LISTEN_IP: 'not-an-ip' })).toMatch(/media\.listenIp/);
     expect(attempt({ AULA_MEDIA_RTC_MIN_PORT: '50000', AULA_MEDIA_RTC_MAX_PORT: '40000' })).toMatch(/media\.rtcMinPort: rtcMinPort must not exceed/);
+    expect(attempt({ AULA_MEDIA_ICE_TRANSPORT_POLICY: 'relay' })).toMatch(/media\.iceTransportPolicy: relay-only ICE needs a TURN server/);
+    expect(attempt({ AULA_METRICS_HOST: '0.0.0.0' })).toMatch(/metrics\.token: metrics on a non-loopback address need metrics\.token/);
+    expect(attempt({ AULA_MEDIA_WEBRTC_SERVER_PORT: '65535', AULA_MEDIA_WORKERS: '2' })).toMatch(/webRtcServerPort plus one port per worker/);
   });
 
   it('rejects unknown keys instead of ignoring a typo', () => {

@@ -94,7 +94,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const facts = processingFacts(config);
   const notice = renderNotice(facts, config.reports.fourEyes);
   const observers = [speakerCleanup, ...(ledger ? [new Attendance(ledger, log)] : [])];
-  const rooms = new RoomRegistry(pool, new RoomStore(dataDir), observers);
+  const rooms = new RoomRegistry(pool, new RoomStore(dataDir), observers, config.rooms.max);
   const restored = await rooms.load();
   const metrics = createMetrics(rooms, pool);
   const access = new AccessControl(signer, new OrgIssuers(config.issuers));
@@ -111,6 +111,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
       announcedAddress: config.media.announcedAddress,
       rtcMinPort: config.media.rtcMinPort,
       rtcMaxPort: config.media.rtcMaxPort,
+      maxIncomingBitrate: config.media.maxIncomingBitrate,
     },
   }, (code) => metrics.signallingError(code)).register(allHandlers);
 
@@ -148,7 +149,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const signalling = attachSignalling(
     server,
     dispatcher,
-    { maxMessageBytes: config.signalling.maxMessageBytes, onError: (code) => metrics.signallingError(code) },
+    { ...config.signalling, onError: (code) => metrics.signallingError(code) },
     log,
   );
 

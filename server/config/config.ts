@@ -69,6 +69,8 @@ export const configSchema = z
         rtcMinPort: port.default(40000),
         rtcMaxPort: port.default(49999),
         workerLogLevel: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+        /** Most a participant may send into the server, in bits per second (per transport). */
+        maxIncomingBitrate: z.number().int().min(100_000).max(100_000_000).default(5_000_000),
         /**
          * One UDP and TCP port per worker (this port, +1, …) for all WebRTC
          * traffic instead of the port range: ICE over TCP through a single
@@ -101,6 +103,8 @@ export const configSchema = z
       .object({
         /** Create a demo room at start-up and print its link. */
         demoRoom: z.boolean().default(true),
+        /** Rooms this server keeps at most. */
+        max: z.number().int().min(1).max(100_000).default(1000),
       })
       .strict()
       .prefault({}),
@@ -108,6 +112,14 @@ export const configSchema = z
       .object({
         /** Largest WebSocket frame accepted, in bytes. */
         maxMessageBytes: z.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
+        /** Requests per second one connection may send (a token bucket)… */
+        messagesPerSecond: z.number().int().min(1).max(10_000).default(20),
+        /** …in bursts of up to this many. Beyond: a typed rate_limited error. */
+        messageBurst: z.number().int().min(1).max(10_000).default(60),
+        /** A connection answered rate_limited this many times is closed (1008). */
+        abuseLimit: z.number().int().min(1).max(1_000_000).default(200),
+        /** Open connections from one address (counted in memory, never logged). */
+        connectionsPerAddress: z.number().int().min(1).max(10_000).default(50),
       })
       .strict()
       .prefault({}),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { describe } from '../../shared/protocol.js';
 import { bearerMatches } from '../access/admin-token.js';
 import type { RoomLinks } from '../access/links.js';
-import type { RoomRegistry } from '../rooms/registry.js';
+import { type RoomRegistry, TooManyRooms } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
 import { roomSettingsSchema } from '../rooms/settings.js';
 
@@ -53,7 +53,13 @@ export function adminRouter(deps: AdminDeps): express.Router {
     const body = createBody.safeParse(req.body ?? {});
     if (!body.success) return fail(res, 400, 'invalid_params', describe(body.error));
     const { validityDays: days, ...settings } = body.data;
-    const room = await deps.rooms.create(settings);
+    let room: Room;
+    try {
+      room = await deps.rooms.create(settings);
+    } catch (err) {
+      if (err instanceof TooManyRooms) return fail(res, 409, 'too_many_rooms', err.message);
+      throw err;
+    }
     res.status(201).json({ room: roomView(room), links: await deps.links(room, days) });
   });
 

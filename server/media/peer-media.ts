@@ -7,6 +7,8 @@ import { AulaError } from '../errors.js';
 
 export interface TransportListen {
   listenIp: string;
+  /** Cap on what one participant may send in, bits per second. */
+  maxIncomingBitrate?: number;
   announcedAddress?: string;
   rtcMinPort: number;
   rtcMaxPort: number;
@@ -63,6 +65,7 @@ export class PeerMedia {
       transport.close();
       throw new AulaError('not_found', 'participant left');
     }
+    if (direction === 'send' && this.listen.maxIncomingBitrate) await transport.setMaxIncomingBitrate(this.listen.maxIncomingBitrate);
     this.transports.set(transport.id, transport);
     transport.observer.once('close', () => this.transports.delete(transport.id));
     return transport;

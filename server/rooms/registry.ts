@@ -4,6 +4,12 @@ import { Room, type RoomObserver } from './room.js';
 import { type RoomSettingsInput, roomSettingsSchema } from './settings.js';
 import type { RoomStore } from './store.js';
 
+export class TooManyRooms extends Error {
+  constructor(max: number) {
+    super(`this server keeps at most ${max} rooms (rooms.max); close some first`);
+  }
+}
+
 /** 128 random bits, URL-safe: a room id cannot be guessed. */
 export const newRoomId = (): string => randomBytes(16).toString('base64url');
 const newGeneration = (): string => randomBytes(12).toString('base64url');
@@ -16,6 +22,7 @@ export class RoomRegistry {
     private readonly pool: WorkerPool,
     private readonly store?: RoomStore,
     private readonly observers: readonly RoomObserver[] = [],
+    private readonly maxRooms = Infinity,
   ) {}
 
   /** Bring back the rooms of an earlier run. */
@@ -29,6 +36,7 @@ export class RoomRegistry {
 
   async create(input: RoomSettingsInput): Promise<Room> {
     const settings = roomSettingsSchema.parse(input);
+    if (this.rooms.size >= this.maxRooms) throw new TooManyRooms(this.maxRooms);
     const router = await this.pool.createRouter();
     const room = new Room(newRoomId(), settings, newGeneration(), Date.now(), router, this.observers);
     this.rooms.set(room.id, room);

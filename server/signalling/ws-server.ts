@@ -8,6 +8,11 @@ import { Session } from './session.js';
 
 export interface SignallingOptions {
   maxMessageBytes: number;
+  messagesPerSecond?: number;
+  messageBurst?: number;
+  /** rate_limited answers after which the connection is closed. */
+  abuseLimit?: number;
+  connectionsPerAddress?: number;
   /** Requests queued on one socket before further ones are refused. */
   maxPending?: number;
   /** Told the code of errors answered here, before the dispatcher (for metrics). */
@@ -26,10 +31,33 @@ export function attachSignalling(
   // typed error; ws itself drops the connection (1009) beyond four times that.
   const wss = new WebSocketServer({ server, path: '/ws', maxPayload: options.maxMessageBytes * 4 });
   const alive = new WeakMap<WebSocket, boolean>();
+  const perSecond = options.messagesPerSecond ?? 20;
+  const burst = options.messageBurst ?? 60;
+  const abuseLimit = options.abuseLimit ?? 200;
+  const perAddress = options.connectionsPerAddress ?? 50;
+  // Open connections per source address: a count in memory, never logged,
+  // dropped when the last connection from that address closes.
+  const openFrom = new Map<string, number>();
   // The ws server re-emits HTTP server errors; the listen() caller reports those.
   wss.on('error', (err) => log.debug({ err: err.message }, 'websocket server error'));
 
-  wss.on('connection', (socket) => {
+  wss.on('connection', (socket, req) => {
+    const address = req.socket.remoteAddress ?? '';
+    const open = (openFrom.get(address) ?? 0) + 1;
+    if (open > perAddress) {
+      options.onError?.('too_many_connections');
+      socket.close(1008, 'too many connections from your address');
+      return;
+    }
+    openFrom.set(address, open);
+    socket.once('close', () => {
+      const left = (openFrom.get(address) ?? 1) - 1;
+      if (left <= 0) openFrom.delete(address);
+      else openFrom.set(address, left);
+    });
+    let tokens = burst;
+    let refilledAt = Date.now();
+    let strikes = 0;
     const session = new Session((text) => {
       if (socket.readyState === socket.OPEN) socket.send(text);
     });
@@ -48,9 +76,19 @@ export function attachSignalling(
         session.send({ type: 'response', id: null, ok: false, error });
         return;
       }
-      if (pending >= maxPending) {
+      const now = Date.now();
+      tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * perSecond);
+      refilledAt = now;
+      const overRate = tokens < 1;
+      if (!overRate) tokens -= 1;
+      if (overRate || pending >= maxPending) {
         options.onError?.('rate_limited');
-        session.send({ type: 'response', id: null, ok: false, error: { code: 'rate_limited', message: 'too many requests in flight' } });
+        // Persistent abuse: stop reading this socket altogether.
+        if (++strikes >= abuseLimit) {
+          socket.close(1008, 'too many requests');
+          return;
+        }
+        session.send({ type: 'response', id: null, ok: false, error: { code: 'rate_limited', message: 'too many requests; slow down' } });
         return;
       }
       const text = data.toString();

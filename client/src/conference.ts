@@ -235,7 +235,17 @@ export class Conference {
     return transport;
   }
 
-  private async consume(info: ProducerInfo): Promise<void> {
+  // One consume at a time: the server answers a connection's requests in order
+  // anyway, and a room of 50 must not put 100 requests in flight at once.
+  private consumeQueue: Promise<void> = Promise.resolve();
+
+  private consume(info: ProducerInfo): Promise<void> {
+    const next = this.consumeQueue.then(() => this.consumeNow(info));
+    this.consumeQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async consumeNow(info: ProducerInfo): Promise<void> {
     await this.recvReady;
     if (!this.recvTransport || this.ended) return;
     for (const c of this.consumers.values()) if (c.consumer.producerId === info.producerId) return;

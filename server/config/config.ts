@@ -113,11 +113,14 @@ export const configSchema = z
         /** Largest WebSocket frame accepted, in bytes. */
         maxMessageBytes: z.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
         /** Requests per second one connection may send (a token bucket)… */
-        messagesPerSecond: z.number().int().min(1).max(10_000).default(20),
-        /** …in bursts of up to this many. Beyond: a typed rate_limited error. */
-        messageBurst: z.number().int().min(1).max(10_000).default(60),
+        messagesPerSecond: z.number().int().min(1).max(10_000).default(100),
+        /**
+         * …in bursts of up to this many. Beyond: a typed rate_limited error.
+         * Joining a room of 100 takes about 500 requests (consume, resume, layer).
+         */
+        messageBurst: z.number().int().min(1).max(10_000).default(1000),
         /** A connection answered rate_limited this many times is closed (1008). */
-        abuseLimit: z.number().int().min(1).max(1_000_000).default(200),
+        abuseLimit: z.number().int().min(1).max(1_000_000).default(1000),
         /** Open connections from one address (counted in memory, never logged). */
         connectionsPerAddress: z.number().int().min(1).max(10_000).default(50),
       })

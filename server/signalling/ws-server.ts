@@ -31,9 +31,9 @@ export function attachSignalling(
   // typed error; ws itself drops the connection (1009) beyond four times that.
   const wss = new WebSocketServer({ server, path: '/ws', maxPayload: options.maxMessageBytes * 4 });
   const alive = new WeakMap<WebSocket, boolean>();
-  const perSecond = options.messagesPerSecond ?? 20;
-  const burst = options.messageBurst ?? 60;
-  const abuseLimit = options.abuseLimit ?? 200;
+  const perSecond = options.messagesPerSecond ?? 100;
+  const burst = options.messageBurst ?? 1000;
+  const abuseLimit = options.abuseLimit ?? 1000;
   const perAddress = options.connectionsPerAddress ?? 50;
   // Open connections per source address: a count in memory, never logged,
   // dropped when the last connection from that address closes.

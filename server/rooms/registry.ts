@@ -10,8 +10,9 @@ export class TooManyRooms extends Error {
   }
 }
 
-/** 128 random bits, URL-safe: a room id cannot be guessed. */
-export const newRoomId = (): string => randomBytes(16).toString('base64url');
+/** 128 random bits: a room id cannot be guessed. Hex, not base64url, because an
+ *  id starting with "-" would read as an option in `npx aula room show <id>`. */
+export const newRoomId = (): string => randomBytes(16).toString('hex');
 const newGeneration = (): string => randomBytes(12).toString('base64url');
 
 /** The rooms the operator created; persisted (without any participant data) when a store is given. */

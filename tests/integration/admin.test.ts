@@ -55,7 +55,7 @@ describe('admin API', () => {
     const res = await api('POST', '/rooms', { title: 'Chemistry 2b', lobby: true, maxParticipants: 25 });
     expect(res.status).toBe(201);
     const { room, links } = await res.json();
-    expect(room.id).toMatch(/^[A-Za-z0-9_-]{22}$/); // 128 bits, base64url
+    expect(room.id).toMatch(/^[0-9a-f]{32}$/); // 128 bits; hex so a CLI argument never starts with '-'
     expect(room.settings).toEqual({ title: 'Chemistry 2b', lobby: true, maxParticipants: 25, recording: false, guestAccess: true });
     expect(await hello(links.guest)).toMatchObject({ ok: true, data: { role: 'participant', lobby: true, title: 'Chemistry 2b' } });
     expect(await hello(links.moderator)).toMatchObject({ ok: true, data: { role: 'moderator', lobby: false } });
@@ -123,7 +123,9 @@ describe('npx aula', () => {
 
     const list = JSON.parse((await cli('room', 'list', '--json')).stdout);
     expect(list.rooms.map((r: { id: string }) => r.id)).toContain(room.id);
-    expect(JSON.parse((await cli('room', 'show', room.id, '--json')).stdout).room.title).toBe('Biology');
+    const shown = await cli('room', 'show', room.id, '--json');
+    expect(shown).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(shown.stdout).room.title).toBe('Biology');
 
     const reissued = JSON.parse((await cli('room', 'links', room.id, '--json')).stdout);
     expect(await hello(links.guest)).toMatchObject({ ok: false, error: { code: 'invalid_link' } });

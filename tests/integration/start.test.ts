@@ -39,12 +39,12 @@ describe('server/main.ts', () => {
     child.stderr!.on('data', (d) => (stderr += d));
 
     const link = await waitFor(
-      () => /guest link: +(http:\/\/localhost:\d+\/r\/([A-Za-z0-9_-]{22}))#t=(\S+)/.exec(stdout),
+      () => /guest link: +(http:\/\/localhost:\d+\/r\/([0-9a-f]{32}))#t=(\S+)/.exec(stdout),
       30_000,
       'demo guest link',
     );
     const [, url, roomId, token] = link;
-    expect(stdout).toMatch(/moderator link: +http:\/\/localhost:\d+\/r\/[A-Za-z0-9_-]{22}#t=\S+/);
+    expect(stdout).toMatch(/moderator link: +http:\/\/localhost:\d+\/r\/[0-9a-f]{32}#t=\S+/);
     // The start-up banner shows the effective configuration, secrets masked.
     expect(stdout).toContain('aula configuration:');
     expect(stdout).toMatch(/^ {2}http\.port = 0$/m);

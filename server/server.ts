@@ -33,6 +33,7 @@ import { renderNotice } from './privacy/notice.js';
 import { ProblemStore } from './privacy/problems.js';
 import { createMetrics, startMetricsServer } from './http/metrics.js';
 import { Dispatcher } from './signalling/dispatcher.js';
+import { ResumeRegistry } from './signalling/resume.js';
 import { attachSignalling } from './signalling/ws-server.js';
 
 export interface RunningServer {
@@ -93,7 +94,8 @@ export async function startServer(config: Config, log = createLogger(config.log.
   if (auditDays) retention.register('auditEntries', (now) => audit.purge(auditDays, now));
   const facts = processingFacts(config);
   const notice = renderNotice(facts, config.reports.fourEyes);
-  const observers = [speakerCleanup, ...(ledger ? [new Attendance(ledger, log)] : [])];
+  const resume = new ResumeRegistry(config.signalling.resumeGraceSeconds, log);
+  const observers = [speakerCleanup, resume, ...(ledger ? [new Attendance(ledger, log)] : [])];
   const rooms = new RoomRegistry(pool, new RoomStore(dataDir), observers, config.rooms.max);
   const restored = await rooms.load();
   const metrics = createMetrics(rooms, pool);
@@ -106,6 +108,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
       iceServers: turnCredentials(config.turn.urls, config.turn.secret, config.turn.ttlSeconds),
       iceTransportPolicy: config.media.iceTransportPolicy,
     }),
+    resume,
     listen: {
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,
@@ -143,13 +146,20 @@ export async function startServer(config: Config, log = createLogger(config.log.
     privacyNotice: () => notice,
     frameAncestors: config.http.frameAncestors,
   });
-  const server = http.createServer(app);
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const server = http.createServer({ connectionsCheckingInterval: 1000 }, app);
+  server.headersTimeout = config.http.headersTimeoutSeconds * 1000;
+  server.requestTimeout = config.http.requestTimeoutSeconds * 1000;
+  const allowedOrigins = [...config.http.allowedOrigins, ...(config.http.publicUrl ? [new URL(config.http.publicUrl).origin] : [])];
   const signalling = attachSignalling(
     server,
     dispatcher,
-    { ...config.signalling, onError: (code) => metrics.signallingError(code) },
+    {
+      ...config.signalling,
+      allowedOrigins,
+      // 1006: the connection vanished without a close frame, so the participant
+      // may come back; a clean close (page closed: 1001) is a leave.
+      onClose: (session, code) => (code === 1006 ? resume.suspend(session) : session.leave()),
+      onError: (code) => metrics.signallingError(code) },
     log,
   );
 

@@ -100,6 +100,12 @@ const joinedData = z.object({
   /** TURN servers with short-lived credentials; only joined participants get them. */
   iceServers: z.array(z.object({ urls: z.array(z.string()), username: z.string(), credential: z.string() })),
   iceTransportPolicy: z.enum(['all', 'relay']),
+  /**
+   * If the connection drops, a new one may take this participation over with
+   * `resume` within `graceSeconds` (name, role, hand and media kept). A bearer
+   * secret held in the client's memory only.
+   */
+  resume: z.object({ token: z.string().max(128), graceSeconds: z.number().int().min(0) }),
 });
 export type JoinedData = z.infer<typeof joinedData>;
 
@@ -183,6 +189,14 @@ export const requests = {
   },
   resumeConsumer: { params: params({ consumerId: id }), result: empty },
   leave: { params: empty, result: empty },
+  /**
+   * On a new connection after the old one dropped: continue as the same
+   * participant. Notifications missed meanwhile follow the answer, in order.
+   */
+  resume: {
+    params: params({ roomId, token: z.string().min(16).max(128) }),
+    result: z.object({ self: peerInfo, permissions: z.array(z.enum(permissions)) }),
+  },
 } as const;
 
 export type Method = keyof typeof requests;
@@ -215,6 +229,12 @@ export const notifications = {
   producerPaused: z.object({ producerId: id, peerId: id }),
   producerResumed: z.object({ producerId: id, peerId: id }),
   consumerClosed: z.object({ consumerId: id }),
+  /**
+   * The room's media worker failed and a new router took over: every transport,
+   * producer and consumer is gone. Create transports again and re-publish;
+   * other participants' producers arrive as producerAdded.
+   */
+  mediaReset: z.object({ routerRtpCapabilities: plainObject }),
   roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown']), reason: z.string().max(200) }),
 } as const;
 
@@ -240,6 +260,7 @@ export const errorCodes = [
   'muted_by_moderator', // you may not unmute until a moderator allows it
   'removed', // a moderator removed this browser from the meeting; re-issued links let it back
   'rate_limited', // too many requests in flight on this connection
+  'resume_failed', // the participation to resume has ended (grace period over, removed, or unknown)
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -55,6 +55,19 @@ export const configSchema = z
           .array(z.url().refine((u) => new URL(u).origin === u.replace(/\/$/, ''), 'frameAncestors: origins only, like https://lms.example'))
           .max(16)
           .default([]),
+        /**
+         * Further origins whose pages may open the signalling WebSocket. The
+         * server's own origin (the Host it is reached by, and publicUrl) is
+         * always allowed; a browser on any other site is refused at the upgrade.
+         */
+        allowedOrigins: z
+          .array(z.url().refine((u) => new URL(u).origin === u.replace(/\/$/, ''), 'allowedOrigins: origins only, like https://lms.example'))
+          .max(16)
+          .default([]),
+        /** A client must have sent its request headers within this time (slow-header attacks). */
+        headersTimeoutSeconds: z.number().int().min(1).max(300).default(10),
+        /** …and the whole request within this time. */
+        requestTimeoutSeconds: z.number().int().min(1).max(3600).default(30),
       })
       .strict()
       .prefault({}),
@@ -123,6 +136,11 @@ export const configSchema = z
         abuseLimit: z.number().int().min(1).max(1_000_000).default(1000),
         /** Open connections from one address (counted in memory, never logged). */
         connectionsPerAddress: z.number().int().min(1).max(10_000).default(50),
+        /**
+         * A participant whose connection drops stays in the room this long,
+         * media and all, so that the client can resume; then they have left.
+         */
+        resumeGraceSeconds: z.number().int().min(0).max(600).default(30),
       })
       .strict()
       .prefault({}),

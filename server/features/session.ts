@@ -50,6 +50,7 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     hands: room.handsFor(participant),
     activeSpeaker: room.classroom.activeSpeaker,
     ...services.ice(),
+    resume: services.resume.issue(room, participant, session),
   };
 }
 
@@ -104,6 +105,12 @@ export const sessionHandlers = [
     session.lobby = { room, entryId: entry.id };
     room.notifyWith('admitLobby', 'lobbyChanged', { entries: room.lobby.list() });
     return { status: 'waiting' as const };
+  }),
+
+  openHandler('resume', async ({ session, services }, { roomId, token }) => {
+    if (session.participant || session.lobby || session.access) throw new AulaError('already_joined', 'resume on a new connection only');
+    const participant = services.resume.resume(session, roomId, token);
+    return { self: participant.info(), permissions: permissionsOf(participant.role) };
   }),
 
   joinedHandler('leave', undefined, async ({ session, services, room, participant }) => {

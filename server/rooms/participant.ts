@@ -8,7 +8,7 @@ export type Notify = <N extends NotificationName>(name: N, data: NotificationDat
 /** A person in a room. Lives in memory only; nothing here is written anywhere. */
 export class Participant {
   readonly id = randomUUID();
-  readonly media: PeerMedia;
+  media: PeerMedia;
   /** False after a moderator muted this person without allowing them to unmute. */
   mayUnmute = true;
   /** Chat rate limit: tokens for messages, refilled over time. */
@@ -21,10 +21,11 @@ export class Participant {
     public role: Role,
     readonly rtpCapabilities: types.RtpCapabilities,
     router: types.Router,
-    listen: TransportListen,
-    readonly notify: Notify,
+    private readonly listen: TransportListen,
+    /** Where notifications go: the participant's current connection. */
+    private sink: Notify,
     /** Forget the connection's room state when the room closes under it. */
-    readonly detach: () => void = () => undefined,
+    private onDetach: () => void = () => undefined,
     /**
      * Who this is across reconnects within a meeting, without saying who:
      * a hash of the link token plus the browser's random id.
@@ -32,6 +33,26 @@ export class Participant {
     readonly identity = '',
   ) {
     this.media = new PeerMedia(router, listen);
+  }
+
+  notify<N extends NotificationName>(name: N, data: NotificationData<N>): void {
+    this.sink(name, data);
+  }
+
+  detach(): void {
+    this.onDetach();
+  }
+
+  /** A new connection takes this participant over (resume after a drop). */
+  connect(sink: Notify, onDetach: () => void): void {
+    this.sink = sink;
+    this.onDetach = onDetach;
+  }
+
+  /** The room moved to another router: the old media died with its worker. */
+  resetMedia(router: types.Router): void {
+    this.media.close();
+    this.media = new PeerMedia(router, this.listen);
   }
 
   info(): PeerInfo {

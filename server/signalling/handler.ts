@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { Participant } from '../rooms/participant.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
+import type { ResumeRegistry } from './resume.js';
 import type { Session } from './session.js';
 
 export interface Services {
@@ -18,6 +19,7 @@ export interface Services {
   ice(): { iceServers: IceServer[]; iceTransportPolicy: 'all' | 'relay' };
   listen: TransportListen;
   log: Logger;
+  resume: ResumeRegistry;
 }
 
 export interface OpenContext {

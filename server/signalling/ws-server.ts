@@ -18,6 +18,22 @@ export interface SignallingOptions {
   /** Told the code of errors answered here, before the dispatcher (for metrics). */
   onError?: (code: string) => void;
   heartbeatMs?: number;
+  /** The socket closed (code as ws reports it); by default the session leaves. */
+  onClose?: (session: Session, code: number) => void;
+  /** Browser origins besides the server's own that may connect. */
+  allowedOrigins?: readonly string[];
+}
+
+/**
+ * Cross-site WebSocket hijacking: a page on another site could open our
+ * socket in a visitor's browser. Browsers always send Origin; it must be the
+ * origin the page was served from (Host) or one configured. Non-browser
+ * clients send none and are judged by their link like everyone else.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  if (allowed.includes(origin)) return true;
+  return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
 }
 
 export function attachSignalling(
@@ -29,7 +45,16 @@ export function attachSignalling(
   const maxPending = options.maxPending ?? 32;
   // Frames up to maxMessageBytes are read and, if too large, answered with a
   // typed error; ws itself drops the connection (1009) beyond four times that.
-  const wss = new WebSocketServer({ server, path: '/ws', maxPayload: options.maxMessageBytes * 4 });
+  const wss = new WebSocketServer({
+    server,
+    path: '/ws',
+    maxPayload: options.maxMessageBytes * 4,
+    verifyClient: ({ origin, req }: { origin?: string; req: { headers: { host?: string } } }) => {
+      const ok = originAllowed(origin, req.headers.host, options.allowedOrigins ?? []);
+      if (!ok) options.onError?.('foreign_origin');
+      return ok;
+    },
+  });
   const alive = new WeakMap<WebSocket, boolean>();
   const perSecond = options.messagesPerSecond ?? 100;
   const burst = options.messageBurst ?? 1000;
@@ -99,10 +124,10 @@ export function attachSignalling(
         .finally(() => pending--);
     });
 
-    socket.on('close', () => {
+    socket.on('close', (code) => {
       // Let queued requests settle first, so a join in flight is undone too.
       void queue
-        .then(() => session.leave())
+        .then(() => (options.onClose ? options.onClose(session, code) : session.leave()))
         .catch((err: Error) => log.error({ err: err.message }, 'cleanup after disconnect failed'));
     });
     socket.on('error', (err) => log.debug({ err: err.message }, 'websocket error'));

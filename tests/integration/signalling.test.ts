@@ -28,7 +28,8 @@ const fingerprints = [{ algorithm: 'sha-256', value: 'AB' }];
 const transportCount = async (room: Room) => (await room.router.dump()).transportIds.length;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // A lost connection is held for resuming; one second is enough here (resume.test.ts covers it).
+  server = await startTestServer({ signalling: { resumeGraceSeconds: 1 } });
   roomA = await server.rooms.create({ title: 'A', maxParticipants: 3 });
   roomB = await server.rooms.create({ title: 'B', maxParticipants: 10 });
 });
@@ -176,7 +177,7 @@ describe('isolation and cleanup', () => {
     expect(roomB.participants.size).toBe(1);
   });
 
-  it('cleans up when the socket is lost without a leave', async () => {
+  it('cleans up when the socket is lost without a leave, after the resume grace period', async () => {
     const alice = await joined(roomB, 'Alice');
     const bob = await joined(roomB, 'Bob');
     await bob.request('createTransport', { direction: 'send' });

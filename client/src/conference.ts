@@ -25,6 +25,8 @@ export interface ConferenceEvents {
   unmuteAllowed(): void;
   /** Our own screen share ended (stopped here, or by the browser's "Stop sharing"). */
   screenStopped(): void;
+  /** The signalling connection dropped ('reconnecting') or was resumed ('connected'). */
+  connection(state: 'reconnecting' | 'connected'): void;
   ended(reason: EndReason, detail?: string): void;
 }
 
@@ -63,9 +65,11 @@ export class Conference {
   private readonly producers = new Map<MediaSource, types.Producer>();
   private readonly consumers = new Map<string, RemoteConsumer>(); // by consumer id
   private ended = false;
+  private resumeInfo?: JoinedData['resume'];
+  private reconnecting = false;
   // Producers announced before the receive transport exists wait for it.
   private markRecvReady!: () => void;
-  private readonly recvReady = new Promise<void>((resolve) => (this.markRecvReady = resolve));
+  private recvReady = new Promise<void>((resolve) => (this.markRecvReady = resolve));
 
   constructor(
     private readonly signalling: Signalling,
@@ -94,6 +98,7 @@ export class Conference {
       joined = result;
     }
     this.self = joined.self;
+    this.resumeInfo = joined.resume;
     this.ice = { iceServers: joined.iceServers, iceTransportPolicy: joined.iceTransportPolicy };
     this.recvTransport = await this.createTransport('recv');
     this.markRecvReady();
@@ -116,6 +121,8 @@ export class Conference {
     if (source === 'screen') track.contentHint = 'detail';
     const producer = await this.sendTransport.produce({
       track,
+      // Our tracks outlive producers when media is rebuilt; we stop them ourselves.
+      stopTracks: false,
       appData: { source },
       ...(source === 'camera' ? { encodings: CAMERA_LAYERS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
       ...(source === 'screen' ? { encodings: SCREEN_ENCODING } : {}),
@@ -304,13 +311,76 @@ export class Conference {
       this.events.peerLeft(peerId);
     });
     s.on('producerAdded', (info) => void this.consume(info).catch(() => undefined));
+    s.on('mediaReset', () => void this.rebuildMedia().catch(() => this.end('disconnected')));
     s.on('consumerClosed', ({ consumerId }) => this.dropConsumer(consumerId));
     s.on('producerClosed', ({ producerId }) => {
       for (const [id, c] of this.consumers) if (c.consumer.producerId === producerId) this.dropConsumer(id);
     });
     s.on('producerPaused', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, false));
     s.on('producerResumed', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, true));
-    s.onClose(() => this.end('disconnected'));
+    s.onClose((code) => void this.onConnectionLost(code));
+  }
+
+  /**
+   * The server's media worker failed and the room moved to a new router: the
+   * old transports are dead. Build new ones and publish the same tracks again
+   * (a muted microphone stays muted); others' media arrives as producerAdded.
+   */
+  private async rebuildMedia(): Promise<void> {
+    this.recvReady = new Promise<void>((resolve) => (this.markRecvReady = resolve));
+    for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
+    const published = [...this.producers].map(([source, p]) => ({ source, track: p.track, paused: p.paused }));
+    for (const p of this.producers.values()) p.close();
+    this.producers.clear();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.sendTransport = this.recvTransport = undefined;
+    this.recvTransport = await this.createTransport('recv');
+    this.markRecvReady();
+    if (this.device.canProduce('audio') || this.device.canProduce('video')) this.sendTransport = await this.createTransport('send');
+    for (const { source, track, paused } of published) {
+      if (!track || track.readyState === 'ended' || this.ended) continue;
+      await this.publish(source, track);
+      if (paused && source === 'mic') await this.setMicMuted(true).catch(() => undefined);
+    }
+  }
+
+  /**
+   * 1006: the connection vanished (network, proxy), not closed by either side.
+   * Media keeps flowing meanwhile; a new connection takes the participation
+   * over with the resume token, or, once the grace period is over, we have left.
+   */
+  private async onConnectionLost(code: number): Promise<void> {
+    const resume = this.resumeInfo;
+    if (this.ended || this.reconnecting) return;
+    if (code !== 1006 || !resume || resume.graceSeconds === 0) return this.end('disconnected');
+    this.reconnecting = true;
+    try {
+      if (await this.resume(resume)) return this.events.connection('connected');
+    } finally {
+      this.reconnecting = false;
+    }
+    this.end('disconnected');
+  }
+
+  private async resume(resume: JoinedData['resume']): Promise<boolean> {
+    this.events.connection('reconnecting');
+    const deadline = Date.now() + resume.graceSeconds * 1000;
+    for (let attempt = 0; Date.now() < deadline && !this.ended; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 2000)));
+      try {
+        await this.signalling.reconnect();
+      } catch {
+        continue; // server unreachable still
+      }
+      try {
+        await this.signalling.request('resume', { roomId: this.roomId, token: resume.token });
+        return true;
+      } catch {
+        return false; // the participation has ended (or the server restarted)
+      }
+    }
+    return false;
   }
 
   private onProducerState(producerId: string, peerId: string, on: boolean): void {

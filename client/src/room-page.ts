@@ -122,6 +122,11 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
       view.setTrack(selfId, 'screen', null);
       toolbar.sync(permissions);
     },
+    connection: (state) => {
+      const text = state === 'reconnecting' ? t.reconnecting : t.reconnected;
+      view.notice.textContent = text;
+      announcer.announce(text);
+    },
     ended: (reason, detail) => {
       for (const track of o.local?.getTracks() ?? []) track.stop();
       view.dispose();

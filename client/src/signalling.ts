@@ -23,22 +23,42 @@ export class Signalling {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; method: Method }>();
   private readonly listeners = new Map<NotificationName, Set<Listener>>();
-  private closeListeners: Array<() => void> = [];
+  private closeListeners: Array<(code: number) => void> = [];
 
-  private constructor(private readonly socket: WebSocket) {
-    socket.addEventListener('message', (ev) => this.onMessage(String(ev.data)));
-    socket.addEventListener('close', () => {
-      for (const p of this.pending.values()) p.reject(new Error('connection closed'));
-      this.pending.clear();
-      for (const l of this.closeListeners) l();
+  private constructor(
+    private socket: WebSocket,
+    private readonly url: string,
+  ) {
+    this.attach(socket);
+  }
+
+  static async connect(url = Signalling.defaultUrl()): Promise<Signalling> {
+    return new Signalling(await Signalling.open(url), url);
+  }
+
+  private static open(url: string): Promise<WebSocket> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      socket.addEventListener('open', () => resolve(socket), { once: true });
+      socket.addEventListener('error', () => reject(new Error('cannot reach the server')), { once: true });
     });
   }
 
-  static connect(url = Signalling.defaultUrl()): Promise<Signalling> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
-      socket.addEventListener('open', () => resolve(new Signalling(socket)), { once: true });
-      socket.addEventListener('error', () => reject(new Error('cannot reach the server')), { once: true });
+  /**
+   * After the connection dropped: a new socket, same listeners. Only a socket
+   * that opened is attached, so a failed attempt fires no close listeners.
+   */
+  async reconnect(): Promise<void> {
+    this.socket = await Signalling.open(this.url);
+    this.attach(this.socket);
+  }
+
+  private attach(socket: WebSocket): void {
+    socket.addEventListener('message', (ev) => this.onMessage(String(ev.data)));
+    socket.addEventListener('close', (ev) => {
+      for (const p of this.pending.values()) p.reject(new Error('connection closed'));
+      this.pending.clear();
+      for (const l of this.closeListeners) l(ev.code);
     });
   }
 
@@ -50,6 +70,7 @@ export class Signalling {
   request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
     const id = this.nextId++;
     return new Promise<Result<M>>((resolve, reject) => {
+      if (this.socket.readyState !== WebSocket.OPEN) return reject(new Error('not connected'));
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
       this.socket.send(JSON.stringify({ type: 'request', id, method, data: params }));
     });
@@ -61,7 +82,7 @@ export class Signalling {
     set.add(listener as Listener);
   }
 
-  onClose(listener: () => void): void {
+  onClose(listener: (code: number) => void): void {
     this.closeListeners.push(listener);
   }
 

@@ -3,10 +3,12 @@ import type { types } from 'mediasoup';
 import type { ProducerAppData } from '../media/peer-media.js';
 import type { Room, RoomObserver } from '../rooms/room.js';
 
-const observers = new WeakMap<Room, Promise<types.ActiveSpeakerObserver>>();
+// Keyed by router too: after a worker died, the room's new router needs a new observer.
+const observers = new WeakMap<Room, { router: types.Router; observer: Promise<types.ActiveSpeakerObserver> }>();
 
 function observerOf(room: Room): Promise<types.ActiveSpeakerObserver> {
-  let observer = observers.get(room);
+  const entry = observers.get(room);
+  let observer = entry?.router === room.router ? entry.observer : undefined;
   if (!observer) {
     observer = room.router.createActiveSpeakerObserver({ interval: 300 }).then((o) => {
       o.on('dominantspeaker', ({ producer }) => {
@@ -17,16 +19,16 @@ function observerOf(room: Room): Promise<types.ActiveSpeakerObserver> {
       });
       return o;
     });
-    observers.set(room, observer);
+    observers.set(room, { router: room.router, observer });
     observer.catch(() => observers.delete(room)); // a failed create is tried again next time
   }
   return observer;
 }
 
 function stop(room: Room): void {
-  const observer = observers.get(room);
+  const entry = observers.get(room);
   observers.delete(room);
-  void observer?.then((o) => o.close()).catch(() => undefined);
+  void entry?.observer.then((o) => o.close()).catch(() => undefined);
 }
 
 /** Closes a room's observer when its meeting ends (rooms themselves persist). */

@@ -1,5 +1,6 @@
 // One mediasoup worker per core; each new room's router goes to the worker
-// that hosts the fewest routers.
+// that hosts the fewest routers. A worker that dies is replaced at once (same
+// WebRtcServer port); those who had routers on it are told to rebuild.
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from '../log.js';
@@ -16,6 +17,8 @@ export interface WorkerPoolOptions {
 
 export interface RouterAppData extends types.AppData {
   webRtcServer?: types.WebRtcServer;
+  /** The worker process hosting the router (operators see it in logs). */
+  workerPid: number;
 }
 
 interface Slot {
@@ -26,6 +29,11 @@ interface Slot {
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
+  private readonly replacedListeners: Array<() => void> = [];
+  private options!: WorkerPoolOptions;
+  private closing = false;
+  /** Workers that died and were replaced since start (for metrics). */
+  replacements = 0;
 
   private constructor(private readonly log: Logger) {}
 
@@ -42,30 +50,60 @@ export class WorkerPool {
   }
 
   private async start(options: WorkerPoolOptions): Promise<void> {
-    const log = this.log;
-    for (let i = 0; i < options.workers; i++) {
-      const worker = await mediasoup.createWorker({
-        logLevel: options.logLevel,
-        rtcMinPort: options.rtcMinPort,
-        rtcMaxPort: options.rtcMaxPort,
-      });
-      worker.on('died', (error) => {
-        // Recovery (new worker, rebuilt routers, client re-connect) is a later step;
-        // until then the rooms on this worker lose media, others are unaffected.
-        log.error({ workerPid: worker.pid, err: error.message }, 'mediasoup worker died');
-      });
-      let webRtcServer: types.WebRtcServer | undefined;
-      if (options.webRtcServer) {
-        const { ip, announcedAddress, port } = options.webRtcServer;
-        webRtcServer = await worker.createWebRtcServer({
+    this.options = options;
+    for (let i = 0; i < options.workers; i++) this.slots.push(await this.spawn(i));
+  }
+
+  private async spawn(index: number): Promise<Slot> {
+    const { options, log } = this;
+    const worker = await mediasoup.createWorker({
+      logLevel: options.logLevel,
+      rtcMinPort: options.rtcMinPort,
+      rtcMaxPort: options.rtcMaxPort,
+    });
+    const slot: Slot = { worker, routers: 0 };
+    worker.on('died', (error) => {
+      log.error({ workerPid: worker.pid, err: error.message }, 'mediasoup worker died; starting a replacement');
+      void this.replace(index, slot);
+    });
+    if (options.webRtcServer) {
+      const { ip, announcedAddress, port } = options.webRtcServer;
+      try {
+        slot.webRtcServer = await worker.createWebRtcServer({
           listenInfos: [
-            { protocol: 'udp', ip, announcedAddress, port: port + i },
-            { protocol: 'tcp', ip, announcedAddress, port: port + i },
+            { protocol: 'udp', ip, announcedAddress, port: port + index },
+            { protocol: 'tcp', ip, announcedAddress, port: port + index },
           ],
         });
+      } catch (err) {
+        worker.close(); // e.g. the port is taken: no worker left behind
+        throw err;
       }
-      this.slots.push({ worker, routers: 0, webRtcServer });
     }
+    return slot;
+  }
+
+  private async replace(index: number, dead: Slot): Promise<void> {
+    for (let attempt = 1; !this.closing && this.slots[index] === dead; attempt++) {
+      try {
+        this.slots[index] = await this.spawn(index);
+        if (this.closing) this.slots[index]!.worker.close();
+        this.replacements++;
+        this.log.info({ workerPid: this.slots[index]!.worker.pid }, 'replacement mediasoup worker started');
+        break;
+      } catch (err) {
+        this.log.error({ err: (err as Error).message, attempt }, 'could not start a replacement mediasoup worker');
+        if (attempt >= 5) break;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+    // Even without a replacement the other workers may take the routers over.
+    for (const listener of this.replacedListeners) listener();
+  }
+
+  /** Called after a worker died and (if possible) was replaced. */
+  onWorkerReplaced(listener: () => void): void {
+    this.replacedListeners.push(listener);
   }
 
   get size(): number {
@@ -79,13 +117,17 @@ export class WorkerPool {
   async createRouter(): Promise<types.Router<RouterAppData>> {
     const slot = this.slots.filter((s) => !s.worker.closed).sort((a, b) => a.routers - b.routers)[0];
     if (!slot) throw new Error('no mediasoup worker available');
-    const router = await slot.worker.createRouter<RouterAppData>({ mediaCodecs, appData: { webRtcServer: slot.webRtcServer } });
+    const router = await slot.worker.createRouter<RouterAppData>({
+      mediaCodecs,
+      appData: { webRtcServer: slot.webRtcServer, workerPid: slot.worker.pid },
+    });
     slot.routers++;
     router.observer.once('close', () => slot.routers--);
     return router;
   }
 
   close(): void {
+    this.closing = true;
     for (const { worker } of this.slots) worker.close();
     this.log.debug('mediasoup workers closed');
   }

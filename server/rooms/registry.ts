@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log.js';
 import type { WorkerPool } from '../media/worker-pool.js';
 import { Room, type RoomObserver } from './room.js';
 import { type RoomSettingsInput, roomSettingsSchema } from './settings.js';
@@ -24,7 +25,25 @@ export class RoomRegistry {
     private readonly store?: RoomStore,
     private readonly observers: readonly RoomObserver[] = [],
     private readonly maxRooms = Infinity,
-  ) {}
+    private readonly log?: Logger,
+  ) {
+    pool.onWorkerReplaced(() => void this.recoverRouters());
+  }
+
+  /** Rooms whose router died with its worker continue on a new one. */
+  private async recoverRouters(): Promise<void> {
+    for (const room of this.rooms.values()) {
+      if (!room.router.closed || room.isClosed) continue;
+      try {
+        room.replaceRouter(await this.pool.createRouter());
+        this.log?.info({ room: room.id, participants: room.participants.size }, 'room moved to a new router');
+      } catch (err) {
+        this.log?.error({ room: room.id, err: (err as Error).message }, 'no router for the room; it is closed');
+        this.rooms.delete(room.id);
+        room.close('the media server failed', 'server_shutdown');
+      }
+    }
+  }
 
   /** Bring back the rooms of an earlier run. */
   async load(): Promise<number> {

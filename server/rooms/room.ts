@@ -33,7 +33,7 @@ export class Room {
     public settings: RoomSettings,
     public linkGeneration: string,
     readonly createdAt: number,
-    readonly router: types.Router,
+    public router: types.Router,
     private readonly observers: readonly RoomObserver[] = [],
   ) {}
 
@@ -157,6 +157,20 @@ export class Room {
       }
     }
     return out;
+  }
+
+  /**
+   * The router's worker died: continue on a new router. Everyone's media is
+   * gone with the old one; each client builds new transports and publishes
+   * again, and the others' consumers follow from producerAdded.
+   */
+  replaceRouter(router: types.Router): void {
+    this.router = router;
+    this.classroom.activeSpeaker = null;
+    for (const p of this.participants.values()) {
+      p.resetMedia(router);
+      p.notify('mediaReset', { routerRtpCapabilities: router.rtpCapabilities as Record<string, unknown> });
+    }
   }
 
   close(reason: string, code: 'room_closed' | 'server_shutdown' = 'room_closed'): void {

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.js';
 import { fuzzSignalling } from '../fuzz/signalling-fuzz.js';
-import { startTestServer, tokenFor } from '../helpers/server.js';
+import { footprint } from '../helpers/footprint.js';
+import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 
 const FRAMES = Number(process.env.AULA_FUZZ_FRAMES ?? 3000);
@@ -26,6 +27,7 @@ describe('signalling fuzzer', () => {
     const bystander = await TestClient.connect(server.url);
     await bystander.enter(other.id, await tokenFor(server, other, 'participant'), 'Bystander');
 
+    const baseline = await footprint(server);
     const result = await fuzzSignalling(server, FRAMES, SEED);
     console.log(`fuzz: ${result.frames} frames, ${result.answered} answered, ${result.ok} ok, errors by code ${JSON.stringify(result.codes)}`);
     expect(result.answered).toBe(result.frames);
@@ -40,5 +42,13 @@ describe('signalling fuzzer', () => {
     expect(await fresh.enter(other.id, await tokenFor(server, other, 'participant'), 'Newcomer')).toMatchObject({ ok: true, data: { status: 'joined' } });
     expect(await fresh.request('createTransport', { direction: 'send' })).toMatchObject({ ok: true });
     await Promise.all([bystander.close(), fresh.close()]);
+
+    // Memory returns to baseline: nothing the fuzzer made is still held.
+    await waitFor(async () => (await footprint(server)).participants === 0, 10_000, 'everyone to have left');
+    const after = await footprint(server);
+    console.table({ baseline, after });
+    expect(after).toMatchObject({ transports: 0, producers: 0, consumers: 0, workers: baseline.workers });
+    expect(after.heapMB - baseline.heapMB).toBeLessThan(16);
+    expect(after.handles - baseline.handles).toBeLessThanOrEqual(4);
   }, 600_000);
 });

@@ -1,0 +1,43 @@
+// A bounded soak (default 2 minutes here; `npm run soak` runs 10): the server
+// must end where it started — no participants, transports, producers or
+// consumers left, no extra handles, workers all alive — and memory may grow
+// only within the documented bound (docs/OPERATIONS.md).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/server.js';
+import { footprint } from '../helpers/footprint.js';
+import { startTestServer, waitFor } from '../helpers/server.js';
+import { soak } from '../soak/soak.js';
+
+const SECONDS = Number(process.env.AULA_SOAK_SECONDS ?? 120);
+const PARTICIPANTS = Number(process.env.AULA_SOAK_PARTICIPANTS ?? 20);
+/** Documented bounds: heap after GC, resident memory (includes the simulated clients), handles. */
+const MAX_HEAP_GROWTH_MB = 16;
+const MAX_RSS_GROWTH_MB = 96;
+const MAX_HANDLE_GROWTH = 4;
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ media: { workers: 2 }, signalling: { resumeGraceSeconds: 2 } });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe('soak', () => {
+  it(`${PARTICIPANTS} participants joining, producing, resuming and leaving for ${SECONDS} s leave nothing behind`, async () => {
+    const start = await footprint(server);
+    const result = await soak(server, { participants: PARTICIPANTS, seconds: SECONDS, rooms: 4 });
+    await waitFor(async () => (await footprint(server)).participants === 0, 10_000, 'everyone to have left');
+    await new Promise((r) => setTimeout(r, 3000)); // closes settle, grace timers run out
+    const endFp = await footprint(server);
+    console.table({ start, end: endFp });
+    console.log(`soak: ${result.cycles} cycles, ${result.requests} requests, errors ${JSON.stringify(result.errors)}`);
+
+    expect(result.cycles).toBeGreaterThan(PARTICIPANTS);
+    expect(result.errors.internal ?? 0).toBe(0);
+    expect(endFp).toMatchObject({ participants: 0, transports: 0, producers: 0, consumers: 0, workers: 2, routers: start.routers });
+    expect(endFp.heapMB - start.heapMB).toBeLessThan(MAX_HEAP_GROWTH_MB);
+    expect(endFp.rssMB - start.rssMB).toBeLessThan(MAX_RSS_GROWTH_MB);
+    expect(endFp.handles - start.handles).toBeLessThanOrEqual(MAX_HANDLE_GROWTH);
+  }, (SECONDS + 120) * 1000);
+});

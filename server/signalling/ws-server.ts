@@ -49,10 +49,13 @@ export function attachSignalling(
     server,
     path: '/ws',
     maxPayload: options.maxMessageBytes * 4,
-    verifyClient: ({ origin, req }: { origin?: string; req: { headers: { host?: string } } }) => {
-      const ok = originAllowed(origin, req.headers.host, options.allowedOrigins ?? []);
-      if (!ok) options.onError?.('foreign_origin');
-      return ok;
+    verifyClient: (
+      { origin, req }: { origin?: string; req: { headers: { host?: string } } },
+      done: (ok: boolean, code?: number, message?: string) => void,
+    ) => {
+      if (originAllowed(origin, req.headers.host, options.allowedOrigins ?? [])) return done(true);
+      options.onError?.('foreign_origin');
+      done(false, 403, 'pages from other sites may not connect');
     },
   });
   const alive = new WeakMap<WebSocket, boolean>();

@@ -61,6 +61,7 @@ async function joinAs(room: Room, name: string, base = server.url): Promise<Page
   await page.getByRole('button', { name: 'Join' }).click();
   await page.getByRole('button', { name: 'Leave' }).waitFor({ timeout: 60_000 });
   pages.set(name, page);
+  console.log('joined', name, new Date().toISOString());
   return page;
 }
 

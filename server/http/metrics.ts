@@ -84,6 +84,7 @@ export function createMetrics(rooms: RoomRegistry, pool: WorkerPool): Metrics {
     }
   });
   gauge('aula_workers', 'mediasoup workers alive', [], (g) => g.set(pool.workers.filter((w) => !w.closed).length));
+  gauge('aula_worker_replacements', 'mediasoup workers that died and were replaced since start', [], (g) => g.set(pool.replacements));
 
   return { registry, signallingError: (code) => errors.inc({ code }) };
 }

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../server/privacy/audit-log.js';
+import { auditKey, Ledger, ledgerMasterKey } from '../../server/privacy/ledger.js';
 import { waitFor } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 
@@ -66,7 +68,7 @@ describe('server/main.ts', () => {
     expect(caps).toMatchObject({ ok: true, data: { title: 'Demo classroom', role: 'participant' } });
     const mimeTypes = caps.data.routerRtpCapabilities.codecs.map((c: { mimeType: string }) => c.mimeType);
     expect(mimeTypes).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
-    await client.close();
+    expect(await client.request('join', { displayName: 'Stays till the end', rtpCapabilities: caps.data.routerRtpCapabilities })).toMatchObject({ ok: true });
 
     // One mediasoup worker per core, reported in the structured start-up log.
     const started = stdout
@@ -78,8 +80,18 @@ describe('server/main.ts', () => {
 
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
+    // The participant is told before the socket closes, and the process exits cleanly.
+    expect(await client.notification('roomClosed', 10_000)).toMatchObject({ code: 'server_shutdown' });
     expect(await exited).toBe(0);
     expect(stderr).toBe('');
+    await client.close();
+
+    // The ledger was flushed: the join is there and the meeting ended at shutdown.
+    const masterKey = ledgerMasterKey(undefined, dataDir);
+    const ledger = new Ledger(dataDir, masterKey, 30, new AuditLog(dataDir, auditKey(masterKey)));
+    const [meeting] = ledger.meetings();
+    expect(meeting?.endedAt).toBeTypeOf('string');
+    expect(ledger.read(meeting!.id).map((e) => [e.type, e.displayName])).toEqual([['join', 'Stays till the end'], ['leave', undefined]]);
 
     // The data directory is private, and so are the secrets in it.
     expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);

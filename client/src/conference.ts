@@ -6,6 +6,7 @@ import type { types } from 'mediasoup-client';
 import type { JoinedData, LobbyEntry, MediaSource, NotificationData, PeerInfo, Permission, ProducerInfo } from '../../shared/protocol.js';
 import type { Method, Params } from '../../shared/protocol.js';
 import { transportDiagnostics } from './diagnostics.js';
+import { resumeSession } from './resume.js';
 import type { Signalling } from './signalling.js';
 
 export interface ConferenceEvents {
@@ -356,31 +357,12 @@ export class Conference {
     if (code !== 1006 || !resume || resume.graceSeconds === 0) return this.end('disconnected');
     this.reconnecting = true;
     try {
-      if (await this.resume(resume)) return this.events.connection('connected');
+      this.events.connection('reconnecting');
+      if (await resumeSession(this.signalling, this.roomId, resume, () => this.ended)) return this.events.connection('connected');
     } finally {
       this.reconnecting = false;
     }
     this.end('disconnected');
-  }
-
-  private async resume(resume: JoinedData['resume']): Promise<boolean> {
-    this.events.connection('reconnecting');
-    const deadline = Date.now() + resume.graceSeconds * 1000;
-    for (let attempt = 0; Date.now() < deadline && !this.ended; attempt++) {
-      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 2000)));
-      try {
-        await this.signalling.reconnect();
-      } catch {
-        continue; // server unreachable still
-      }
-      try {
-        await this.signalling.request('resume', { roomId: this.roomId, token: resume.token });
-        return true;
-      } catch {
-        return false; // the participation has ended (or the server restarted)
-      }
-    }
-    return false;
   }
 
   private onProducerState(producerId: string, peerId: string, on: boolean): void {

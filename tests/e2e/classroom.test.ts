@@ -4,16 +4,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { launchChromium } from '../helpers/browser.js';
+import { type ConsumerStats, launchChromium } from '../helpers/browser.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 
-interface ConsumerStats {
-  peerId: string;
-  source: string;
-  kind: string;
-  packetsReceived: number;
-  framesDecoded: number;
-}
 
 let server: RunningServer;
 let browser: Browser;

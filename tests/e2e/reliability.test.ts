@@ -13,17 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouterAppData } from '../../server/media/worker-pool.js';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { launchChromium } from '../helpers/browser.js';
+import { type ConsumerStats, launchChromium } from '../helpers/browser.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 
-interface ConsumerStats {
-  peerId: string;
-  source: string;
-  kind: string;
-  packetsReceived: number;
-  framesDecoded: number;
-}
 
 let server: RunningServer;
 let browser: Browser;

@@ -2,6 +2,15 @@
 // fake camera and microphone. No browser is downloaded.
 import { type Browser, chromium, type Page } from 'playwright-core';
 
+/** What the page's `window.aula.stats()` reports per remote consumer. */
+export interface ConsumerStats {
+  peerId: string;
+  source: string;
+  kind: string;
+  packetsReceived: number;
+  framesDecoded: number;
+}
+
 export const CHROMIUM = process.env.AULA_CHROMIUM ?? '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {

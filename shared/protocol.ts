@@ -66,6 +66,7 @@ export const permissions = [
   'removeParticipant',
   'endMeeting',
   'manageScreens', // allow more than one screen share
+  'record', // start and stop a recording (in rooms that allow it)
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -100,6 +101,8 @@ const joinedData = z.object({
   /** TURN servers with short-lived credentials; only joined participants get them. */
   iceServers: z.array(z.object({ urls: z.array(z.string()), username: z.string(), credential: z.string() })),
   iceTransportPolicy: z.enum(['all', 'relay']),
+  /** A recording is running now. */
+  recording: z.boolean().optional(),
 });
 export type JoinedData = z.infer<typeof joinedData>;
 
@@ -116,6 +119,8 @@ export const requests = {
       title: z.string(),
       role,
       recording: z.boolean(),
+      /** A recording is running now (the join page says so before anyone joins). */
+      recordingActive: z.boolean().optional(),
       lobby: z.boolean(), // true if this person will wait in the lobby
       prefillName: z.string().optional(),
       routerRtpCapabilities: plainObject,
@@ -183,6 +188,9 @@ export const requests = {
   },
   resumeConsumer: { params: params({ consumerId: id }), result: empty },
   leave: { params: empty, result: empty },
+  /** Moderators, in rooms that allow recording; names are replaced by "Participant N". */
+  startRecording: { params: empty, result: empty },
+  stopRecording: { params: empty, result: empty },
 } as const;
 
 export type Method = keyof typeof requests;
@@ -215,6 +223,8 @@ export const notifications = {
   producerPaused: z.object({ producerId: id, peerId: id }),
   producerResumed: z.object({ producerId: id, peerId: id }),
   consumerClosed: z.object({ consumerId: id }),
+  /** A recording started or stopped: every client shows it and announces it. */
+  recordingChanged: z.object({ active: z.boolean() }),
   roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown']), reason: z.string().max(200) }),
 } as const;
 

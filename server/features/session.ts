@@ -50,6 +50,7 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     hands: room.handsFor(participant),
     activeSpeaker: room.classroom.activeSpeaker,
     ...services.ice(),
+    recording: services.recordings?.isRecording(room) ?? false,
   };
 }
 
@@ -71,6 +72,7 @@ export const sessionHandlers = [
       title: room.title,
       role: grant.role,
       recording: room.settings.recording,
+      recordingActive: services.recordings?.isRecording(room) ?? false,
       lobby: room.settings.lobby && !hasPermission(grant.role, 'bypassLobby'),
       ...(prefillName ? { prefillName } : {}),
       routerRtpCapabilities: room.router.rtpCapabilities as Record<string, unknown>,

@@ -86,13 +86,20 @@ export class TrackCapture {
     });
     try {
       await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
-      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true });
+      // Only the media codec: no RTX or header extensions that ffmpeg would not understand.
+      const rtpCapabilities = {
+        codecs: router.rtpCapabilities.codecs!.filter((c) => c.kind === producer.kind && !c.mimeType.endsWith('/rtx')),
+        headerExtensions: [],
+      };
+      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
       // A camera's middle simulcast layer is plenty for a tile of the composed video.
       if (consumer.type === 'simulcast' && producer.appData.source === 'camera') await consumer.setPreferredLayers({ spatialLayer: 1 });
       const args = [
-        '-hide_banner', '-loglevel', 'error', '-nostats',
+        '-hide_banner', '-loglevel', process.env.AULA_DEBUG_FFMPEG ?? 'error', '-nostats',
         '-protocol_whitelist', 'pipe,udp,rtp',
-        '-analyzeduration', '10000000', '-probesize', '5000000',
+        // ffmpeg writes nothing until it has probed the stream: short for audio
+        // (the SDP says all), long enough for video to see a keyframe's size.
+        '-analyzeduration', producer.kind === 'audio' ? '500000' : '4000000', '-probesize', '5000000',
         '-f', 'sdp', '-i', 'pipe:0',
         '-map', '0', '-c', 'copy',
         '-map_metadata', '-1', '-metadata', 'title=-',
@@ -100,7 +107,7 @@ export class TrackCapture {
         '-flush_packets', '1', '-cluster_time_limit', '1000', '-cluster_size_limit', '1000000',
         '-f', 'webm', '-y', o.file,
       ];
-      const child = spawn(o.ffmpeg, args, { stdio: ['pipe', 'ignore', 'ignore'] });
+      const child = spawn(o.ffmpeg, args, { stdio: ['pipe', 'ignore', process.env.AULA_DEBUG_FFMPEG ? 'inherit' : 'ignore'] });
       child.on('error', (err) => o.log.error({ err: err.message }, 'recording: cannot run ffmpeg'));
       child.stdin!.on('error', () => undefined);
       child.stdin!.end(sdp(consumer, port));
@@ -134,15 +141,21 @@ export class TrackCapture {
     return this.stopped;
   }
 
+  // SIGINT while media still flows: ffmpeg only notices it between packets.
+  // If nothing flows (the producer closed), a second SIGINT makes it exit at
+  // once (the clusters written so far stay playable); SIGKILL if all else fails.
   private async finish(): Promise<void> {
     this.stopping = true;
-    this.close();
+    clearInterval(this.keyframes);
     if (this.running) {
       this.process.kill('SIGINT');
-      const timer = setTimeout(() => this.process.kill('SIGKILL'), 5000);
+      const again = setTimeout(() => this.process.kill('SIGINT'), 2000);
+      const kill = setTimeout(() => this.process.kill('SIGKILL'), 5000);
       await this.exited;
-      clearTimeout(timer);
+      clearTimeout(again);
+      clearTimeout(kill);
     }
+    this.close();
   }
 
   private scheduleKeyframes(): void {

@@ -102,9 +102,10 @@ export function composeArgs(inputs: Input[], durationS: number, out: string, fon
   f.push(`[${last}]format=yuv420p[vout]`);
   if (audio.length) {
     const mixed = audio.map((i) => `[a${inputs.indexOf(i)}]`).join('');
-    f.push(`${mixed}amix=inputs=${audio.length}:duration=longest:normalize=0,apad[aout]`);
+    f.push(`${mixed}amix=inputs=${audio.length}:duration=longest:normalize=0,apad,asetnsamples=n=960:p=0[aout]`);
   } else {
-    f.push(`anullsrc=r=48000:cl=stereo[aout]`);
+    // Opus takes at most 960 samples (20 ms) a frame.
+    f.push(`anullsrc=r=48000:cl=stereo,asetnsamples=n=960:p=0[aout]`);
   }
   return [
     '-hide_banner', '-loglevel', 'error', '-nostdin', '-nostats', '-progress', 'pipe:1',
@@ -117,6 +118,19 @@ export function composeArgs(inputs: Input[], durationS: number, out: string, fon
     '-map_metadata', '-1', '-metadata', 'title=-',
     '-f', 'webm', '-y', out,
   ];
+}
+
+/** How long a (possibly unfinished) track lasts: the time of its last packet. */
+async function lastPacketSeconds(ffprobe: string, file: string): Promise<number> {
+  try {
+    const { stdout } = await promisify(execFile)(ffprobe, ['-v', 'error', '-select_streams', '0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file], {
+      timeout: 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return Number(stdout.trim().split('\n').pop()) || 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Whether ffprobe finds a stream in a (possibly partial) track file. */
@@ -184,7 +198,14 @@ export class Composer {
       const file = path.join(this.store.tracksDir(id), track.file);
       if (fs.existsSync(file) && (await readable(ffprobe, file))) inputs.push({ track, file });
     }
-    const duration = Math.max(1, sidecar.durationSeconds ?? 1);
+    // A recording cut off by a crash knows its length only from its tracks.
+    let known = sidecar.durationSeconds;
+    if (known === undefined) {
+      known = 0;
+      for (const i of inputs) known = Math.max(known, i.track.startMs / 1000 + (await lastPacketSeconds(ffprobe, i.file)));
+      this.update(id, { durationSeconds: Math.round(known * 10) / 10 });
+    }
+    const duration = Math.max(1, known);
     const partial = this.store.privateFile(id, 'recording.webm.part');
     const args = composeArgs(inputs, duration, partial, this.font);
     await this.run(id, args, duration);

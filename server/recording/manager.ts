@@ -32,10 +32,8 @@ export class RecordingManager implements RoomObserver {
     let n = 0;
     for (const r of this.store.list()) {
       if (r.state !== 'recording' && r.state !== 'processing') continue;
-      if (r.state === 'recording') {
-        const ends = r.tracks.map((t) => t.endMs ?? 0);
-        this.store.save({ ...r, state: 'processing', interrupted: true, durationSeconds: r.durationSeconds ?? Math.max(1, ...ends) / 1000 });
-      }
+      // Its length is unknown (the composer measures the tracks), and so are the ends of its tracks.
+      if (r.state === 'recording') this.store.save({ ...r, state: 'processing', interrupted: true, durationSeconds: undefined });
       this.composer.enqueue(r.id);
       n++;
     }

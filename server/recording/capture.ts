@@ -161,7 +161,7 @@ export class TrackCapture {
   private scheduleKeyframes(): void {
     const ask = () => void this.consumer.requestKeyFrame().catch(() => undefined);
     ask();
-    for (const ms of [1000, 2500]) setTimeout(() => !this.consumer.closed && ask(), ms).unref();
+    for (const ms of [1000, 2500, 5000]) setTimeout(() => !this.consumer.closed && ask(), ms).unref();
     // Periodic keyframes keep a partial file decodable from more places.
     this.keyframes = setInterval(ask, 10_000);
     this.keyframes.unref();

@@ -155,8 +155,10 @@ describe('recording', () => {
   it('a capture killed mid-way leaves a playable partial file, and the recording still composes', async () => {
     await teacher.getByRole('button', { name: 'Start recording' }).click();
     const recording = server.recordings.get(room)!;
-    await waitFor(() => recording.sidecar.tracks.filter((t) => t.kind === 'video').length >= 2, 10_000, 'video captured');
-    await sleep(4000);
+    await waitFor(() => recording.sidecar.tracks.length >= 4, 20_000, 'four tracks captured');
+    // Mid-way: every capture has written a few clusters.
+    const size = (file: string) => fs.statSync(path.join(server.recordings.store.tracksDir(recording.id), file)).size;
+    await waitFor(() => recording.sidecar.tracks.every((t) => size(t.file) > (t.kind === 'video' ? 50_000 : 8_000)), 60_000, 'clusters written');
     const pids = recording.pids();
     expect(pids.length).toBeGreaterThanOrEqual(4);
     for (const pid of pids) process.kill(pid, 'SIGKILL');
@@ -165,8 +167,9 @@ describe('recording', () => {
     // The partial files, as the kill left them: readable, and their frames decode.
     for (const track of recording.sidecar.tracks) {
       const file = path.join(server.recordings.store.tracksDir(recording.id), track.file);
-      const probe = await ffprobe(file, '-show_streams');
+      const probe = await ffprobe(file, '-show_streams', '-show_format');
       expect(probe.streams[0].codec_type).toBe(track.kind);
+      console.log(`killed capture: ${track.kind} ${probe.format.size} bytes`);
       if (track.kind === 'video') {
         const { frames } = await decodedFrames(file);
         expect(frames).toBeGreaterThan(10);

@@ -110,10 +110,11 @@ export function composeArgs(inputs: Input[], durationS: number, out: string, fon
   return [
     '-hide_banner', '-loglevel', 'error', '-nostdin', '-nostats', '-progress', 'pipe:1',
     ...inputs.flatMap((i) => ['-i', i.file]),
-    '-filter_complex', f.join(';'),
+    // One thread each for filters and encoder: the other core stays with the live rooms.
+    '-filter_complex_threads', '1', '-filter_complex', f.join(';'),
     '-map', '[vout]', '-map', '[aout]',
     '-t', durationS.toFixed(3),
-    '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '600k', '-g', String(FPS * 5),
+    '-threads', '1', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '600k', '-g', String(FPS * 5),
     '-c:a', 'libopus', '-b:a', '64k',
     '-map_metadata', '-1', '-metadata', 'title=-',
     '-f', 'webm', '-y', out,

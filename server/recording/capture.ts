@@ -95,7 +95,7 @@ export class TrackCapture {
       // A camera's middle simulcast layer is plenty for a tile of the composed video.
       if (consumer.type === 'simulcast' && producer.appData.source === 'camera') await consumer.setPreferredLayers({ spatialLayer: 1 });
       const args = [
-        '-hide_banner', '-loglevel', process.env.AULA_DEBUG_FFMPEG ?? 'error', '-nostats',
+        '-hide_banner', '-loglevel', 'error', '-nostats',
         '-protocol_whitelist', 'pipe,udp,rtp',
         // ffmpeg writes nothing until it has probed the stream: short for audio
         // (the SDP says all), long enough for video to see a keyframe's size.
@@ -107,7 +107,7 @@ export class TrackCapture {
         '-flush_packets', '1', '-cluster_time_limit', '1000', '-cluster_size_limit', '1000000',
         '-f', 'webm', '-y', o.file,
       ];
-      const child = spawn(o.ffmpeg, args, { stdio: ['pipe', 'ignore', process.env.AULA_DEBUG_FFMPEG ? 'inherit' : 'ignore'] });
+      const child = spawn(o.ffmpeg, args, { stdio: ['pipe', 'ignore', 'ignore'] });
       child.on('error', (err) => o.log.error({ err: err.message }, 'recording: cannot run ffmpeg'));
       child.stdin!.on('error', () => undefined);
       child.stdin!.end(sdp(consumer, port));

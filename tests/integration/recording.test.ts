@@ -136,7 +136,16 @@ describe('recording', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-test-data-'));
     const first = await startTestServer({}, { dataDir });
     const r = first.recordings.store.create('room');
+    // A recording running at shutdown (SIGTERM's path) is stopped cleanly, not cut off.
+    const live = await first.rooms.create({ title: 'Live', recording: true });
+    const mod = await TestClient.connect(first.url);
+    expect((await mod.enter(live.id, await first.signer.issue({ room: live.id, role: 'moderator', gen: live.linkGeneration }, 600), 'M')).ok).toBe(true);
+    expect((await mod.request('startRecording')).ok).toBe(true);
+    const stoppedByClose = first.recordings.get(live)!.id;
     await first.close();
+    await mod.close();
+    expect(first.recordings.store.get(stoppedByClose)).toMatchObject({ state: 'processing', stoppedAt: expect.any(String) });
+    expect(first.recordings.store.get(stoppedByClose)!.interrupted).toBeUndefined();
     // A track as a capture leaves it when killed: written cluster by cluster, never finished.
     const file = `${randomId()}.webm`;
     const out = path.join(first.recordings.store.tracksDir(r.id), file);
@@ -151,6 +160,7 @@ describe('recording', () => {
       await second.recordings.composer.idle();
       const after = second.recordings.store.get(r.id)!;
       expect(after).toMatchObject({ state: 'ready', interrupted: true });
+      expect(second.recordings.store.get(stoppedByClose)).toMatchObject({ state: 'ready' });
       const { stdout } = await run('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', second.recordings.store.file(r.id, 'recording.webm')]);
       expect(Number(stdout)).toBeGreaterThan(0);
     } finally {

@@ -152,7 +152,7 @@ describe('recording', () => {
     await teacher.getByRole('button', { name: 'Stop sharing' }).click();
   }, 480_000);
 
-  it('a capture killed mid-way leaves a playable partial file, and the recording still composes', async () => {
+  it('a capture killed mid-way leaves playable partial files, and the recording still stops', async () => {
     await teacher.getByRole('button', { name: 'Start recording' }).click();
     const recording = server.recordings.get(room)!;
     await waitFor(() => recording.sidecar.tracks.length >= 4, 60_000, 'four tracks captured');

@@ -21,10 +21,12 @@ COPY server ./server
 COPY client ./client
 RUN node scripts/build-client.mjs
 
-# Run stage: only the runtime libraries the worker links against.
+# Run stage: only the runtime libraries the worker links against, and ffmpeg
+# with a font for recordings.
 FROM node:20-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libuv1 libssl3 libsrtp2-1 libusrsctp2 libabsl20220623 \
+    ffmpeg fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build --chown=root:root /app /app

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test` needs Debian's Chromium for the browser tests. Install it when we
+// `npm test` needs Debian's Chromium for the browser tests (and coturn, ffmpeg,
+// fonts-dejavu-core for the TURN and recording tests). Install it when we
 // may (root on Debian), otherwise say exactly what to run. Never downloads a
 // browser build of its own.
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,9 @@ const chromium = process.env.AULA_CHROMIUM ?? '/usr/bin/chromium';
 const missing = [
   ...(fs.existsSync(chromium) ? [] : ['chromium']),
   ...(fs.existsSync('/usr/bin/turnserver') ? [] : ['coturn']),
+  // Recording: capture, composition and the tests' ffprobe; the tiles' label font.
+  ...(fs.existsSync('/usr/bin/ffmpeg') ? [] : ['ffmpeg']),
+  ...(fs.existsSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') ? [] : ['fonts-dejavu-core']),
 ];
 if (missing.length) {
   const cmd = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;

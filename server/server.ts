@@ -17,6 +17,8 @@ import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { turnCredentials } from './media/turn.js';
 import { WorkerPool } from './media/worker-pool.js';
+import { RecordingManager } from './recording/manager.js';
+import { recordingsRouter } from './http/recordings-api.js';
 import { RoomRegistry } from './rooms/registry.js';
 import type { Room } from './rooms/room.js';
 import { RoomStore } from './rooms/store.js';
@@ -51,6 +53,7 @@ export interface RunningServer {
   problems: ProblemStore;
   audit: AuditLog;
   retention: RetentionScheduler;
+  recordings: RecordingManager;
   links(room: Room, validityDays?: number): Promise<RoomLinks>;
   close(): Promise<void>;
 }
@@ -95,7 +98,10 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const facts = processingFacts(config);
   const notice = renderNotice(facts, config.reports.fourEyes);
   const resume = new ResumeRegistry(config.signalling.resumeGraceSeconds, log);
-  const observers = [speakerCleanup, resume, ...(ledger ? [new Attendance(ledger, log)] : [])];
+  const recordings = new RecordingManager(dataDir, config.recording.retentionDays, config.recording.ffmpeg, log);
+  retention.register('recordings', (now) => recordings.purge(now));
+  recordings.recover();
+  const observers = [speakerCleanup, resume, recordings, ...(ledger ? [new Attendance(ledger, log)] : [])];
   const rooms = new RoomRegistry(pool, new RoomStore(dataDir), observers, config.rooms.max, log);
   const restored = await rooms.load();
   const metrics = createMetrics(rooms, pool);
@@ -104,6 +110,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     rooms,
     log,
     access,
+    recordings,
     ice: () => ({
       iceServers: turnCredentials(config.turn.urls, config.turn.secret, config.turn.ttlSeconds),
       iceTransportPolicy: config.media.iceTransportPolicy,
@@ -131,7 +138,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     }
     return probed;
   };
-  const adminRoutes = [problemsAdminRouter(problems), privacyAdminRouter(facts)];
+  const adminRoutes = [problemsAdminRouter(problems), privacyAdminRouter(facts), recordingsRouter(recordings)];
   if (reports && ledger) adminRoutes.push(reportsRouter(reports, ledger));
   const app = createHttpApp({
     healthy: () => pool.workers.some((w) => !w.closed),
@@ -190,9 +197,13 @@ export async function startServer(config: Config, log = createLogger(config.log.
     problems,
     audit,
     retention,
+    recordings,
     links,
     async close() {
       retention.stop();
+      // Before the rooms close: every capture finishes its file.
+      await recordings.close().catch((err) => log.error({ err: (err as Error).message }, 'recording: stopping failed'));
+      recordings.composer.close();
       rooms.shutdown('the server is shutting down');
       signalling.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -66,6 +66,7 @@ export const permissions = [
   'removeParticipant',
   'endMeeting',
   'manageScreens', // allow more than one screen share
+  'record', // start and stop a recording (in rooms that allow it)
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -106,6 +107,8 @@ const joinedData = z.object({
    * secret held in the client's memory only.
    */
   resume: z.object({ token: z.string().max(128), graceSeconds: z.number().int().min(0) }),
+  /** A recording is running now. */
+  recording: z.boolean().optional(),
 });
 export type JoinedData = z.infer<typeof joinedData>;
 
@@ -122,6 +125,8 @@ export const requests = {
       title: z.string(),
       role,
       recording: z.boolean(),
+      /** A recording is running now (the join page says so before anyone joins). */
+      recordingActive: z.boolean().optional(),
       lobby: z.boolean(), // true if this person will wait in the lobby
       prefillName: z.string().optional(),
       routerRtpCapabilities: plainObject,
@@ -197,6 +202,9 @@ export const requests = {
     params: params({ roomId, token: z.string().min(16).max(128) }),
     result: z.object({ self: peerInfo, permissions: z.array(z.enum(permissions)) }),
   },
+  /** Moderators, in rooms that allow recording; names are replaced by "Participant N". */
+  startRecording: { params: empty, result: empty },
+  stopRecording: { params: empty, result: empty },
 } as const;
 
 export type Method = keyof typeof requests;
@@ -235,6 +243,8 @@ export const notifications = {
    * other participants' producers arrive as producerAdded.
    */
   mediaReset: z.object({ routerRtpCapabilities: plainObject }),
+  /** A recording started or stopped: every client shows it and announces it. */
+  recordingChanged: z.object({ active: z.boolean() }),
   roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown']), reason: z.string().max(200) }),
 } as const;
 

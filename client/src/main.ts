@@ -137,7 +137,8 @@ async function joinPage(roomId: string, token: string): Promise<void> {
   form.noValidate = true;
   const h1 = document.createElement('h1');
   h1.textContent = hello.title;
-  const recording = message(hello.recording ? t.recorded : t.notRecorded, 'hint');
+  const recording = message(hello.recordingActive ? t.recordingRunningJoin : hello.recording ? t.recorded : t.notRecorded, 'hint');
+  if (hello.recordingActive) recording.className = 'recording-indicator';
   const label = document.createElement('label');
   label.htmlFor = 'display-name';
   label.textContent = t.displayName;

@@ -7,6 +7,7 @@ import { ChatPanel } from './chat-panel.js';
 import { Conference, type EndReason } from './conference.js';
 import { ModerationPanel } from './moderation-panel.js';
 import { problemButton, type ReportLink } from './problem-dialog.js';
+import { RecordingControls } from './recording-ui.js';
 import { RoomView } from './room-view.js';
 import type { Signalling } from './signalling.js';
 import type { Strings } from './strings.js';
@@ -53,6 +54,7 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
   view.side.append(panel.root, chat.root);
   view.root.append(announcer.root);
   view.toolbar.leave.before(problemButton(t, o.link, 'room', () => conference));
+  const recording = new RecordingControls(t, view, announcer, o.signalling, o.hello.recording);
   const refreshPeople = () => panel.setPeople([...people.values()], selfId);
 
   const conference = new Conference(o.signalling, o.link.roomId, {
@@ -72,6 +74,7 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
       permissions = new Set(list);
       panel.setPermissions(list);
       toolbar.sync(permissions);
+      recording.sync(permissions);
       refreshPeople();
     },
     peerLeft: (peerId) => {
@@ -149,6 +152,8 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
   panel.setHands(joined.hands.queue);
   view.handCount.textContent = t.hands(joined.hands.count);
   view.setLocked(joined.locked);
+  recording.set(joined.recording ?? false);
+  recording.sync(permissions);
   view.setSpeaking(joined.activeSpeaker);
   for (const m of joined.chat) chat.add(m, m.peerId === selfId);
   o.show(view.root);

@@ -104,6 +104,12 @@ const en = {
   close: 'Close',
   problemSent: (id: string) => `Thank you. The report was sent (reference ${id.slice(0, 8)}).`,
   problemFailed: (why: string) => `The report could not be sent: ${why}`,
+  startRecording: 'Start recording',
+  stopRecording: 'Stop recording',
+  recordingNow: 'Recording: this meeting is being recorded. Names are replaced by "Participant 1", "Participant 2", …',
+  recordingRunningJoin: 'A recording is running now. Your name will not be in it: everyone is shown as "Participant 1", "Participant 2", …',
+  announceRecordingStarted: 'Recording started',
+  announceRecordingStopped: 'Recording stopped',
 };
 
 export type Strings = typeof en;
@@ -212,6 +218,12 @@ const de: Strings = {
   close: 'Schließen',
   problemSent: (id: string) => `Danke. Die Meldung wurde gesendet (Referenz ${id.slice(0, 8)}).`,
   problemFailed: (why: string) => `Die Meldung konnte nicht gesendet werden: ${why}`,
+  startRecording: 'Aufzeichnung starten',
+  stopRecording: 'Aufzeichnung beenden',
+  recordingNow: 'Aufzeichnung: Diese Sitzung wird aufgezeichnet. Namen werden durch „Participant 1“, „Participant 2“, … ersetzt.',
+  recordingRunningJoin: 'Gerade läuft eine Aufzeichnung. Ihr Name ist nicht darin: alle erscheinen als „Participant 1“, „Participant 2“, …',
+  announceRecordingStarted: 'Aufzeichnung gestartet',
+  announceRecordingStopped: 'Aufzeichnung beendet',
 };
 
 const tables: Record<string, Strings> = { en, de };

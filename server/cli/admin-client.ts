@@ -46,14 +46,19 @@ export class AdminClient {
     return (await this.send('GET', route)).text();
   }
 
-  private async send(method: string, route: string, body?: unknown): Promise<Response> {
+  /** A GET whose answer is a file (e.g. a recording), as the response to stream from. */
+  async download(route: string): Promise<Response> {
+    return this.send('GET', route, undefined, 600_000);
+  }
+
+  private async send(method: string, route: string, body?: unknown, timeoutMs = 15_000): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}/api/admin${route}`, {
         method,
         headers: { authorization: `Bearer ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(15_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch {
       throw new CliError(`cannot reach the aula server at ${this.baseUrl} (is it running? see --url)`);

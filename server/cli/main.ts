@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { AdminClient, CliError, type GlobalOptions } from './admin-client.js';
 import { configCommands } from './config.js';
 import { keyCommands } from './keys.js';
+import { recordingCommands } from './recordings.js';
 import { reportCommands } from './reports.js';
 import { roomCommands } from './rooms.js';
 import { transparencyCommands } from './transparency.js';
@@ -32,6 +33,9 @@ Examples:
   npx aula report fetch <requestId> --key alice.private.jwk --out report.jwe
   npx aula report decrypt report.jwe --key alice.private.jwk --format csv
   npx aula report list                                  report requests and their state
+  npx aula recording list                               recordings, their state and composition progress
+  npx aula recording download <id> --out class.webm     the composed video (--transcript: the chat transcript)
+  npx aula recording show <id> / delete <id>            one recording (pseudonyms only, never names)
   npx aula problems list                                problem reports users sent
   npx aula problems show <id> / delete <id>             one report (id or its 8-character reference)
   npx aula privacy record --format md                   the Art. 30 record from the running configuration
@@ -45,6 +49,7 @@ const client = () => AdminClient.fromOptions(program.opts<GlobalOptions>());
 roomCommands(program, client);
 keyCommands(program);
 reportCommands(program, client);
+recordingCommands(program, client);
 transparencyCommands(program, client);
 configCommands(program);
 

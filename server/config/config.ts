@@ -186,6 +186,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    recording: z
+      .object({
+        /** Days a recording is kept before it is deleted. */
+        retentionDays: z.number().int().min(1).max(3650).default(30),
+        /** The ffmpeg binary that captures and composes recordings. */
+        ffmpeg: z.string().min(1).default('ffmpeg'),
+      })
+      .strict()
+      .prefault({}),
     problems: z
       .object({
         /** Days a problem report is kept. */
@@ -310,6 +319,8 @@ export const envOverrides: Record<string, { path: [string, string]; type: 'strin
   AULA_LEDGER_RETENTION_DAYS: { path: ['ledger', 'retentionDays'], type: 'number' },
   AULA_LEDGER_MASTER_KEY: { path: ['ledger', 'masterKey'], type: 'string' },
   AULA_REPORTS_FOUR_EYES: { path: ['reports', 'fourEyes'], type: 'boolean' },
+  AULA_RECORDING_RETENTION_DAYS: { path: ['recording', 'retentionDays'], type: 'number' },
+  AULA_RECORDING_FFMPEG: { path: ['recording', 'ffmpeg'], type: 'string' },
   AULA_PROBLEMS_RETENTION_DAYS: { path: ['problems', 'retentionDays'], type: 'number' },
   AULA_AUDIT_RETENTION_DAYS: { path: ['audit', 'retentionDays'], type: 'number' },
   AULA_METRICS_ENABLED: { path: ['metrics', 'enabled'], type: 'boolean' },

@@ -18,11 +18,12 @@ function takeChatToken(p: Participant): boolean {
 }
 
 export const chatHandlers = [
-  joinedHandler('sendChat', 'chat', async ({ room, participant }, { text }) => {
+  joinedHandler('sendChat', 'chat', async ({ room, participant, services }, { text }) => {
     if (!takeChatToken(participant)) throw new AulaError('rate_limited', 'slow down: at most 5 messages in a row, then one a second');
     const message = { id: randomUUID(), peerId: participant.id, displayName: participant.displayName, text, at: new Date().toISOString() };
     room.classroom.addChat(message);
     room.broadcast('chatMessage', message);
+    services.recordings?.chat(room, message); // pseudonyms only, names inside the text replaced
     return { id: message.id };
   }),
 ];

@@ -7,6 +7,7 @@ import { lobbyHandlers } from './lobby.js';
 import { mediaHandlers } from './media.js';
 import { classroomModerationHandlers, moderationHandlers } from './moderation.js';
 import { profileHandlers } from './profile.js';
+import { recordingHandlers } from './recording.js';
 import { sessionHandlers } from './session.js';
 
 export const allHandlers: Handler[] = [
@@ -18,4 +19,5 @@ export const allHandlers: Handler[] = [
   ...chatHandlers,
   ...handHandlers,
   ...mediaHandlers,
+  ...recordingHandlers,
 ] as Handler[];

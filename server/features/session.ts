@@ -51,6 +51,7 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     activeSpeaker: room.classroom.activeSpeaker,
     ...services.ice(),
     resume: services.resume.issue(room, participant, session),
+    recording: services.recordings?.isRecording(room) ?? false,
   };
 }
 
@@ -72,6 +73,7 @@ export const sessionHandlers = [
       title: room.title,
       role: grant.role,
       recording: room.settings.recording,
+      recordingActive: services.recordings?.isRecording(room) ?? false,
       lobby: room.settings.lobby && !hasPermission(grant.role, 'bypassLobby'),
       ...(prefillName ? { prefillName } : {}),
       routerRtpCapabilities: room.router.rtpCapabilities as Record<string, unknown>,

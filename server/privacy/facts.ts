@@ -76,6 +76,21 @@ export function processingFacts(config: Config): ProcessingFacts {
         enabled: true,
       },
       {
+        id: 'recordings',
+        name: 'Recordings of meetings',
+        purpose: 'Keep a lesson for those who could not attend or want to review it, when a moderator records it.',
+        subjects: 'Participants of a room whose settings allow recording, while a moderator records.',
+        data: [
+          'audio, camera and screen video, composed into one file; tiles labelled "Participant N", never with names',
+          'chat messages sent during the recording, senders and names inside the text replaced by "Participant N"',
+          'start and stop time, length, room id',
+        ],
+        legalBasis: 'Art. 6(1)(e) or (a) GDPR — to be stated by the controller; everyone sees while a recording runs.',
+        retention: `${config.recording.retentionDays} days after the recording started, then deleted.`,
+        recipients: 'Operators of this server, and whom they give the file.',
+        enabled: true,
+      },
+      {
         id: 'operations',
         name: 'Operating the service',
         purpose: 'Run rooms, links and the accountability of operators.',

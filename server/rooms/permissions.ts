@@ -19,6 +19,7 @@ const table: Record<Role, ReadonlySet<Permission>> = {
     'removeParticipant',
     'endMeeting',
     'manageScreens',
+    'record',
   ]),
   presenter: new Set<Permission>([...everyone, 'shareScreen', 'bypassLobby']),
   participant: new Set<Permission>(everyone),

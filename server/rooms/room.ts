@@ -16,6 +16,8 @@ export interface RoomObserver {
   participantChanged(room: Room, participant: Participant): void;
   participantRemoved(room: Room, participant: Participant): void;
   roomClosed(room: Room): void;
+  /** The room's media moved to a new router (its worker died). */
+  routerReplaced?(room: Room): void;
 }
 import { hasPermission } from './permissions.js';
 import type { RoomSettings } from './settings.js';
@@ -171,6 +173,7 @@ export class Room {
       p.resetMedia(router);
       p.notify('mediaReset', { routerRtpCapabilities: router.rtpCapabilities as Record<string, unknown> });
     }
+    this.tell((o) => o.routerReplaced?.(this));
   }
 
   close(reason: string, code: 'room_closed' | 'server_shutdown' = 'room_closed'): void {

@@ -6,6 +6,7 @@ import type { AccessControl } from '../access/access.js';
 import type { TransportListen } from '../media/peer-media.js';
 import type { IceServer } from '../media/turn.js';
 import type { Logger } from '../log.js';
+import type { RecordingManager } from '../recording/manager.js';
 import type { Participant } from '../rooms/participant.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
@@ -20,6 +21,8 @@ export interface Services {
   listen: TransportListen;
   log: Logger;
   resume: ResumeRegistry;
+  /** Recordings, when the server records (tests may leave it out). */
+  recordings?: RecordingManager;
 }
 
 export interface OpenContext {

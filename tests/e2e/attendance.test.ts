@@ -178,7 +178,7 @@ describe('attendance ledger and encrypted report', () => {
 
   it('refuses the report once retention has deleted the meeting', async () => {
     const deleted = server.retention.runOnce(new Date(Date.now() + 31 * DAY));
-    expect(deleted).toEqual({ meetings: 1, problemReports: 0 });
+    expect(deleted).toEqual({ meetings: 1, problemReports: 0, recordings: 0 });
     expect(fs.existsSync(path.join(dataDir, 'ledger', meetingId))).toBe(false);
     const late = await aula('report', 'request', '--meeting', meetingId, '--reason', 'too late now', '--key', key('alice'));
     expect(late.code).toBe(1);

@@ -42,6 +42,7 @@ const actions: Expect[] = [
   { method: 'stopParticipantCamera', params: (t) => ({ peerId: t }), allowed: ['moderator'] },
   { method: 'removeParticipant', params: (t) => ({ peerId: t }), allowed: ['moderator'] },
   { method: 'allowScreenShares', params: () => ({ multiple: true }), allowed: ['moderator'] },
+  { method: 'stopRecording', params: () => ({}), allowed: ['moderator'], allowedError: 'not_found' },
   { method: 'endMeeting', params: () => ({}), allowed: ['moderator'] },
 ];
 

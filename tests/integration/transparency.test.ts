@@ -74,7 +74,7 @@ describe('record of processing activities', () => {
   it('and JSON with the same content', async () => {
     const record = JSON.parse((await aula('privacy', 'record', '--format', 'json')).stdout);
     expect(record.controller.name).toBe('Gymnasium Nord, Stadt Beispiel');
-    expect(record.activities.map((a: { id: string }) => a.id)).toEqual(['meeting', 'attendance', 'problems', 'operations']);
+    expect(record.activities.map((a: { id: string }) => a.id)).toEqual(['meeting', 'attendance', 'problems', 'recordings', 'operations']);
     expect(record.activities.find((a: { id: string }) => a.id === 'attendance').retention).toContain('45 days');
     expect(record.technicalAndOrganisationalMeasures.length).toBeGreaterThan(5);
   });
@@ -159,8 +159,8 @@ describe('retention', () => {
     const headers = { 'content-type': 'application/json', 'x-aula-room': room.id, 'x-aula-link': await tokenFor(server, room, 'participant') };
     await fetch(`${server.url}/api/problems`, { method: 'POST', headers, body: '{"page":"join"}' });
     expect(server.problems.list()).toHaveLength(1);
-    expect(server.retention.runOnce(new Date(Date.now() + 6 * DAY))).toEqual({ meetings: 0, problemReports: 0 });
-    expect(server.retention.runOnce(new Date(Date.now() + 8 * DAY))).toEqual({ meetings: 0, problemReports: 1 });
+    expect(server.retention.runOnce(new Date(Date.now() + 6 * DAY))).toEqual({ meetings: 0, problemReports: 0, recordings: 0 });
+    expect(server.retention.runOnce(new Date(Date.now() + 8 * DAY))).toEqual({ meetings: 0, problemReports: 1, recordings: 0 });
     expect(server.problems.list()).toHaveLength(0);
   });
 });

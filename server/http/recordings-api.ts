@@ -1,0 +1,68 @@
+// Operators' view of recordings, mounted in the admin API (after the
+// admin-token check): list, show (the sidecar), download, delete.
+import fs from 'node:fs';
+import express from 'express';
+import { AulaError } from '../errors.js';
+import type { RecordingManager } from '../recording/manager.js';
+import type { Sidecar } from '../recording/store.js';
+
+const FILES = { video: ['recording.webm', 'video/webm'], transcript: ['transcript.txt', 'text/plain; charset=utf-8'] } as const;
+
+function summary(manager: RecordingManager, r: Sidecar) {
+  const size = (name: string) => {
+    try {
+      return fs.statSync(manager.store.file(r.id, name)).size;
+    } catch {
+      return undefined;
+    }
+  };
+  const { tracks, ...rest } = r;
+  return {
+    ...rest,
+    tracks: tracks.length,
+    videoBytes: size('recording.webm'),
+    transcriptBytes: size('transcript.txt'),
+    expiresAt: new Date(Date.parse(r.startedAt) + manager.store.retentionDays * 86_400_000).toISOString(),
+  };
+}
+
+const notFound = (res: express.Response) => res.status(404).json({ error: { code: 'not_found', message: 'no such recording' } });
+
+export function recordingsRouter(manager: RecordingManager): express.Router {
+  const router = express.Router();
+
+  router.get('/recordings', (_req, res) => {
+    res.json({ recordings: manager.store.list().map((r) => summary(manager, r)) });
+  });
+
+  router.get('/recordings/:id', (req, res) => {
+    const r = manager.store.get(req.params.id);
+    if (!r) return void notFound(res);
+    res.json({ recording: { ...summary(manager, r), tracks: r.tracks } });
+  });
+
+  router.get('/recordings/:id/:file', (req, res) => {
+    const r = manager.store.get(req.params.id);
+    const which = FILES[req.params.file as keyof typeof FILES];
+    if (!r || !which) return void notFound(res);
+    const file = manager.store.file(r.id, which[0]);
+    if (!fs.existsSync(file)) {
+      return void res.status(409).json({ error: { code: 'not_ready', message: `the ${req.params.file} is not there (state: ${r.state})` } });
+    }
+    res.setHeader('content-type', which[1]);
+    res.setHeader('content-disposition', `attachment; filename="recording-${r.id}${which[0].slice(which[0].lastIndexOf('.'))}"`);
+    fs.createReadStream(file).pipe(res);
+  });
+
+  router.delete('/recordings/:id', async (req, res) => {
+    try {
+      if (!(await manager.delete(req.params.id))) return void notFound(res);
+      res.status(204).end();
+    } catch (err) {
+      if (err instanceof AulaError) return void res.status(409).json({ error: { code: err.code, message: err.message } });
+      throw err;
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,145 @@
+// One running recording of one room: a capture per producer (also those that
+// start later: the router's observer reports every new producer), pseudonyms
+// for everyone who is in the room while it runs, and the chat transcript.
+// Display names stay in memory (the anonymiser) and are never written.
+import type { types } from 'mediasoup';
+import type { NotificationData } from '../../shared/protocol.js';
+import type { Logger } from '../log.js';
+import type { ProducerAppData } from '../media/peer-media.js';
+import type { Participant } from '../rooms/participant.js';
+import type { Room } from '../rooms/room.js';
+import { Anonymiser } from './anonymiser.js';
+import { TrackCapture } from './capture.js';
+import { randomId, type RecordingStore, type Sidecar, type Track } from './store.js';
+
+const clock = (ms: number) => {
+  const s = Math.floor(ms / 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+};
+
+export class RoomRecording {
+  readonly sidecar: Sidecar;
+  private readonly anonymiser = new Anonymiser();
+  private readonly captures = new Map<string, { capture: TrackCapture; track: Track }>(); // by producer id
+  private readonly startedAt = Date.now();
+  private stopped = false;
+  private readonly onTransport = (t: types.Transport) => this.watch(t);
+  private router?: types.Router;
+
+  constructor(
+    private readonly room: Room,
+    private readonly store: RecordingStore,
+    private readonly ffmpeg: string,
+    private readonly log: Logger,
+  ) {
+    this.sidecar = store.create(room.id);
+  }
+
+  get id(): string {
+    return this.sidecar.id;
+  }
+
+  start(): void {
+    for (const p of this.room.participants.values()) {
+      this.seen(p);
+      for (const t of p.media.transports.values()) this.watch(t);
+      for (const producer of p.media.producers.values()) void this.capture(producer);
+    }
+    this.followRouter();
+  }
+
+  /** Watch the room's current router (a new one after its worker died: tracks continue as new tracks). */
+  followRouter(): void {
+    if (this.stopped || this.router === this.room.router) return;
+    this.router?.observer.off('newtransport', this.onTransport);
+    this.router = this.room.router;
+    this.router.observer.on('newtransport', this.onTransport);
+  }
+
+  /** Someone joined or renamed while recording: they get (or keep) their pseudonym. */
+  seen(p: Participant): void {
+    if (this.stopped) return;
+    const before = this.anonymiser.count;
+    this.anonymiser.pseudonym(p.id, p.displayName);
+    if (this.anonymiser.count !== before) {
+      this.sidecar.participants = this.anonymiser.count;
+      this.save();
+    }
+  }
+
+  chat(message: NotificationData<'chatMessage'>): void {
+    if (this.stopped) return;
+    const sender = this.anonymiser.pseudonym(message.peerId);
+    const text = this.anonymiser.scrub(message.text).replace(/\r?\n/g, ' ');
+    this.store.appendTranscript(this.id, `[${clock(Date.now() - this.startedAt)}] ${sender}: ${text}`);
+    this.sidecar.chatMessages++;
+    this.save();
+  }
+
+  /** ffmpeg processes still capturing (for operators and for the crash test). */
+  pids(): number[] {
+    return [...this.captures.values()].filter((c) => c.capture.running).map((c) => c.capture.pid!);
+  }
+
+  /** Stop every capture and let ffmpeg finish the files; the names are forgotten. */
+  async stop(): Promise<Sidecar> {
+    if (!this.stopped) {
+      this.stopped = true;
+      this.router?.observer.off('newtransport', this.onTransport);
+      this.anonymiser.clear();
+      await Promise.all([...this.captures.values()].map(({ capture }) => capture.stop()));
+      const now = Date.now();
+      for (const { track } of this.captures.values()) track.endMs ??= now - this.startedAt;
+      this.sidecar.stoppedAt = new Date(now).toISOString();
+      this.sidecar.durationSeconds = Math.round((now - this.startedAt) / 100) / 10;
+      this.sidecar.state = 'processing';
+      this.save();
+    }
+    return this.sidecar;
+  }
+
+  private watch(t: types.Transport): void {
+    if (t.appData.recording) return; // our own taps
+    t.observer.on('newproducer', (producer) => void this.capture(producer as types.Producer<ProducerAppData>));
+  }
+
+  private async capture(producer: types.Producer): Promise<void> {
+    const { peerId, source } = producer.appData as ProducerAppData;
+    if (this.stopped || producer.closed || this.captures.has(producer.id) || !peerId) return;
+    const participant = this.room.participants.get(peerId);
+    const file = `${randomId()}.webm`;
+    const track: Track = {
+      file,
+      kind: producer.kind,
+      source,
+      participant: this.anonymiser.pseudonym(peerId, participant?.displayName),
+      startMs: Date.now() - this.startedAt,
+    };
+    try {
+      const path = this.store.privateFile(this.id, `tracks/${file}`);
+      const capture = await TrackCapture.start(this.room.router, producer, { ffmpeg: this.ffmpeg, file: path, log: this.log });
+      this.captures.set(producer.id, { capture, track });
+      if (this.stopped) return void capture.stop();
+      // Measured from when media flows to ffmpeg (the capture resumes shortly after starting).
+      track.startMs = Date.now() - this.startedAt + 400;
+      capture.consumer.observer.once('close', () => {
+        track.endMs ??= Date.now() - this.startedAt;
+        this.save();
+      });
+      this.sidecar.participants = this.anonymiser.count;
+      this.sidecar.tracks.push(track);
+      this.save();
+    } catch (err) {
+      if (!producer.closed && !this.room.isClosed) this.log.error({ room: this.room.id, err: (err as Error).message }, 'recording: a track could not be captured');
+    }
+  }
+
+  private save(): void {
+    try {
+      this.store.save(this.sidecar);
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'recording: cannot write the sidecar');
+    }
+  }
+}

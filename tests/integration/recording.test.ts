@@ -1,0 +1,170 @@
+// Recording over signalling, the admin API and `npx aula recording …`, with
+// real ffmpeg: who may start it, who is told, the transcript's pseudonyms,
+// file permissions, download, delete, retention, and composing what a
+// crashed run left behind. (Media capture in a real browser: tests/e2e/recording.test.ts.)
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Room } from '../../server/rooms/room.js';
+import type { RunningServer } from '../../server/server.js';
+import { randomId } from '../../server/recording/store.js';
+import { filesUnder, scan } from '../helpers/canary.js';
+import { aulaCli } from '../helpers/cli.js';
+import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
+import { TestClient } from '../helpers/ws-client.js';
+
+const run = promisify(execFile);
+const MOD = 'Moderatorin Canary-R1';
+const GUEST = 'Gast Canary-R2';
+let server: RunningServer;
+let room: Room;
+let plain: Room;
+const clients: TestClient[] = [];
+
+async function client(r: Room, role: 'moderator' | 'participant', name: string): Promise<TestClient> {
+  const c = await TestClient.connect(server.url);
+  clients.push(c);
+  const reply = await c.enter(r.id, await tokenFor(server, r, role), name);
+  expect(reply.ok).toBe(true);
+  return c;
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  room = await server.rooms.create({ title: 'Recorded', recording: true });
+  plain = await server.rooms.create({ title: 'Not recorded' });
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await server?.close();
+});
+
+describe('recording', () => {
+  it('only moderators start it, only where the room allows it', async () => {
+    const guest = await client(room, 'participant', 'Guest');
+    expect((await guest.request('startRecording')).error?.code).toBe('forbidden');
+    const mod = await client(plain, 'moderator', 'Mod');
+    expect((await mod.request('startRecording')).error?.code).toBe('forbidden');
+    expect((await mod.request('stopRecording')).error?.code).toBe('not_found');
+    await guest.close();
+    await mod.close();
+  });
+
+  it('everyone is told; newcomers learn it before joining; the transcript has pseudonyms only', async () => {
+    const mod = await client(room, 'moderator', MOD);
+    const early = await client(room, 'participant', GUEST);
+    expect((await mod.request('startRecording')).ok).toBe(true);
+    expect(await early.nextNotification('recordingChanged')).toEqual({ active: true });
+    expect((await mod.request('startRecording')).error?.code).toBe('busy');
+
+    const late = await TestClient.connect(server.url);
+    clients.push(late);
+    const hello = await late.request('hello', { roomId: room.id, token: await tokenFor(server, room, 'participant') });
+    expect(hello.data.recordingActive).toBe(true);
+    const joined = await late.request('join', { displayName: 'Späte Canary-R3', rtpCapabilities: hello.data.routerRtpCapabilities });
+    expect(joined.data.recording).toBe(true);
+
+    await early.request('sendChat', { text: `hi ${MOD.toLowerCase()} and späte canary-r3` });
+    await late.request('sendChat', { text: 'line one\nline two' });
+    await late.close();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await mod.request('stopRecording')).ok).toBe(true);
+    expect(await early.nextNotification('recordingChanged')).toEqual({ active: false });
+    await server.recordings.composer.idle();
+
+    const [r] = server.recordings.store.list();
+    expect(r!.state).toBe('ready');
+    expect(r!.participants).toBe(3);
+    const transcript = fs.readFileSync(server.recordings.store.file(r!.id, 'transcript.txt'), 'utf8');
+    expect(transcript.split('\n')).toEqual([
+      expect.stringMatching(/^\[00:00:\d\d\] Participant 2: hi Participant 1 and Participant 3$/),
+      expect.stringMatching(/^\[00:00:\d\d\] Participant 3: line one line two$/),
+      '',
+    ]);
+    const items = filesUnder(path.join(server.dataDir, 'recordings')).flatMap((f): Array<[string, Buffer]> => [
+      [f, fs.readFileSync(f)],
+      [`path ${f}`, Buffer.from(f)],
+    ]);
+    expect(scan(['Canary-R1', 'Canary-R2', 'Canary-R3', 'Recorded'], items)).toEqual([]);
+    for (const f of filesUnder(path.join(server.dataDir, 'recordings'))) expect(fs.statSync(f).mode & 0o777).toBe(0o600);
+    // No media flowed: the result is still a playable file of the right length.
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', server.recordings.store.file(r!.id, 'recording.webm')]);
+    expect(Math.abs(Number(stdout) - r!.durationSeconds!)).toBeLessThan(1);
+  });
+
+  it('operators list, show, download and delete with npx aula recording', async () => {
+    const [r] = server.recordings.store.list();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-rec-'));
+    // Independent commands side by side: each `npx aula` starts a Node process.
+    const [list, shown, got, chat, missing] = await Promise.all([
+      aulaCli(server, 'recording', 'list', '--json'),
+      aulaCli(server, 'recording', 'show', r!.id),
+      aulaCli(server, 'recording', 'download', r!.id, '--out', path.join(dir, 'class.webm')),
+      aulaCli(server, 'recording', 'download', r!.id, '--transcript', '--out', path.join(dir, 'chat.txt')),
+      aulaCli(server, 'recording', 'show', randomId()),
+    ]);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout).recordings).toEqual([expect.objectContaining({ id: r!.id, state: 'ready', participants: 3, chatMessages: 2 })]);
+    expect(shown.stdout).toContain(`${r!.id}  ready`);
+    expect(got.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'class.webm'))).toEqual(fs.readFileSync(server.recordings.store.file(r!.id, 'recording.webm')));
+    expect(chat.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'chat.txt'), 'utf8')).toContain('Participant 2: hi Participant 1');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('aula: no such recording\n');
+    const noToken = await fetch(`${server.url}/api/admin/recordings`);
+    expect(noToken.status).toBe(401);
+
+    expect((await aulaCli(server, 'recording', 'delete', r!.id)).code).toBe(0);
+    expect(server.recordings.store.list()).toEqual([]);
+    expect(fs.existsSync(path.join(server.dataDir, 'recordings', r!.id))).toBe(false);
+  }, 180_000);
+
+  it('retention deletes recordings older than recording.retentionDays', async () => {
+    const r = server.recordings.store.create(room.id, new Date(Date.now() - 31 * 86_400_000));
+    const fresh = server.recordings.store.create(room.id);
+    expect(server.retention.runOnce().recordings).toBe(1);
+    expect(server.recordings.store.get(r.id)).toBeUndefined();
+    expect(server.recordings.store.get(fresh.id)).toBeDefined();
+    server.recordings.store.delete(fresh.id);
+  });
+
+  it('a recording cut off by a crash is composed from its partial tracks at the next start', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-test-data-'));
+    const first = await startTestServer({}, { dataDir });
+    const r = first.recordings.store.create('room');
+    // A recording running at shutdown (SIGTERM's path) is stopped cleanly, not cut off.
+    const live = await first.rooms.create({ title: 'Live', recording: true });
+    const mod = await TestClient.connect(first.url);
+    expect((await mod.enter(live.id, await first.signer.issue({ room: live.id, role: 'moderator', gen: live.linkGeneration }, 600), 'M')).ok).toBe(true);
+    expect((await mod.request('startRecording')).ok).toBe(true);
+    const stoppedByClose = first.recordings.get(live)!.id;
+    await first.close();
+    await mod.close();
+    expect(first.recordings.store.get(stoppedByClose)).toMatchObject({ state: 'processing', stoppedAt: expect.any(String) });
+    expect(first.recordings.store.get(stoppedByClose)!.interrupted).toBeUndefined();
+    // A track as a capture leaves it when killed: written cluster by cluster, never finished.
+    const file = `${randomId()}.webm`;
+    const out = path.join(first.recordings.store.tracksDir(r.id), file);
+    const ffmpeg = spawn('ffmpeg', ['-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=s=320x180:r=15', '-c:v', 'libvpx', '-deadline', 'realtime',
+      '-cpu-used', '8', '-flush_packets', '1', '-cluster_time_limit', '1000', '-f', 'webm', '-y', out]);
+    await waitFor(() => fs.existsSync(out) && fs.statSync(out).size > 20_000, 30_000, 'a few clusters');
+    ffmpeg.kill('SIGKILL');
+    first.recordings.store.save({ ...r, tracks: [{ file, kind: 'video', source: 'camera', participant: 'Participant 1', startMs: 0 }] });
+
+    const second = await startTestServer({}, { dataDir });
+    try {
+      await second.recordings.composer.idle();
+      const after = second.recordings.store.get(r.id)!;
+      expect(after).toMatchObject({ state: 'ready', interrupted: true });
+      expect(second.recordings.store.get(stoppedByClose)).toMatchObject({ state: 'ready' });
+      const { stdout } = await run('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', second.recordings.store.file(r.id, 'recording.webm')]);
+      expect(Number(stdout)).toBeGreaterThan(0);
+    } finally {
+      await second.close();
+    }
+  }, 90_000);
+});

@@ -102,6 +102,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     rooms,
     log,
     access,
+    newRouter: () => pool.createRouter(),
     ice: () => ({
       iceServers: turnCredentials(config.turn.urls, config.turn.secret, config.turn.ttlSeconds),
       iceTransportPolicy: config.media.iceTransportPolicy,

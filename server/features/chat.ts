@@ -21,8 +21,10 @@ export const chatHandlers = [
   joinedHandler('sendChat', 'chat', async ({ room, participant }, { text }) => {
     if (!takeChatToken(participant)) throw new AulaError('rate_limited', 'slow down: at most 5 messages in a row, then one a second');
     const message = { id: randomUUID(), peerId: participant.id, displayName: participant.displayName, text, at: new Date().toISOString() };
-    room.classroom.addChat(message);
-    room.broadcast('chatMessage', message);
+    // A breakout group's chat stays in the group and keeps no history.
+    if (!participant.group) room.classroom.addChat(message);
+    participant.notify('chatMessage', message);
+    room.broadcastNear(participant, 'chatMessage', message);
     return { id: message.id };
   }),
 ];

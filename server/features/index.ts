@@ -7,6 +7,8 @@ import { lobbyHandlers } from './lobby.js';
 import { mediaHandlers } from './media.js';
 import { classroomModerationHandlers, moderationHandlers } from './moderation.js';
 import { profileHandlers } from './profile.js';
+import { breakoutHandlers } from './breakout.js';
+import { pollHandlers } from './polls.js';
 import { sessionHandlers } from './session.js';
 
 export const allHandlers: Handler[] = [
@@ -18,4 +20,6 @@ export const allHandlers: Handler[] = [
   ...chatHandlers,
   ...handHandlers,
   ...mediaHandlers,
+  ...pollHandlers,
+  ...breakoutHandlers,
 ] as Handler[];

@@ -50,6 +50,8 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     hands: room.handsFor(participant),
     activeSpeaker: room.classroom.activeSpeaker,
     ...services.ice(),
+    ...(room.poll ? { poll: room.poll.info() } : {}),
+    ...(room.breakout ? { breakout: room.breakout.state() } : {}),
   };
 }
 

@@ -8,7 +8,9 @@ export type Notify = <N extends NotificationName>(name: N, data: NotificationDat
 /** A person in a room. Lives in memory only; nothing here is written anywhere. */
 export class Participant {
   readonly id = randomUUID();
-  readonly media: PeerMedia;
+  media: PeerMedia;
+  /** The breakout group this person is in; undefined in the main room. */
+  group: string | undefined;
   /** False after a moderator muted this person without allowing them to unmute. */
   mayUnmute = true;
   /** Chat rate limit: tokens for messages, refilled over time. */
@@ -21,7 +23,7 @@ export class Participant {
     public role: Role,
     readonly rtpCapabilities: types.RtpCapabilities,
     router: types.Router,
-    listen: TransportListen,
+    private readonly listen: TransportListen,
     readonly notify: Notify,
     /** Forget the connection's room state when the room closes under it. */
     readonly detach: () => void = () => undefined,
@@ -35,6 +37,16 @@ export class Participant {
   }
 
   info(): PeerInfo {
-    return { id: this.id, displayName: this.displayName, role: this.role };
+    return { id: this.id, displayName: this.displayName, role: this.role, ...(this.group ? { group: this.group } : {}) };
+  }
+
+  /**
+   * Into another group's router: all media on the old router closes (the
+   * others see producerClosed), the browser makes new transports here.
+   */
+  moveMedia(router: types.Router, group: string | undefined): void {
+    this.media.close();
+    this.group = group;
+    this.media = new PeerMedia(router, this.listen);
   }
 }

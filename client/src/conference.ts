@@ -26,6 +26,13 @@ export interface ConferenceEvents {
   /** Our own screen share ended (stopped here, or by the browser's "Stop sharing"). */
   screenStopped(): void;
   ended(reason: EndReason, detail?: string): void;
+  poll(poll: NotificationData<'pollOpened'>): void;
+  pollClosed(pollId: string): void;
+  pollResults(results: NotificationData<'pollResults'>): void;
+  breakout(state: NotificationData<'breakoutChanged'>): void;
+  breakoutMessage(text: string, from: string): void;
+  /** We are now in this breakout group (undefined: the main room), media reconnected. */
+  moved(group: string | undefined, name: string | undefined): void;
 }
 
 export type EndReason = 'left' | 'closed' | 'ended' | 'disconnected' | 'denied' | 'removed';
@@ -65,7 +72,9 @@ export class Conference {
   private ended = false;
   // Producers announced before the receive transport exists wait for it.
   private markRecvReady!: () => void;
-  private readonly recvReady = new Promise<void>((resolve) => (this.markRecvReady = resolve));
+  private recvReady = new Promise<void>((resolve) => (this.markRecvReady = resolve));
+  /** Moves between breakout groups, one after the other. */
+  private moves: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly signalling: Signalling,
@@ -116,6 +125,8 @@ export class Conference {
     if (source === 'screen') track.contentHint = 'detail';
     const producer = await this.sendTransport.produce({
       track,
+      // The track outlives its producer when we move to a breakout group.
+      stopTracks: false,
       appData: { source },
       ...(source === 'camera' ? { encodings: CAMERA_LAYERS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
       ...(source === 'screen' ? { encodings: SCREEN_ENCODING } : {}),
@@ -202,6 +213,44 @@ export class Conference {
   /** Connection state, candidate types (no addresses) and media statistics, for a problem report. */
   diagnostics(): ReturnType<typeof transportDiagnostics> {
     return transportDiagnostics(this.sendTransport, this.recvTransport);
+  }
+
+  /**
+   * Into another breakout group (or back): the server closed our media on the
+   * old router; make new transports on the new one, send the same tracks
+   * again (no new permission prompt), consume what is there.
+   */
+  private moveTo(data: NotificationData<'movedToGroup'>): void {
+    // Consumes from now on wait for the new receive transport.
+    this.recvReady = new Promise<void>((resolve) => (this.markRecvReady = resolve));
+    for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
+    const tracks = [...this.producers].map(([source, p]) => ({ source, track: p.track, paused: p.paused }));
+    for (const p of this.producers.values()) p.close();
+    this.producers.clear();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.sendTransport = this.recvTransport = undefined;
+    this.moves = this.moves.then(async () => {
+      if (this.ended) return;
+      try {
+        this.recvTransport = await this.createTransport('recv');
+        if (this.device.canProduce('audio') || this.device.canProduce('video')) this.sendTransport = await this.createTransport('send');
+      } finally {
+        this.markRecvReady();
+      }
+      for (const p of data.producers) void this.consume(p).catch(() => undefined);
+      for (const { source, track, paused } of tracks) {
+        if (!track || track.readyState !== 'live') continue;
+        try {
+          await this.publish(source, track);
+          if (paused && source === 'mic') await this.setMicMuted(true);
+        } catch {
+          // e.g. the microphone is locked by a moderator: the rest still works
+          if (source === 'screen') this.events.screenStopped();
+        }
+      }
+      this.events.moved(data.group, data.name);
+    }).catch(() => undefined);
   }
 
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
@@ -310,6 +359,12 @@ export class Conference {
     });
     s.on('producerPaused', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, false));
     s.on('producerResumed', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, true));
+    s.on('pollOpened', (poll) => this.events.poll(poll));
+    s.on('pollClosed', ({ pollId }) => this.events.pollClosed(pollId));
+    s.on('pollResults', (r) => this.events.pollResults(r));
+    s.on('breakoutChanged', (state) => this.events.breakout(state));
+    s.on('breakoutMessage', ({ text, from }) => this.events.breakoutMessage(text, from));
+    s.on('movedToGroup', (data) => this.moveTo(data));
     s.onClose(() => this.end('disconnected'));
   }
 

@@ -21,7 +21,7 @@ async function member(role: Role, name: string): Promise<{ c: TestClient; id: st
 }
 
 const groupOf = (id: string) => room.participants.get(id)?.group;
-const moves = (c: TestClient) => c.notifications.filter((n) => n.method === 'movedToGroup').map((n) => n.data);
+const moves = (c: TestClient): any[] => c.notifications.filter((n) => n.method === 'movedToGroup').map((n) => n.data);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -59,7 +59,7 @@ describe('breakout groups', () => {
 
   it('random split: learners spread over routers of their own, moderators stay; call back brings all home', async () => {
     const mod = await member('moderator', 'Mod');
-    const learners = [];
+    const learners: Array<{ c: TestClient; id: string }> = [];
     for (const n of ['P1', 'P2', 'P3', 'P4']) learners.push(await member('participant', n));
     const started = await mod.c.request('startBreakout', { groups: 2, mode: 'random', minutes: 10 });
     expect(started).toMatchObject({ ok: true, data: { active: true } });

@@ -221,36 +221,41 @@ export class Conference {
    * again (no new permission prompt), consume what is there.
    */
   private moveTo(data: NotificationData<'movedToGroup'>): void {
-    // Consumes from now on wait for the new receive transport.
-    this.recvReady = new Promise<void>((resolve) => (this.markRecvReady = resolve));
-    for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
-    const tracks = [...this.producers].map(([source, p]) => ({ source, track: p.track, paused: p.paused }));
-    for (const p of this.producers.values()) p.close();
-    this.producers.clear();
-    this.sendTransport?.close();
-    this.recvTransport?.close();
-    this.sendTransport = this.recvTransport = undefined;
-    this.moves = this.moves.then(async () => {
-      if (this.ended) return;
-      try {
-        this.recvTransport = await this.createTransport('recv');
-        if (this.device.canProduce('audio') || this.device.canProduce('video')) this.sendTransport = await this.createTransport('send');
-      } finally {
-        this.markRecvReady();
-      }
-      for (const p of data.producers) void this.consume(p).catch(() => undefined);
-      for (const { source, track, paused } of tracks) {
-        if (!track || track.readyState !== 'live') continue;
+    // Consumes from now on wait for this move's receive transport.
+    let ready!: () => void;
+    this.recvReady = new Promise<void>((resolve) => (ready = resolve));
+    this.moves = this.moves
+      .then(async () => {
+        if (this.ended) return;
+        // Collected here, not when notified: a move still sending its tracks
+        // again must finish before the next one takes them along.
+        for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
+        const tracks = [...this.producers].map(([source, p]) => ({ source, track: p.track, paused: p.paused }));
+        for (const p of this.producers.values()) p.close();
+        this.producers.clear();
+        this.sendTransport?.close();
+        this.recvTransport?.close();
+        this.sendTransport = this.recvTransport = undefined;
         try {
-          await this.publish(source, track);
-          if (paused && source === 'mic') await this.setMicMuted(true);
-        } catch {
-          // e.g. the microphone is locked by a moderator: the rest still works
-          if (source === 'screen') this.events.screenStopped();
+          this.recvTransport = await this.createTransport('recv');
+          if (this.device.canProduce('audio') || this.device.canProduce('video')) this.sendTransport = await this.createTransport('send');
+        } finally {
+          ready();
         }
-      }
-      this.events.moved(data.group, data.name);
-    }).catch(() => undefined);
+        for (const p of data.producers) void this.consume(p).catch((e) => console.warn('DBG consume0 failed', (e as Error).message));
+        for (const { source, track, paused } of tracks) {
+          if (!track || track.readyState !== 'live') continue;
+          try {
+            await this.publish(source, track);
+            if (paused && source === 'mic') await this.setMicMuted(true);
+          } catch {
+            // e.g. the microphone is locked by a moderator: the rest still works
+            if (source === 'screen') this.events.screenStopped();
+          }
+        }
+        this.events.moved(data.group, data.name);
+      })
+      .catch((e) => console.warn('DBG move failed', (e as Error).message));
   }
 
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
@@ -352,7 +357,7 @@ export class Conference {
       for (const [id, c] of this.consumers) if (c.peerId === peerId) this.dropConsumer(id);
       this.events.peerLeft(peerId);
     });
-    s.on('producerAdded', (info) => void this.consume(info).catch(() => undefined));
+    s.on('producerAdded', (info) => void this.consume(info).catch((e) => console.warn('DBG consume failed', (e as Error).message)));
     s.on('consumerClosed', ({ consumerId }) => this.dropConsumer(consumerId));
     s.on('producerClosed', ({ producerId }) => {
       for (const [id, c] of this.consumers) if (c.consumer.producerId === producerId) this.dropConsumer(id);

@@ -242,7 +242,7 @@ export class Conference {
         } finally {
           ready();
         }
-        for (const p of data.producers) void this.consume(p).catch((e) => console.warn('DBG consume0 failed', (e as Error).message));
+        for (const p of data.producers) void this.consume(p).catch(() => undefined);
         for (const { source, track, paused } of tracks) {
           if (!track || track.readyState !== 'live') continue;
           try {
@@ -255,7 +255,7 @@ export class Conference {
         }
         this.events.moved(data.group, data.name);
       })
-      .catch((e) => console.warn('DBG move failed', (e as Error).message));
+      .catch(() => undefined);
   }
 
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
@@ -301,10 +301,13 @@ export class Conference {
 
   private async consumeNow(info: ProducerInfo): Promise<void> {
     await this.recvReady;
-    if (!this.recvTransport || this.ended) return;
+    const transport = this.recvTransport;
+    if (!transport || this.ended) return;
     for (const c of this.consumers.values()) if (c.consumer.producerId === info.producerId) return;
     const params = await this.signalling.request('consume', { producerId: info.producerId });
-    const consumer = await this.recvTransport.consume({
+    // A move to another breakout group meanwhile: that consumer belongs to the old router.
+    if (transport !== this.recvTransport) return;
+    const consumer = await transport.consume({
       id: params.consumerId,
       producerId: params.producerId,
       kind: params.kind,
@@ -312,7 +315,14 @@ export class Conference {
     });
     this.consumers.set(consumer.id, { consumer, peerId: params.peerId, source: params.source });
     // Resume first: showing the track may report the tile off-screen, and that pause must win.
-    await this.signalling.request('resumeConsumer', { consumerId: consumer.id });
+    try {
+      await this.signalling.request('resumeConsumer', { consumerId: consumer.id });
+    } catch (err) {
+      // Closed on the server meanwhile (its producer stopped, or we moved): no stale tile.
+      this.consumers.delete(consumer.id);
+      consumer.close();
+      throw err;
+    }
     this.events.track(params.peerId, params.source, consumer.track);
     if (params.source === 'mic') this.events.micState(params.peerId, !params.producerPaused);
   }
@@ -357,7 +367,7 @@ export class Conference {
       for (const [id, c] of this.consumers) if (c.peerId === peerId) this.dropConsumer(id);
       this.events.peerLeft(peerId);
     });
-    s.on('producerAdded', (info) => void this.consume(info).catch((e) => console.warn('DBG consume failed', (e as Error).message)));
+    s.on('producerAdded', (info) => void this.consume(info).catch(() => undefined));
     s.on('consumerClosed', ({ consumerId }) => this.dropConsumer(consumerId));
     s.on('producerClosed', ({ producerId }) => {
       for (const [id, c] of this.consumers) if (c.consumer.producerId === producerId) this.dropConsumer(id);

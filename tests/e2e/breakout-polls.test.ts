@@ -60,10 +60,7 @@ beforeAll(async () => {
   const links = await server.links(room);
   pages.set(TEACHER, await joinThroughUi(browser, `${server.url}${linkPath(links.moderator)}`, TEACHER, { viewport: { width: 1600, height: 1000 } }));
   for (const name of PUPILS) pages.set(name, await joinThroughUi(browser, `${server.url}${linkPath(links.guest)}`, name));
-  for (const [name, p] of pages) {
-    p.on('console', (m) => console.log('CONSOLE', name, m.type(), m.text()));
-    p.on('pageerror', (e) => console.log('PAGEERROR', name, e.message));
-  }
+  for (const [name, p] of pages) p.on('pageerror', (e) => console.log('page error at', name, e.message));
 }, 180_000);
 
 afterAll(async () => {

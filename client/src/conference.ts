@@ -221,9 +221,12 @@ export class Conference {
    * again (no new permission prompt), consume what is there.
    */
   private moveTo(data: NotificationData<'movedToGroup'>): void {
-    // Consumes from now on wait for this move's receive transport.
+    // Consumes from now on wait for this move's receive transport, in a fresh
+    // queue: a consume caught on the old transport when it closes never
+    // settles (a closed RTCPeerConnection leaves its promises pending).
     let ready!: () => void;
     this.recvReady = new Promise<void>((resolve) => (ready = resolve));
+    this.consumeQueue = Promise.resolve();
     this.moves = this.moves
       .then(async () => {
         if (this.ended) return;

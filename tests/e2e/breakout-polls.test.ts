@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { joinThroughUi, launchChromium } from '../helpers/browser.js';
+import { launchChromium } from '../helpers/browser.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 
 interface ConsumerStats {
@@ -53,15 +53,27 @@ async function decodesExactly(name: string, others: string[]): Promise<void> {
   expect((await tilePeers(page(name))).filter((id) => id !== self).sort()).toEqual(want);
 }
 
+// As joinThroughUi, with patience for a busy machine (four browsers at once).
+async function join(url: string, name: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-US', viewport });
+  const p = await context.newPage();
+  p.setDefaultTimeout(60_000);
+  await p.goto(url);
+  await p.getByLabel('Display name').fill(name);
+  await p.getByRole('button', { name: 'Join' }).click();
+  await p.getByRole('button', { name: 'Leave' }).waitFor();
+  p.on('pageerror', (e) => console.log('page error at', name, e.message));
+  return p;
+}
+
 beforeAll(async () => {
   server = await startTestServer({}, { logSink: (l) => logs.push(l) });
   browser = await launchChromium();
   room = await server.rooms.create({ title: 'Geography 7a' });
   const links = await server.links(room);
-  pages.set(TEACHER, await joinThroughUi(browser, `${server.url}${linkPath(links.moderator)}`, TEACHER, { viewport: { width: 1600, height: 1000 } }));
-  for (const name of PUPILS) pages.set(name, await joinThroughUi(browser, `${server.url}${linkPath(links.guest)}`, name));
-  for (const [name, p] of pages) p.on('pageerror', (e) => console.log('page error at', name, e.message));
-}, 180_000);
+  pages.set(TEACHER, await join(`${server.url}${linkPath(links.moderator)}`, TEACHER, { width: 1600, height: 1000 }));
+  for (const name of PUPILS) pages.set(name, await join(`${server.url}${linkPath(links.guest)}`, name));
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -55,6 +55,20 @@ export const layerFor = (width: number): number => {
   return px <= 260 ? 0 : px <= 520 ? 1 : 2;
 };
 
+/**
+ * `work` on `transport`, or an error once the transport closes: work caught
+ * by a closing RTCPeerConnection never settles on its own.
+ */
+function untilClosed<T>(transport: types.Transport, work: Promise<T>): Promise<T> {
+  if (transport.closed) return Promise.reject(new Error('transport closed'));
+  let onClose!: () => void;
+  const closed = new Promise<never>((_, reject) => {
+    onClose = () => reject(new Error('transport closed'));
+    transport.observer.once('close', onClose);
+  });
+  return Promise.race([work, closed]).finally(() => transport.observer.off('close', onClose));
+}
+
 interface RemoteConsumer {
   consumer: types.Consumer;
   peerId: string;
@@ -68,6 +82,8 @@ export class Conference {
   private sendTransport?: types.Transport;
   private recvTransport?: types.Transport;
   private readonly producers = new Map<MediaSource, types.Producer>();
+  /** Tracks whose producer is being set up. */
+  private readonly publishing = new Map<MediaSource, MediaStreamTrack>();
   private readonly consumers = new Map<string, RemoteConsumer>(); // by consumer id
   private ended = false;
   // Producers announced before the receive transport exists wait for it.
@@ -121,18 +137,33 @@ export class Conference {
   }
 
   async publish(source: MediaSource, track: MediaStreamTrack): Promise<void> {
-    if (!this.sendTransport) return;
+    await this.moves; // not while moving to another breakout group
+    return this.publishNow(source, track);
+  }
+
+  private async publishNow(source: MediaSource, track: MediaStreamTrack): Promise<void> {
+    const transport = this.sendTransport;
+    if (!transport) return;
     if (source === 'screen') track.contentHint = 'detail';
-    const producer = await this.sendTransport.produce({
-      track,
-      // The track outlives its producer when we move to a breakout group.
-      stopTracks: false,
-      appData: { source },
-      ...(source === 'camera' ? { encodings: CAMERA_LAYERS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
-      ...(source === 'screen' ? { encodings: SCREEN_ENCODING } : {}),
-    });
-    this.producers.set(source, producer);
-    if (source === 'screen') track.addEventListener('ended', () => void this.stopScreen());
+    // If a move closes the transport meanwhile, the move sends this track again.
+    this.publishing.set(source, track);
+    try {
+      const producer = await untilClosed(
+        transport,
+        transport.produce({
+          track,
+          // The track outlives its producer when we move to a breakout group.
+          stopTracks: false,
+          appData: { source },
+          ...(source === 'camera' ? { encodings: CAMERA_LAYERS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+          ...(source === 'screen' ? { encodings: SCREEN_ENCODING } : {}),
+        }),
+      );
+      this.producers.set(source, producer);
+      if (source === 'screen') track.addEventListener('ended', () => void this.stopScreen(), { once: true });
+    } finally {
+      if (this.publishing.get(source) === track) this.publishing.delete(source);
+    }
   }
 
   async stopScreen(): Promise<void> {
@@ -233,7 +264,11 @@ export class Conference {
         // Collected here, not when notified: a move still sending its tracks
         // again must finish before the next one takes them along.
         for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
-        const tracks = [...this.producers].map(([source, p]) => ({ source, track: p.track, paused: p.paused }));
+        const tracks = [
+          ...[...this.producers].map(([source, p]) => ({ source, track: p.track, paused: p.paused })),
+          ...[...this.publishing].map(([source, track]) => ({ source, track, paused: false })),
+        ];
+        this.publishing.clear();
         for (const p of this.producers.values()) p.close();
         this.producers.clear();
         this.sendTransport?.close();
@@ -249,7 +284,7 @@ export class Conference {
         for (const { source, track, paused } of tracks) {
           if (!track || track.readyState !== 'live') continue;
           try {
-            await this.publish(source, track);
+            await this.publishNow(source, track);
             if (paused && source === 'mic') await this.setMicMuted(true);
           } catch {
             // e.g. the microphone is locked by a moderator: the rest still works
@@ -310,12 +345,15 @@ export class Conference {
     const params = await this.signalling.request('consume', { producerId: info.producerId });
     // A move to another breakout group meanwhile: that consumer belongs to the old router.
     if (transport !== this.recvTransport) return;
-    const consumer = await transport.consume({
-      id: params.consumerId,
-      producerId: params.producerId,
-      kind: params.kind,
-      rtpParameters: params.rtpParameters as unknown as types.RtpParameters,
-    });
+    const consumer = await untilClosed(
+      transport,
+      transport.consume({
+        id: params.consumerId,
+        producerId: params.producerId,
+        kind: params.kind,
+        rtpParameters: params.rtpParameters as unknown as types.RtpParameters,
+      }),
+    );
     this.consumers.set(consumer.id, { consumer, peerId: params.peerId, source: params.source });
     // Resume first: showing the track may report the tile off-screen, and that pause must win.
     try {

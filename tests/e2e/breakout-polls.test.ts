@@ -57,8 +57,8 @@ async function decodesExactly(name: string, others: string[]): Promise<void> {
 async function join(url: string, name: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
   const context = await browser.newContext({ locale: 'en-US', viewport });
   const p = await context.newPage();
-  p.setDefaultTimeout(60_000);
-  await p.goto(url);
+  p.setDefaultTimeout(120_000);
+  await p.goto(url, { waitUntil: 'commit' });
   await p.getByLabel('Display name').fill(name);
   await p.getByRole('button', { name: 'Join' }).click();
   await p.getByRole('button', { name: 'Leave' }).waitFor();

@@ -2,6 +2,7 @@
 // decodes its own members and nobody else's; calling everyone back restores
 // the class) and an anonymous poll whose answers are never tied to a name.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,16 @@ interface ConsumerStats {
   peerId: string;
   kind: string;
   framesDecoded: number;
+}
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function axeViolations(p: Page): Promise<string[]> {
+  await p.evaluate(AXE);
+  const result = await p.evaluate(async () => (window as any).axe.run(document, { resultTypes: ['violations'] }));
+  return (result.violations as Array<{ id: string; impact: string; nodes: unknown[] }>)
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
 }
 
 // Canary names: they must never show up next to a choice, on disk or in logs.
@@ -34,6 +45,7 @@ const tilePeers = (p: Page) => p.locator('.tiles li').evaluateAll((lis) => lis.m
 /** `name` decodes video from exactly `others` (and from nobody else). */
 async function decodesExactly(name: string, others: string[]): Promise<void> {
   const want = others.map(idOf).sort();
+  const started = Date.now();
   let last: ConsumerStats[] = [];
   const got = await waitFor(
     async () => {
@@ -49,6 +61,7 @@ async function decodesExactly(name: string, others: string[]): Promise<void> {
     throw new Error(`${(err as Error).message}; want ${want}; stats ${JSON.stringify(last)}`);
   });
   expect(got).toEqual(want);
+  console.log(`${name} decodes ${others.length} after ${Math.round((Date.now() - started) / 1000)} s`);
   const self = idOf(name);
   expect((await tilePeers(page(name))).filter((id) => id !== self).sort()).toEqual(want);
 }
@@ -101,7 +114,10 @@ describe('breakout groups in Chromium', () => {
       // Each pupil is told where they are.
       if (a !== TEACHER) await page(a!).getByText(`You are in group ${group.name}.`).waitFor();
     }
-  }, 240_000);
+    // The moderator's breakout controls and a pupil's group view are accessible.
+    expect(await axeViolations(teacher)).toEqual([]);
+    expect(await axeViolations(page(members(pair)[0]!))).toEqual([]);
+  }, 400_000);
 
   it('"Call everyone back" restores the main room with everyone decoding everyone', async () => {
     const teacher = page(TEACHER);
@@ -151,7 +167,9 @@ describe('an anonymous poll in Chromium', () => {
       expect(await list.locator('li').allInnerTexts()).toEqual(['Nile: 0 votes', 'Amazon: 2 votes', 'Danube: 1 vote']);
     }
     expect(room.poll!.results()).toMatchObject({ counts: [0, 2, 1], voters: 3, final: true });
-  }, 120_000);
+    expect(await axeViolations(teacher)).toEqual([]);
+    expect(await axeViolations(page(PUPILS[0]!))).toEqual([]);
+  }, 180_000);
 
   it('no link between a voter and a choice: server memory, data directory, logs', async () => {
     // Memory after close: the counts, no participant id, no name.

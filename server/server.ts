@@ -111,6 +111,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     log,
     access,
     recordings,
+    newRouter: () => pool.createRouter(),
     ice: () => ({
       iceServers: turnCredentials(config.turn.urls, config.turn.secret, config.turn.ttlSeconds),
       iceTransportPolicy: config.media.iceTransportPolicy,

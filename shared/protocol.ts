@@ -67,10 +67,14 @@ export const permissions = [
   'endMeeting',
   'manageScreens', // allow more than one screen share
   'record', // start and stop a recording (in rooms that allow it)
+  'vote', // answer polls
+  'managePolls', // open, close and show polls
+  'manageBreakout', // split the class into groups, move people, visit groups
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-export const peerInfo = z.object({ id, displayName: z.string(), role });
+/** `group`: the breakout group this person is in; absent while in the main room. */
+export const peerInfo = z.object({ id, displayName: z.string(), role, group: id.optional() });
 export const lobbyEntry = z.object({ id, displayName: z.string() });
 export const chatMessage = z.object({ id, peerId: id, displayName: z.string(), text: z.string(), at: z.string() });
 /** The raised hands: everyone sees the count; who and in which order only those who may lower hands. */
@@ -81,6 +85,31 @@ export const producerInfo = z.object({
   kind: mediaKind,
   source: mediaSource,
   paused: z.boolean(),
+});
+
+// Polls: counts only, never who chose what (see docs/PRIVACY.md).
+export const POLL_LIMITS = { question: 300, option: 100, minOptions: 2, maxOptions: 10 } as const;
+export const pollInfo = z.object({
+  id,
+  question: z.string(),
+  options: z.array(z.string()).max(POLL_LIMITS.maxOptions),
+  multiple: z.boolean(),
+  open: z.boolean(),
+});
+export const pollResults = z.object({
+  pollId: id,
+  counts: z.array(z.number().int().min(0)).max(POLL_LIMITS.maxOptions),
+  /** How many people answered (a multiple-choice answer counts once here). */
+  voters: z.number().int().min(0),
+  final: z.boolean(),
+});
+// Breakout rooms: groups with their own media router.
+export const BREAKOUT_LIMITS = { groups: 20, name: 40, message: 500, minutes: 240 } as const;
+export const breakoutState = z.object({
+  active: z.boolean(),
+  groups: z.array(z.object({ id, name: z.string() })).max(BREAKOUT_LIMITS.groups),
+  /** When the timer calls everyone back (ISO time), if a timer is set. */
+  endsAt: z.string().optional(),
 });
 
 const empty = z.strictObject({});
@@ -109,6 +138,8 @@ const joinedData = z.object({
   resume: z.object({ token: z.string().max(128), graceSeconds: z.number().int().min(0) }),
   /** A recording is running now. */
   recording: z.boolean().optional(),
+  poll: pollInfo.optional(), // the current poll, if any
+  breakout: breakoutState.optional(),
 });
 export type JoinedData = z.infer<typeof joinedData>;
 
@@ -205,6 +236,40 @@ export const requests = {
   /** Moderators, in rooms that allow recording; names are replaced by "Participant N". */
   startRecording: { params: empty, result: empty },
   stopRecording: { params: empty, result: empty },
+  createPoll: {
+    params: params({
+      question: z.string().trim().min(1).max(POLL_LIMITS.question),
+      options: z.array(z.string().trim().min(1).max(POLL_LIMITS.option)).min(POLL_LIMITS.minOptions).max(POLL_LIMITS.maxOptions),
+      multiple: z.boolean(),
+    }),
+    result: z.object({ pollId: id }),
+  },
+  /** Option indexes; a second vote replaces the first while the poll is open. */
+  vote: {
+    params: params({ pollId: id, choices: z.array(z.number().int().min(0).max(POLL_LIMITS.maxOptions - 1)).min(1).max(POLL_LIMITS.maxOptions) }),
+    result: empty,
+  },
+  closePoll: { params: params({ pollId: id }), result: pollResults },
+  /** Show the closed poll's counts to everyone in the room. */
+  showPollResults: { params: params({ pollId: id }), result: empty },
+  startBreakout: {
+    params: params({
+      groups: z.number().int().min(1).max(BREAKOUT_LIMITS.groups),
+      /** random: everyone but moderators shuffled into the groups; manual: only `assign`. */
+      mode: z.enum(['random', 'manual']),
+      assign: z.array(z.object({ peerId: id, group: z.number().int().min(0).max(BREAKOUT_LIMITS.groups - 1) }).strict()).max(500).optional(),
+      minutes: z.number().int().min(1).max(BREAKOUT_LIMITS.minutes).optional(),
+    }),
+    result: breakoutState,
+  },
+  /** Move someone (or yourself, to visit) into a group; `group` absent = the main room. */
+  moveToGroup: { params: params({ peerId: id, group: id.optional() }), result: empty },
+  /** Go back to the main room early (anyone). */
+  leaveGroup: { params: empty, result: empty },
+  breakoutMessage: { params: params({ text: z.string().trim().min(1).max(BREAKOUT_LIMITS.message) }), result: empty },
+  closeGroup: { params: params({ group: id }), result: empty },
+  /** Call everyone back to the main room and end the breakout. */
+  endBreakout: { params: empty, result: empty },
 } as const;
 
 export type Method = keyof typeof requests;
@@ -245,6 +310,24 @@ export const notifications = {
   mediaReset: z.object({ routerRtpCapabilities: plainObject }),
   /** A recording started or stopped: every client shows it and announces it. */
   recordingChanged: z.object({ active: z.boolean() }),
+  pollOpened: pollInfo,
+  pollClosed: z.object({ pollId: id }),
+  /** Live to those who manage polls; to everyone when shown. Counts only. */
+  pollResults,
+  breakoutChanged: breakoutState,
+  /**
+   * To the participant: you are now in this group (absent: the main room).
+   * Close your transports and make new ones on this router; `producers` are
+   * the ones to consume there.
+   */
+  movedToGroup: z.object({
+    group: id.optional(),
+    name: z.string().optional(),
+    routerRtpCapabilities: plainObject,
+    producers: z.array(producerInfo),
+  }),
+  /** A moderator's message to every group. */
+  breakoutMessage: z.object({ text: z.string().max(BREAKOUT_LIMITS.message), from: z.string() }),
   roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown']), reason: z.string().max(200) }),
 } as const;
 

@@ -29,6 +29,13 @@ export interface ConferenceEvents {
   /** The signalling connection dropped ('reconnecting') or was resumed ('connected'). */
   connection(state: 'reconnecting' | 'connected'): void;
   ended(reason: EndReason, detail?: string): void;
+  poll(poll: NotificationData<'pollOpened'>): void;
+  pollClosed(pollId: string): void;
+  pollResults(results: NotificationData<'pollResults'>): void;
+  breakout(state: NotificationData<'breakoutChanged'>): void;
+  breakoutMessage(text: string, from: string): void;
+  /** We are now in this breakout group (undefined: the main room), media reconnected. */
+  moved(group: string | undefined, name: string | undefined): void;
 }
 
 export type EndReason = 'left' | 'closed' | 'ended' | 'disconnected' | 'denied' | 'removed';
@@ -51,6 +58,20 @@ export const layerFor = (width: number): number => {
   return px <= 260 ? 0 : px <= 520 ? 1 : 2;
 };
 
+/**
+ * `work` on `transport`, or an error once the transport closes: work caught
+ * by a closing RTCPeerConnection never settles on its own.
+ */
+function untilClosed<T>(transport: types.Transport, work: Promise<T>): Promise<T> {
+  if (transport.closed) return Promise.reject(new Error('transport closed'));
+  let onClose!: () => void;
+  const closed = new Promise<never>((_, reject) => {
+    onClose = () => reject(new Error('transport closed'));
+    transport.observer.once('close', onClose);
+  });
+  return Promise.race([work, closed]).finally(() => transport.observer.off('close', onClose));
+}
+
 interface RemoteConsumer {
   consumer: types.Consumer;
   peerId: string;
@@ -64,6 +85,8 @@ export class Conference {
   private sendTransport?: types.Transport;
   private recvTransport?: types.Transport;
   private readonly producers = new Map<MediaSource, types.Producer>();
+  /** Tracks whose producer is being set up. */
+  private readonly publishing = new Map<MediaSource, MediaStreamTrack>();
   private readonly consumers = new Map<string, RemoteConsumer>(); // by consumer id
   private ended = false;
   private resumeInfo?: JoinedData['resume'];
@@ -71,6 +94,8 @@ export class Conference {
   // Producers announced before the receive transport exists wait for it.
   private markRecvReady!: () => void;
   private recvReady = new Promise<void>((resolve) => (this.markRecvReady = resolve));
+  /** Moves between breakout groups, one after the other. */
+  private moves: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly signalling: Signalling,
@@ -118,18 +143,33 @@ export class Conference {
   }
 
   async publish(source: MediaSource, track: MediaStreamTrack): Promise<void> {
-    if (!this.sendTransport) return;
+    await this.moves; // not while moving to another breakout group
+    return this.publishNow(source, track);
+  }
+
+  private async publishNow(source: MediaSource, track: MediaStreamTrack): Promise<void> {
+    const transport = this.sendTransport;
+    if (!transport) return;
     if (source === 'screen') track.contentHint = 'detail';
-    const producer = await this.sendTransport.produce({
-      track,
-      // Our tracks outlive producers when media is rebuilt; we stop them ourselves.
-      stopTracks: false,
-      appData: { source },
-      ...(source === 'camera' ? { encodings: CAMERA_LAYERS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
-      ...(source === 'screen' ? { encodings: SCREEN_ENCODING } : {}),
-    });
-    this.producers.set(source, producer);
-    if (source === 'screen') track.addEventListener('ended', () => void this.stopScreen());
+    // If a move closes the transport meanwhile, the move sends this track again.
+    this.publishing.set(source, track);
+    try {
+      const producer = await untilClosed(
+        transport,
+        transport.produce({
+          track,
+          // The track outlives its producer when we move to a breakout group.
+          stopTracks: false,
+          appData: { source },
+          ...(source === 'camera' ? { encodings: CAMERA_LAYERS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+          ...(source === 'screen' ? { encodings: SCREEN_ENCODING } : {}),
+        }),
+      );
+      this.producers.set(source, producer);
+      if (source === 'screen') track.addEventListener('ended', () => void this.stopScreen(), { once: true });
+    } finally {
+      if (this.publishing.get(source) === track) this.publishing.delete(source);
+    }
   }
 
   async stopScreen(): Promise<void> {
@@ -212,6 +252,56 @@ export class Conference {
     return transportDiagnostics(this.sendTransport, this.recvTransport);
   }
 
+  /**
+   * Into another breakout group (or back): the server closed our media on the
+   * old router; make new transports on the new one, send the same tracks
+   * again (no new permission prompt), consume what is there.
+   */
+  private moveTo(data: NotificationData<'movedToGroup'>): void {
+    // Consumes from now on wait for this move's receive transport, in a fresh
+    // queue: a consume caught on the old transport when it closes never
+    // settles (a closed RTCPeerConnection leaves its promises pending).
+    let ready!: () => void;
+    this.recvReady = new Promise<void>((resolve) => (ready = resolve));
+    this.consumeQueue = Promise.resolve();
+    this.moves = this.moves
+      .then(async () => {
+        if (this.ended) return;
+        // Collected here, not when notified: a move still sending its tracks
+        // again must finish before the next one takes them along.
+        for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
+        const tracks = [
+          ...[...this.producers].map(([source, p]) => ({ source, track: p.track, paused: p.paused })),
+          ...[...this.publishing].map(([source, track]) => ({ source, track, paused: false })),
+        ];
+        this.publishing.clear();
+        for (const p of this.producers.values()) p.close();
+        this.producers.clear();
+        this.sendTransport?.close();
+        this.recvTransport?.close();
+        this.sendTransport = this.recvTransport = undefined;
+        try {
+          this.recvTransport = await this.createTransport('recv');
+          if (this.device.canProduce('audio') || this.device.canProduce('video')) this.sendTransport = await this.createTransport('send');
+        } finally {
+          ready();
+        }
+        for (const p of data.producers) void this.consume(p).catch(() => undefined);
+        for (const { source, track, paused } of tracks) {
+          if (!track || track.readyState !== 'live') continue;
+          try {
+            await this.publishNow(source, track);
+            if (paused && source === 'mic') await this.setMicMuted(true);
+          } catch {
+            // e.g. the microphone is locked by a moderator: the rest still works
+            if (source === 'screen') this.events.screenStopped();
+          }
+        }
+        this.events.moved(data.group, data.name);
+      })
+      .catch(() => undefined);
+  }
+
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
     const params = await this.signalling.request('createTransport', { direction });
     // ICE servers only from the server's configuration (its TURN, if any): no
@@ -255,18 +345,31 @@ export class Conference {
 
   private async consumeNow(info: ProducerInfo): Promise<void> {
     await this.recvReady;
-    if (!this.recvTransport || this.ended) return;
+    const transport = this.recvTransport;
+    if (!transport || this.ended) return;
     for (const c of this.consumers.values()) if (c.consumer.producerId === info.producerId) return;
     const params = await this.signalling.request('consume', { producerId: info.producerId });
-    const consumer = await this.recvTransport.consume({
-      id: params.consumerId,
-      producerId: params.producerId,
-      kind: params.kind,
-      rtpParameters: params.rtpParameters as unknown as types.RtpParameters,
-    });
+    // A move to another breakout group meanwhile: that consumer belongs to the old router.
+    if (transport !== this.recvTransport) return;
+    const consumer = await untilClosed(
+      transport,
+      transport.consume({
+        id: params.consumerId,
+        producerId: params.producerId,
+        kind: params.kind,
+        rtpParameters: params.rtpParameters as unknown as types.RtpParameters,
+      }),
+    );
     this.consumers.set(consumer.id, { consumer, peerId: params.peerId, source: params.source });
     // Resume first: showing the track may report the tile off-screen, and that pause must win.
-    await this.signalling.request('resumeConsumer', { consumerId: consumer.id });
+    try {
+      await this.signalling.request('resumeConsumer', { consumerId: consumer.id });
+    } catch (err) {
+      // Closed on the server meanwhile (its producer stopped, or we moved): no stale tile.
+      this.consumers.delete(consumer.id);
+      consumer.close();
+      throw err;
+    }
     this.events.track(params.peerId, params.source, consumer.track);
     if (params.source === 'mic') this.events.micState(params.peerId, !params.producerPaused);
   }
@@ -319,6 +422,12 @@ export class Conference {
     });
     s.on('producerPaused', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, false));
     s.on('producerResumed', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, true));
+    s.on('pollOpened', (poll) => this.events.poll(poll));
+    s.on('pollClosed', ({ pollId }) => this.events.pollClosed(pollId));
+    s.on('pollResults', (r) => this.events.pollResults(r));
+    s.on('breakoutChanged', (state) => this.events.breakout(state));
+    s.on('breakoutMessage', ({ text, from }) => this.events.breakoutMessage(text, from));
+    s.on('movedToGroup', (data) => this.moveTo(data));
     s.onClose((code) => void this.onConnectionLost(code));
   }
 

@@ -3,7 +3,9 @@
 import type { types } from 'mediasoup-client';
 import type { PeerInfo, Permission, Result } from '../../shared/protocol.js';
 import { Announcer } from './announcer.js';
+import { BreakoutPanel } from './breakout-panel.js';
 import { ChatPanel } from './chat-panel.js';
+import { PollPanel } from './poll-panel.js';
 import { Conference, type EndReason } from './conference.js';
 import { ModerationPanel } from './moderation-panel.js';
 import { problemButton, type ReportLink } from './problem-dialog.js';
@@ -51,28 +53,60 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
     muteAll: () => void conference.request('muteAll', { allowUnmute: true }).catch(ignore),
     endMeeting: () => void conference.request('endMeeting', {}).catch(ignore),
   });
-  view.side.append(panel.root, chat.root);
+  const polls = new PollPanel(t, {
+    create: async (question, options, multiple) => void (await conference.request('createPoll', { question, options, multiple })),
+    vote: async (pollId, choices) => void (await conference.request('vote', { pollId, choices })),
+    close: async (pollId) => void (await conference.request('closePoll', { pollId })),
+    show: async (pollId) => void (await conference.request('showPollResults', { pollId })),
+  });
+  const breakout = new BreakoutPanel(t, {
+    start: async (groups, mode, minutes) => void (await conference.request('startBreakout', { groups, mode, ...(minutes ? { minutes } : {}) })),
+    move: async (peerId, group) => void (await conference.request('moveToGroup', { peerId, ...(group ? { group } : {}) })),
+    leave: async () => void (await conference.request('leaveGroup', {})),
+    message: async (text) => void (await conference.request('breakoutMessage', { text })),
+    closeGroup: async (group) => void (await conference.request('closeGroup', { group })),
+    end: async () => void (await conference.request('endBreakout', {})),
+  });
+  // Tiles only for those in the same breakout group (or all in the main room).
+  const retile = () => {
+    const mine = people.get(selfId)?.group;
+    for (const p of people.values()) {
+      if (p.id === selfId) continue;
+      if (p.group === mine) view.addTile(p.id, p.displayName, false);
+      else {
+        view.removeTile(p.id);
+        view.setTrack(p.id, 'screen', null);
+      }
+    }
+  };
+  view.side.append(panel.root, breakout.root, polls.root, chat.root);
   view.root.append(announcer.root);
   view.toolbar.leave.before(problemButton(t, o.link, 'room', () => conference));
   const recording = new RecordingControls(t, view, announcer, o.signalling, o.hello.recording);
-  const refreshPeople = () => panel.setPeople([...people.values()], selfId);
+  const refreshPeople = () => {
+    panel.setPeople([...people.values()], selfId);
+    breakout.setPeople([...people.values()], selfId);
+  };
 
   const conference = new Conference(o.signalling, o.link.roomId, {
     peerJoined: (peer) => {
       people.set(peer.id, peer);
-      view.addTile(peer.id, peer.displayName, false);
+      if (peer.group === people.get(selfId)?.group) view.addTile(peer.id, peer.displayName, false);
       refreshPeople();
       announcer.announce(t.announceJoined(peer.displayName));
     },
     peerUpdated: (peer) => {
       people.set(peer.id, peer);
       view.renameTile(peer.id, peer.displayName, peer.id === selfId);
+      retile();
       refreshPeople();
     },
     selfUpdated: (self, list) => {
       people.set(self.id, self);
       permissions = new Set(list);
       panel.setPermissions(list);
+      polls.setPermissions(list);
+      breakout.setPermissions(list);
       toolbar.sync(permissions);
       recording.sync(permissions);
       refreshPeople();
@@ -130,6 +164,27 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
       view.notice.textContent = text;
       announcer.announce(text);
     },
+    poll: (poll) => {
+      polls.setPoll(poll);
+      announcer.announce(t.announcePoll(poll.question));
+    },
+    pollClosed: (pollId) => {
+      polls.closed(pollId);
+      announcer.announce(t.announcePollClosed);
+    },
+    pollResults: (r) => {
+      polls.setResults(r);
+      if (r.final && !permissions.has('managePolls')) announcer.announce(t.announceResults);
+    },
+    breakout: (state) => breakout.setState(state),
+    breakoutMessage: (text, from) => {
+      view.notice.textContent = t.breakoutMessageFrom(from, text);
+    },
+    moved: (group) => {
+      const name = breakout.nameOf(group);
+      announcer.announce(name ? t.announceMoved(name) : t.announceBackMain);
+      retile();
+    },
     ended: (reason, detail) => {
       for (const track of o.local?.getTracks() ?? []) track.stop();
       view.dispose();
@@ -143,9 +198,13 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
   permissions = new Set(joined.permissions);
   for (const p of [joined.self, ...joined.peers]) {
     people.set(p.id, p);
-    view.addTile(p.id, p.displayName, p.id === selfId);
+    if (p.group === joined.self.group) view.addTile(p.id, p.displayName, p.id === selfId);
   }
   panel.setPermissions(joined.permissions);
+  polls.setPermissions(joined.permissions);
+  breakout.setPermissions(joined.permissions);
+  if (joined.poll) polls.setPoll(joined.poll);
+  if (joined.breakout) breakout.setState(joined.breakout);
   refreshPeople();
   panel.setLobby(joined.lobby);
   panel.setLocked(joined.locked);

@@ -21,9 +21,12 @@ export const chatHandlers = [
   joinedHandler('sendChat', 'chat', async ({ room, participant, services }, { text }) => {
     if (!takeChatToken(participant)) throw new AulaError('rate_limited', 'slow down: at most 5 messages in a row, then one a second');
     const message = { id: randomUUID(), peerId: participant.id, displayName: participant.displayName, text, at: new Date().toISOString() };
-    room.classroom.addChat(message);
-    room.broadcast('chatMessage', message);
-    services.recordings?.chat(room, message); // pseudonyms only, names inside the text replaced
+    // A breakout group's chat stays in the group and keeps no history.
+    if (!participant.group) room.classroom.addChat(message);
+    participant.notify('chatMessage', message);
+    room.broadcastNear(participant, 'chatMessage', message);
+    // The recording is of the main room; its transcript has pseudonyms only, names inside the text replaced.
+    if (!participant.group) services.recordings?.chat(room, message);
     return { id: message.id };
   }),
 ];

@@ -8,6 +8,8 @@ import { mediaHandlers } from './media.js';
 import { classroomModerationHandlers, moderationHandlers } from './moderation.js';
 import { profileHandlers } from './profile.js';
 import { recordingHandlers } from './recording.js';
+import { breakoutHandlers } from './breakout.js';
+import { pollHandlers } from './polls.js';
 import { sessionHandlers } from './session.js';
 
 export const allHandlers: Handler[] = [
@@ -20,4 +22,6 @@ export const allHandlers: Handler[] = [
   ...handHandlers,
   ...mediaHandlers,
   ...recordingHandlers,
+  ...pollHandlers,
+  ...breakoutHandlers,
 ] as Handler[];

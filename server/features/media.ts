@@ -29,7 +29,7 @@ export const mediaHandlers = [
     const { classroom } = room;
     if (source === 'screen') {
       if (!hasPermission(participant.role, 'shareScreen')) throw new AulaError('forbidden', 'produce: your role may not share the screen');
-      const sharing = room.producers().some((p) => p.source === 'screen') || classroom.screensPending > 0;
+      const sharing = room.producers(undefined, participant.group).some((p) => p.source === 'screen') || classroom.screensPending > 0;
       if (sharing && !classroom.multipleScreens) throw new AulaError('busy', 'someone else is sharing their screen');
     }
     if (source === 'mic' && !participant.mayUnmute) {
@@ -50,14 +50,10 @@ export const mediaHandlers = [
     // A moderator may have muted this person while the microphone was being set up.
     if (source === 'mic' && !participant.mayUnmute) await producer.pause();
     producer.observer.once('close', () => {
-      room.broadcast('producerClosed', { producerId: producer.id, peerId: participant.id }, participant);
+      room.broadcastNear(participant, 'producerClosed', { producerId: producer.id, peerId: participant.id });
     });
     void observeSpeaker(room, producer).catch(() => undefined);
-    room.broadcast(
-      'producerAdded',
-      { producerId: producer.id, peerId: participant.id, kind, source, paused: producer.paused },
-      participant,
-    );
+    room.broadcastNear(participant, 'producerAdded', { producerId: producer.id, peerId: participant.id, kind, source, paused: producer.paused });
     return { producerId: producer.id };
   }),
 
@@ -68,7 +64,7 @@ export const mediaHandlers = [
 
   joinedHandler('pauseProducer', undefined, async ({ room, participant }, { producerId }) => {
     await participant.media.producer(producerId).pause();
-    room.broadcast('producerPaused', { producerId, peerId: participant.id }, participant);
+    room.broadcastNear(participant, 'producerPaused', { producerId, peerId: participant.id });
     return {};
   }),
 
@@ -78,13 +74,15 @@ export const mediaHandlers = [
       throw new AulaError('muted_by_moderator', 'a moderator muted you; ask them to allow unmuting');
     }
     await producer.resume();
-    room.broadcast('producerResumed', { producerId, peerId: participant.id }, participant);
+    room.broadcastNear(participant, 'producerResumed', { producerId, peerId: participant.id });
     return {};
   }),
 
   joinedHandler('consume', 'subscribe', async ({ room, participant }, { producerId }) => {
     const producer = room.findProducer(producerId);
-    if (!producer || producer.appData.peerId === participant.id) throw new AulaError('not_found', 'no such producer');
+    // Only within one's own breakout group (or the main room).
+    const owner = producer && room.participants.get(producer.appData.peerId);
+    if (!producer || !owner || owner === participant || owner.group !== participant.group) throw new AulaError('not_found', 'no such producer');
     const consumer = await participant.media.consume(producer, participant.rtpCapabilities);
     consumer.observer.once('close', () => {
       if (room.participants.has(participant.id)) participant.notify('consumerClosed', { consumerId: consumer.id });

@@ -43,7 +43,7 @@ async function muteMic(room: Room, target: Participant, allowUnmute: boolean): P
   target.notify('moderated', { source: 'mic', allowUnmute });
   if (!mic || mic.paused) return false;
   await mic.pause();
-  room.broadcast('producerPaused', { producerId: mic.id, peerId: target.id }, target);
+  room.broadcastNear(target, 'producerPaused', { producerId: mic.id, peerId: target.id });
   return true;
 }
 

@@ -52,6 +52,8 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     ...services.ice(),
     resume: services.resume.issue(room, participant, session),
     recording: services.recordings?.isRecording(room) ?? false,
+    ...(room.poll ? { poll: room.poll.info() } : {}),
+    ...(room.breakout ? { breakout: room.breakout.state() } : {}),
   };
 }
 

@@ -9,6 +9,8 @@ export type Notify = <N extends NotificationName>(name: N, data: NotificationDat
 export class Participant {
   readonly id = randomUUID();
   media: PeerMedia;
+  /** The breakout group this person is in; undefined in the main room. */
+  group: string | undefined;
   /** False after a moderator muted this person without allowing them to unmute. */
   mayUnmute = true;
   /** Chat rate limit: tokens for messages, refilled over time. */
@@ -56,6 +58,16 @@ export class Participant {
   }
 
   info(): PeerInfo {
-    return { id: this.id, displayName: this.displayName, role: this.role };
+    return { id: this.id, displayName: this.displayName, role: this.role, ...(this.group ? { group: this.group } : {}) };
+  }
+
+  /**
+   * Into another group's router: all media on the old router closes (the
+   * others see producerClosed), the browser makes new transports here.
+   */
+  moveMedia(router: types.Router, group: string | undefined): void {
+    this.media.close();
+    this.group = group;
+    this.media = new PeerMedia(router, this.listen);
   }
 }

@@ -3,7 +3,7 @@
 // rights is changing a line here (and tests/integration/roles.test.ts).
 import type { Permission, Role } from '../../shared/protocol.js';
 
-const everyone: Permission[] = ['publish', 'subscribe', 'rename', 'chat', 'raiseHand'];
+const everyone: Permission[] = ['publish', 'subscribe', 'rename', 'chat', 'raiseHand', 'vote'];
 
 const table: Record<Role, ReadonlySet<Permission>> = {
   moderator: new Set<Permission>([
@@ -20,6 +20,8 @@ const table: Record<Role, ReadonlySet<Permission>> = {
     'endMeeting',
     'manageScreens',
     'record',
+    'managePolls',
+    'manageBreakout',
   ]),
   presenter: new Set<Permission>([...everyone, 'shareScreen', 'bypassLobby']),
   participant: new Set<Permission>(everyone),

@@ -18,9 +18,13 @@ export interface RoomObserver {
   roomClosed(room: Room): void;
   /** The room's media moved to a new router (its worker died). */
   routerReplaced?(room: Room): void;
+  /** A poll closed: its question and counts, never who voted (for a meeting transcript). */
+  pollClosed?(room: Room, poll: PollSummary): void;
 }
 import { hasPermission } from './permissions.js';
 import type { RoomSettings } from './settings.js';
+import type { Breakout } from './breakout.js';
+import type { Poll, PollSummary } from './poll.js';
 
 /** A classroom: its router, the participants in it and those waiting in its lobby. */
 export class Room {
@@ -28,6 +32,10 @@ export class Room {
   readonly lobby = new Lobby();
   readonly classroom = new ClassroomState();
   locked = false;
+  /** The current or last poll of this meeting (counts only once closed). */
+  poll: Poll | undefined;
+  /** Breakout groups while the class is split. */
+  breakout: Breakout | undefined;
   private closed = false;
 
   constructor(
@@ -77,13 +85,37 @@ export class Room {
     participant.media.close();
     if (this.classroom.lower(participant.id)) this.broadcastHands();
     if (this.classroom.activeSpeaker === participant.id) this.classroom.activeSpeaker = null;
-    if (this.participants.size === 0) this.classroom.reset();
+    if (this.participants.size === 0) this.endFeatures();
     this.tell((o) => o.participantRemoved(this, participant));
     return true;
   }
 
   broadcast<N extends NotificationName>(name: N, data: NotificationData<N>, except?: Participant): void {
     for (const p of this.participants.values()) if (p !== except) p.notify(name, data);
+  }
+
+  /** Notify those in the same breakout group (or main room) as `from`, except `from`. */
+  broadcastNear<N extends NotificationName>(from: Participant, name: N, data: NotificationData<N>): void {
+    for (const p of this.participants.values()) if (p !== from && p.group === from.group) p.notify(name, data);
+  }
+
+  /** The router of a breakout group, or the room's own. */
+  routerOf(group: string | undefined): types.Router {
+    return (group && this.breakout?.groups.get(group)?.router) || this.router;
+  }
+
+  /** A poll closed: tell the observers (a transcript) the question and counts. */
+  pollClosed(summary: PollSummary): void {
+    this.tell((o) => o.pollClosed?.(this, summary));
+  }
+
+  // The meeting is over (everyone left or the room closed): its breakout
+  // routers close and its poll is forgotten.
+  private endFeatures(): void {
+    this.classroom.reset();
+    this.breakout?.dispose();
+    this.breakout = undefined;
+    this.poll = undefined;
   }
 
   /** Notify only those whose role has `permission` (e.g. lobby changes to moderators). */
@@ -144,10 +176,11 @@ export class Room {
     return undefined;
   }
 
-  producers(except?: Participant): ProducerInfo[] {
+  /** The producers `except` can consume: those in its group (or the main room). */
+  producers(except?: Participant, group = except?.group): ProducerInfo[] {
     const out: ProducerInfo[] = [];
     for (const p of this.participants.values()) {
-      if (p === except) continue;
+      if (p === except || p.group !== group) continue;
       for (const producer of p.media.producers.values()) {
         out.push({
           producerId: producer.id,
@@ -188,6 +221,7 @@ export class Room {
       this.remove(p);
       p.detach();
     }
+    this.endFeatures();
     this.tell((o) => o.roomClosed(this));
     this.router.close();
   }

@@ -1,6 +1,7 @@
 // How a feature plugs into signalling: a handler names its method, whether the
 // caller must have joined a room, and the permission it needs. The dispatcher
 // does validation, ordering and the role check; the handler only does its job.
+import type { types } from 'mediasoup';
 import type { Method, Params, Permission, Result } from '../../shared/protocol.js';
 import type { AccessControl } from '../access/access.js';
 import type { TransportListen } from '../media/peer-media.js';
@@ -23,6 +24,8 @@ export interface Services {
   resume: ResumeRegistry;
   /** Recordings, when the server records (tests may leave it out). */
   recordings?: RecordingManager;
+  /** A new router on the least busy worker (for breakout groups). */
+  newRouter(): Promise<types.Router>;
 }
 
 export interface OpenContext {

@@ -44,6 +44,16 @@ const actions: Expect[] = [
   { method: 'allowScreenShares', params: () => ({ multiple: true }), allowed: ['moderator'] },
   { method: 'stopRecording', params: () => ({}), allowed: ['moderator'], allowedError: 'not_found' },
   { method: 'endMeeting', params: () => ({}), allowed: ['moderator'] },
+  { method: 'createPoll', params: () => ({ question: 'Q?', options: ['a', 'b'], multiple: false }), allowed: ['moderator'] },
+  { method: 'vote', params: () => ({ pollId: 'none', choices: [0] }), allowed: ['moderator', 'presenter', 'participant'], allowedError: 'not_found' },
+  { method: 'closePoll', params: () => ({ pollId: 'none' }), allowed: ['moderator'], allowedError: 'not_found' },
+  { method: 'showPollResults', params: () => ({ pollId: 'none' }), allowed: ['moderator'], allowedError: 'not_found' },
+  { method: 'startBreakout', params: () => ({ groups: 2, mode: 'random' }), allowed: ['moderator'] },
+  { method: 'moveToGroup', params: (t) => ({ peerId: t }), allowed: ['moderator'] },
+  { method: 'leaveGroup', params: () => ({}), allowed: ['moderator', 'presenter', 'participant'] },
+  { method: 'breakoutMessage', params: () => ({ text: 'hi' }), allowed: ['moderator'], allowedError: 'not_found' },
+  { method: 'closeGroup', params: () => ({ group: 'none' }), allowed: ['moderator'], allowedError: 'not_found' },
+  { method: 'endBreakout', params: () => ({}), allowed: ['moderator'] },
 ];
 
 beforeAll(async () => {

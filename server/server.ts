@@ -17,6 +17,7 @@ import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { turnCredentials } from './media/turn.js';
 import { WorkerPool } from './media/worker-pool.js';
+import { Placement } from './media/placement.js';
 import { RoomRegistry } from './rooms/registry.js';
 import type { Room } from './rooms/room.js';
 import { RoomStore } from './rooms/store.js';
@@ -42,6 +43,8 @@ export interface RunningServer {
   metricsUrl?: string;
   rooms: RoomRegistry;
   pool: WorkerPool;
+  /** Which worker hosts which room and receive transport. */
+  placement: Placement;
   log: Logger;
   signer: LinkSigner;
   adminToken: string;
@@ -94,7 +97,8 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const facts = processingFacts(config);
   const notice = renderNotice(facts, config.reports.fourEyes);
   const observers = [speakerCleanup, ...(ledger ? [new Attendance(ledger, log)] : [])];
-  const rooms = new RoomRegistry(pool, new RoomStore(dataDir), observers, config.rooms.max);
+  const placement = new Placement(pool, config.media.consumersPerWorker);
+  const rooms = new RoomRegistry(placement, new RoomStore(dataDir), observers, config.rooms.max);
   const restored = await rooms.load();
   const metrics = createMetrics(rooms, pool);
   const access = new AccessControl(signer, new OrgIssuers(config.issuers));
@@ -172,6 +176,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     metricsUrl,
     rooms,
     pool,
+    placement,
     log,
     signer,
     adminToken,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { WorkerPool } from '../media/worker-pool.js';
+import type { types } from 'mediasoup';
 import { Room, type RoomObserver } from './room.js';
 import { type RoomSettingsInput, roomSettingsSchema } from './settings.js';
 import type { RoomStore } from './store.js';
@@ -20,7 +20,8 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
 
   constructor(
-    private readonly pool: WorkerPool,
+    /** The worker pool, or the placement that picks a worker for each room. */
+    private readonly pool: { createRouter(): Promise<types.Router> },
     private readonly store?: RoomStore,
     private readonly observers: readonly RoomObserver[] = [],
     private readonly maxRooms = Infinity,

@@ -3,6 +3,8 @@
 // side's CPU and memory are measured apart.
 import { fork, type ChildProcess } from 'node:child_process';
 
+const CALL_TIMEOUT_MS = Number(process.env.AULA_BENCH_CALL_TIMEOUT_MS ?? 120_000);
+
 type Handlers = Record<string, (args: any) => unknown>;
 
 /** In the host: answer the parent's requests. */
@@ -54,7 +56,15 @@ export class Host {
   call<T = any>(cmd: string, args: unknown = {}): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      // A host that never answers (a starved or stuck worker) fails the run instead of hanging it.
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`host did not answer ${cmd} within ${CALL_TIMEOUT_MS / 1000} s`));
+      }, CALL_TIMEOUT_MS);
+      this.pending.set(id, {
+        resolve: (v) => (clearTimeout(timer), resolve(v)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
       this.child.send({ id, cmd, args });
     });
   }

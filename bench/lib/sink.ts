@@ -3,6 +3,7 @@
 // so nothing is decrypted). Loss comes from each stream's sequence numbers,
 // as an RTP receiver computes it, so it needs no clock alignment with the server.
 import dgram from 'node:dgram';
+import fs from 'node:fs';
 import { AUDIO_PT, VIDEO_PT } from './media-source.js';
 
 const MEDIA_PT = new Set([AUDIO_PT, VIDEO_PT]);
@@ -53,6 +54,26 @@ export class UdpSink {
       expected += s.highest - s.first + 1;
     }
     return { streams: this.streams.size, received, expected };
+  }
+
+  /**
+   * Datagrams the kernel dropped on the sink's sockets (full receive buffer:
+   * the generator did not read fast enough). These left the server intact,
+   * so they are the generator's loss, not aula's. From /proc/net/udp.
+   */
+  kernelDrops(): number {
+    const ports = new Set(this.ports.map((p) => p.toString(16).toUpperCase().padStart(4, '0')));
+    let drops = 0;
+    try {
+      for (const line of fs.readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        const local = cols[1];
+        if (local?.startsWith('0100007F:') && ports.has(local.slice(9))) drops += Number(cols[cols.length - 1]);
+      }
+    } catch {
+      // not Linux: no figure
+    }
+    return drops;
   }
 
   close(): void {

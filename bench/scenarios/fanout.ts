@@ -37,6 +37,10 @@ export interface FanoutResult {
   packetsReceived: number;
   /** What the teacher's producers received over the window. */
   producerPackets: number;
+  /** Packets the kernel dropped at the generator's sink sockets (the generator's limit, not aula's). */
+  generatorDrops: number;
+  /** Loss at the sink (end to end, generator included) and without the sink's own socket drops. */
+  serverLoss: number;
   /** Listener streams that sent nothing at all in the window. */
   streamsMissing: number;
   loss: number;
@@ -94,11 +98,13 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
     const workerGroups = Object.fromEntries(info0.workers.map((w, i) => [`w${i}`, [w.pid]]));
     const prod0 = await host.call<{ packets: number; lost: number }>('producerPackets');
     sink.startWindow();
+    const drops0 = sink.kernelDrops();
     const cpu = await measureCpu(
       { ...workerGroups, server: [host.pid], generator: 'self', ffmpeg: ffmpeg.pid ? [ffmpeg.pid] : [] },
       o.seconds * 1000,
     );
     const seen = sink.window();
+    const generatorDrops = sink.kernelDrops() - drops0;
     lap('window over');
     // Stop the media before asking the worker for stats: an overloaded worker
     // answers its channel only once the flood stops. The in-loss is a ratio, so
@@ -112,6 +118,8 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
     const inPackets = prod1.packets - prod0.packets;
     const inLoss = inPackets > 0 ? Math.max(0, prod1.lost - prod0.lost) / (inPackets + prod1.lost - prod0.lost) : 0;
     const outLoss = seen.expected > 0 ? 1 - seen.received / seen.expected : 1;
+    // What the server lost: the sink's own socket drops left the server intact.
+    const serverOutLoss = seen.expected > 0 ? Math.max(0, 1 - (seen.received + generatorDrops) / seen.expected) : 1;
     const streamsMissing = Math.max(0, o.listeners * outputs.length - seen.streams);
     const perWorker = info1.workers.map((w, i) => ({ cores: cpu.cores[`w${i}`]!, consumers: w.consumers }));
     return {
@@ -133,6 +141,8 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
       streamsMissing,
       // A stream that never arrived counts as all lost.
       loss: streamsMissing > 0 ? 1 : 1 - (1 - inLoss) * (1 - outLoss),
+      generatorDrops,
+      serverLoss: streamsMissing > 0 ? 1 : 1 - (1 - inLoss) * (1 - serverOutLoss),
       setupSeconds,
     };
   } finally {

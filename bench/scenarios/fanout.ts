@@ -39,6 +39,8 @@ export interface FanoutResult {
   producerPackets: number;
   /** Packets the kernel dropped at the generator's sink sockets (the generator's limit, not aula's). */
   generatorDrops: number;
+  /** Of the loss, what the worker found missing on the way in (ffmpeg → worker). */
+  inLoss: number;
   /** Loss at the sink (end to end, generator included) and without the sink's own socket drops. */
   serverLoss: number;
   /** Listener streams that sent nothing at all in the window. */
@@ -114,7 +116,7 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
     const info1 = await host.call<{ workers: Array<{ pid: number; consumers: number }> }>('info');
     lap('stats read');
 
-    // Loss on the way in (ffmpeg → worker) and on the way out (worker → sink, by sequence numbers).
+    // Loss on the way in (ffmpeg → worker, the worker's own count) and end to end (by the sink's sequence numbers).
     const inPackets = prod1.packets - prod0.packets;
     const inLoss = inPackets > 0 ? Math.max(0, prod1.lost - prod0.lost) / (inPackets + prod1.lost - prod0.lost) : 0;
     const outLoss = seen.expected > 0 ? 1 - seen.received / seen.expected : 1;
@@ -140,9 +142,12 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
       producerPackets: inPackets,
       streamsMissing,
       // A stream that never arrived counts as all lost.
-      loss: streamsMissing > 0 ? 1 : 1 - (1 - inLoss) * (1 - outLoss),
+      // mediasoup keeps the producer's sequence gaps in each consumer's
+      // numbering, so the sink's count already includes loss on the way in.
+      loss: streamsMissing > 0 ? 1 : outLoss,
+      inLoss,
       generatorDrops,
-      serverLoss: streamsMissing > 0 ? 1 : 1 - (1 - inLoss) * (1 - serverOutLoss),
+      serverLoss: streamsMissing > 0 ? 1 : serverOutLoss,
       setupSeconds,
     };
   } finally {

@@ -19,6 +19,7 @@ import { turnCredentials } from './media/turn.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { RecordingManager } from './recording/manager.js';
 import { recordingsRouter } from './http/recordings-api.js';
+import { Placement } from './media/placement.js';
 import { RoomRegistry } from './rooms/registry.js';
 import type { Room } from './rooms/room.js';
 import { RoomStore } from './rooms/store.js';
@@ -45,6 +46,8 @@ export interface RunningServer {
   metricsUrl?: string;
   rooms: RoomRegistry;
   pool: WorkerPool;
+  /** Which worker hosts which room and receive transport. */
+  placement: Placement;
   log: Logger;
   signer: LinkSigner;
   adminToken: string;
@@ -102,7 +105,8 @@ export async function startServer(config: Config, log = createLogger(config.log.
   retention.register('recordings', (now) => recordings.purge(now));
   recordings.recover();
   const observers = [speakerCleanup, resume, recordings, ...(ledger ? [new Attendance(ledger, log)] : [])];
-  const rooms = new RoomRegistry(pool, new RoomStore(dataDir), observers, config.rooms.max, log);
+  const placement = new Placement(pool, config.media.consumersPerWorker);
+  const rooms = new RoomRegistry(placement, new RoomStore(dataDir), observers, config.rooms.max, log);
   const restored = await rooms.load();
   const metrics = createMetrics(rooms, pool);
   const access = new AccessControl(signer, new OrgIssuers(config.issuers));
@@ -111,7 +115,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     log,
     access,
     recordings,
-    newRouter: () => pool.createRouter(),
+    newRouter: () => placement.createRouter(),
     ice: () => ({
       iceServers: turnCredentials(config.turn.urls, config.turn.secret, config.turn.ttlSeconds),
       iceTransportPolicy: config.media.iceTransportPolicy,
@@ -190,6 +194,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     metricsUrl,
     rooms,
     pool,
+    placement,
     log,
     signer,
     adminToken,

@@ -90,6 +90,11 @@ export const configSchema = z
          * firewall opening. Unset: the port range.
          */
         webRtcServerPort: port.min(1).optional(),
+        /**
+         * Consumers one worker carries before a room's newcomers receive
+         * through a further worker (pipeToRouter). mediasoup's guidance: ~500 per core.
+         */
+        consumersPerWorker: z.number().int().min(1).max(100_000).default(500),
         /** 'relay' makes browsers send media only through the TURN server. */
         iceTransportPolicy: z.enum(['all', 'relay']).default('all'),
       })

@@ -4,6 +4,7 @@
 import type { types } from 'mediasoup';
 import type { MediaKind, MediaSource } from '../../shared/protocol.js';
 import { AulaError } from '../errors.js';
+import type { MediaPlacement } from './placement.js';
 
 export interface TransportListen {
   listenIp: string;
@@ -29,11 +30,17 @@ export class PeerMedia {
   readonly producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly consumers = new Map<string, types.Consumer<ConsumerAppData>>();
   private closed = false;
+  /** Where the receive transport is: the room's router or, in a full room, another worker's. */
+  private recvRouter?: types.Router;
 
   constructor(
     private readonly router: types.Router,
     private readonly listen: TransportListen,
   ) {}
+
+  private get placement(): MediaPlacement | undefined {
+    return (this.router.appData as { placement?: MediaPlacement }).placement;
+  }
 
   async createTransport(direction: 'send' | 'recv'): Promise<types.WebRtcTransport> {
     this.assertOpen();
@@ -41,10 +48,12 @@ export class PeerMedia {
     if ([...this.transports.values()].some((t) => t.appData.direction === direction)) {
       throw new AulaError('invalid_params', `a ${direction} transport exists already`);
     }
+    // A receive transport may go to another worker when the room's is full (placement.ts).
+    const router = direction === 'recv' && this.placement ? await this.placement.recvRouter(this.router) : this.router;
     const { listenIp, announcedAddress, rtcMinPort, rtcMaxPort } = this.listen;
     const portRange = { min: rtcMinPort, max: rtcMaxPort };
     // With a WebRtcServer all transports of a worker share one UDP and one TCP port.
-    const webRtcServer = (this.router.appData as { webRtcServer?: types.WebRtcServer }).webRtcServer;
+    const webRtcServer = (router.appData as { webRtcServer?: types.WebRtcServer }).webRtcServer;
     const listen = webRtcServer
       ? { webRtcServer, enableUdp: true, enableTcp: true }
       : {
@@ -53,7 +62,7 @@ export class PeerMedia {
             { protocol: 'tcp' as const, ip: listenIp, announcedAddress, portRange },
           ],
         };
-    const transport = await this.router.createWebRtcTransport({
+    const transport = await router.createWebRtcTransport({
       ...listen,
       preferUdp: true,
       // Room for a screen share plus a few camera layers from the start; the
@@ -67,6 +76,7 @@ export class PeerMedia {
     }
     if (direction === 'send' && this.listen.maxIncomingBitrate) await transport.setMaxIncomingBitrate(this.listen.maxIncomingBitrate);
     this.transports.set(transport.id, transport);
+    if (direction === 'recv') this.recvRouter = router;
     transport.observer.once('close', () => this.transports.delete(transport.id));
     return transport;
   }
@@ -116,7 +126,9 @@ export class PeerMedia {
     for (const c of this.consumers.values()) {
       if (c.producerId === producer.id) throw new AulaError('invalid_params', 'already consuming this producer');
     }
-    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities })) {
+    const router = this.recvRouter ?? this.router;
+    if (this.placement) await this.placement.reach(this.router, producer, router);
+    if (!router.canConsume({ producerId: producer.id, rtpCapabilities })) {
       throw new AulaError('invalid_params', 'your rtpCapabilities cannot consume this producer');
     }
     // Start paused: the client resumes once its consumer exists, so no

@@ -126,6 +126,19 @@ export class WorkerPool {
     return router;
   }
 
+  /** A router on a worker chosen by the caller (media/placement.ts decides which). */
+  async createRouterOn(worker: types.Worker): Promise<types.Router<RouterAppData>> {
+    const slot = this.slots.find((s) => s.worker === worker && !s.worker.closed);
+    if (!slot) throw new Error('no such mediasoup worker');
+    const router = await slot.worker.createRouter<RouterAppData>({
+      mediaCodecs,
+      appData: { webRtcServer: slot.webRtcServer, workerPid: slot.worker.pid },
+    });
+    slot.routers++;
+    router.observer.once('close', () => slot.routers--);
+    return router;
+  }
+
   close(): void {
     this.closing = true;
     for (const { worker } of this.slots) worker.close();

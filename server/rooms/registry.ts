@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { WorkerPool } from '../media/worker-pool.js';
+import type { types } from 'mediasoup';
 import { Room, type RoomObserver } from './room.js';
 import { type RoomSettingsInput, roomSettingsSchema } from './settings.js';
 import type { RoomStore } from './store.js';
@@ -21,7 +21,8 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
 
   constructor(
-    private readonly pool: WorkerPool,
+    /** The worker pool, or the placement that picks a worker for each room. */
+    private readonly pool: { createRouter(): Promise<types.Router>; onWorkerReplaced(listener: () => void): void },
     private readonly store?: RoomStore,
     private readonly observers: readonly RoomObserver[] = [],
     private readonly maxRooms = Infinity,

@@ -1,0 +1,135 @@
+// The aula server in its own process for the bench: startServer() as
+// main.ts runs it, plus bench-only hooks that use the in-process server
+// objects (no new protocol): a joined bench participant may publish ffmpeg's
+// RTP through PlainTransports, and cheap listeners consume over SRTP
+// PlainTransports placed by aula's own worker placement.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { types } from 'mediasoup';
+import { type ConfigInput, loadConfig } from '../../server/config/config.js';
+import { observeSpeaker } from '../../server/features/active-speaker.js';
+import { createLogger } from '../../server/log.js';
+import type { ProducerAppData } from '../../server/media/peer-media.js';
+import type { Room } from '../../server/rooms/room.js';
+import { type RunningServer, startServer } from '../../server/server.js';
+import { serve } from './ipc.js';
+import { plainListener, plainProducer, producerPackets } from './plain-media.js';
+
+let server: RunningServer | undefined;
+let dataDir = '';
+const benchProducers: types.Producer[] = [];
+
+const running = (): RunningServer => {
+  if (!server) throw new Error('server not started');
+  return server;
+};
+const roomOf = (id: string): Room => {
+  const room = running().rooms.get(id);
+  if (!room) throw new Error('no such room');
+  return room;
+};
+const participantOf = (room: Room, peerId: string) => {
+  const p = room.participants.get(peerId);
+  if (!p) throw new Error('no such participant (join over signalling first)');
+  return p;
+};
+
+serve({
+  async start(overrides: ConfigInput) {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-bench-data-'));
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        ...overrides,
+        http: { port: 0, host: '127.0.0.1' },
+        metrics: { enabled: false },
+        rooms: { demoRoom: false, max: 10_000 },
+        data: { dir: dataDir },
+        log: { level: 'silent' },
+        // The bench connects hundreds of participants from one address, quickly.
+        signalling: { messagesPerSecond: 10_000, messageBurst: 10_000, connectionsPerAddress: 10_000 },
+      },
+    });
+    server = await startServer(config, createLogger('silent'));
+    return { url: server.url, pid: process.pid, workers: server.pool.workers.map((w) => w.pid) };
+  },
+
+  async createRoom({ title, maxParticipants }: { title: string; maxParticipants: number }) {
+    const s = running();
+    const room = await s.rooms.create({ title, maxParticipants });
+    const token = await s.signer.issue({ room: room.id, role: 'participant', gen: room.linkGeneration }, 3600);
+    const moderator = await s.signer.issue({ room: room.id, role: 'moderator', gen: room.linkGeneration }, 3600);
+    return { roomId: room.id, token, moderator, workerPid: s.placement.workerOf(room.router)?.pid };
+  },
+
+  /** A joined participant publishes: one PlainTransport per kind, fed by ffmpeg. */
+  async publish({ roomId, peerId, kinds }: { roomId: string; peerId: string; kinds: Array<'audio' | 'video'> }) {
+    const room = roomOf(roomId);
+    const participant = participantOf(room, peerId);
+    const outputs = [];
+    for (const kind of kinds) {
+      const source = kind === 'video' ? 'camera' : 'mic';
+      const appData: ProducerAppData = { peerId, source };
+      const { transport, producer, port, rtcpPort, ssrc } = await plainProducer(room.router, kind, appData);
+      // Registered like a WebRTC producer: leaving closes it, and others are told.
+      participant.media.transports.set(transport.id, transport as unknown as types.WebRtcTransport);
+      transport.observer.once('close', () => participant.media.transports.delete(transport.id));
+      const p = producer as types.Producer<ProducerAppData>;
+      participant.media.producers.set(p.id, p);
+      p.observer.once('close', () => {
+        participant.media.producers.delete(p.id);
+        room.broadcast('producerClosed', { producerId: p.id, peerId }, participant);
+      });
+      void observeSpeaker(room, p).catch(() => undefined);
+      room.broadcast('producerAdded', { producerId: p.id, peerId, kind, source, paused: p.paused }, participant);
+      benchProducers.push(p);
+      p.observer.once('close', () => benchProducers.splice(benchProducers.indexOf(p), 1));
+      outputs.push({ kind, port, rtcpPort, ssrc });
+    }
+    return outputs;
+  },
+
+  /** Joined participants each receive every producer of the room on an SRTP PlainTransport. */
+  async listen({ roomId, peerIds, sinkPorts }: { roomId: string; peerIds: string[]; sinkPorts: number[] }) {
+    const s = running();
+    const room = roomOf(roomId);
+    let consumers = 0;
+    for (const [i, peerId] of peerIds.entries()) {
+      const participant = participantOf(room, peerId);
+      const producers = [...room.participants.values()].filter((p) => p !== participant).flatMap((p) => [...p.media.producers.values()]);
+      const router = await s.placement.recvRouter(room.router);
+      for (const p of producers) await s.placement.reach(room.router, p, router);
+      const { transport, consumers: cs } = await plainListener(router, producers, sinkPorts[i % sinkPorts.length]!, (p) => ({
+        peerId: (p.appData as ProducerAppData).peerId,
+        source: (p.appData as ProducerAppData).source,
+      }));
+      participant.media.transports.set(transport.id, transport as unknown as types.WebRtcTransport);
+      transport.observer.once('close', () => participant.media.transports.delete(transport.id));
+      for (const c of cs) participant.media.consumers.set(c.id, c as never);
+      consumers += cs.length;
+    }
+    return { consumers };
+  },
+
+  async producerPackets() {
+    return producerPackets(benchProducers);
+  },
+
+  info() {
+    const s = running();
+    return {
+      pid: process.pid,
+      rss: process.memoryUsage().rss,
+      workers: s.pool.workers.map((w) => ({ pid: w.pid, consumers: s.placement.consumersOn(w) })),
+    };
+  },
+
+  async stop() {
+    await server?.close();
+    server = undefined;
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    setTimeout(() => process.exit(0), 50);
+    return {};
+  },
+});

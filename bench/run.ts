@@ -1,0 +1,145 @@
+// npm run bench: runs the five figures (P1 overhead, P2 fan-out, P3 join
+// time, P4 signalling scale, Scaling), prints one table and writes JSON to
+// bench/results/. Every count and duration is a flag; see bench/README.md.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { version as mediasoupVersion } from 'mediasoup';
+import { buildFigures, printTable, type BenchReport } from './report.js';
+import { runFanout, type FanoutOptions, type FanoutResult } from './scenarios/fanout.js';
+import { runJoin } from './scenarios/p3-join.js';
+import { runSignalling } from './scenarios/p4-signalling.js';
+
+const ALL = ['p1', 'p2', 'p3', 'p4', 'scaling'] as const;
+type Figure = (typeof ALL)[number];
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string', default: ALL.join(',') },
+    smoke: { type: 'boolean', default: false },
+    listeners: { type: 'string' },
+    seconds: { type: 'string' },
+    warm: { type: 'string' },
+    rounds: { type: 'string' },
+    'video-kbps': { type: 'string' },
+    joins: { type: 'string' },
+    'room-size': { type: 'string' },
+    participants: { type: 'string' },
+    rooms: { type: 'string' },
+    'big-room': { type: 'string' },
+    messages: { type: 'string' },
+    workers: { type: 'string' },
+    out: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+
+// Flags win over AULA_BENCH_* environment variables, which win over the defaults (smoke: tiny counts).
+const num = (flag: string, full: number, smoke: number): number => {
+  const raw = (values as Record<string, unknown>)[flag] ?? process.env[`AULA_BENCH_${flag.toUpperCase().replace(/-/g, '_')}`];
+  const n = raw === undefined ? (values.smoke ? smoke : full) : Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${flag} must be a number`);
+  return n;
+};
+
+const only = new Set(values.only!.split(',').map((s) => s.trim().toLowerCase()) as Figure[]);
+for (const f of only) if (!ALL.includes(f)) throw new Error(`--only: unknown figure ${f} (one of ${ALL.join(', ')})`);
+const cores = os.cpus().length;
+const log = (s: string) => {
+  if (!values.quiet) process.stderr.write(`${s}\n`);
+};
+
+const opts = {
+  listeners: num('listeners', 200, 4),
+  seconds: num('seconds', 10, 2),
+  warm: num('warm', 3, 1),
+  rounds: num('rounds', 2, 1),
+  videoKbps: num('video-kbps', 600, 600),
+  joins: num('joins', 20, 2),
+  roomSize: num('room-size', 10, 3),
+  participants: num('participants', 1000, 30),
+  rooms: num('rooms', 20, 3),
+  bigRoom: num('big-room', 200, 10),
+  messages: num('messages', 40, 3),
+  workers: num('workers', cores, Math.min(cores, 2)),
+};
+
+export async function main(): Promise<BenchReport> {
+  const started = new Date();
+  const load = os.loadavg();
+  const fan = (target: 'aula' | 'bare', workers: number, consumersPerWorker?: number): Promise<FanoutResult> => {
+    const o: FanoutOptions = {
+      target,
+      workers,
+      listeners: opts.listeners,
+      consumersPerWorker,
+      warmSeconds: opts.warm,
+      seconds: opts.seconds,
+      videoKbps: opts.videoKbps,
+    };
+    return runFanout(o, log);
+  };
+  const raw: BenchReport['raw'] = {};
+  if (only.has('p1') || only.has('p2') || only.has('scaling')) {
+    raw.bare = [];
+    raw.aula1 = [];
+    // Alternating rounds, so that the shared machine's drift hits both alike.
+    for (let r = 0; r < opts.rounds; r++) {
+      if (only.has('p1')) {
+        log(`fan-out round ${r + 1}/${opts.rounds}: bare mediasoup`);
+        raw.bare.push(await fan('bare', 1));
+      }
+      log(`fan-out round ${r + 1}/${opts.rounds}: aula, 1 worker`);
+      raw.aula1.push(await fan('aula', 1));
+    }
+  }
+  if (only.has('scaling')) {
+    // Spread the one room evenly: each worker takes its share of consumers, then the next.
+    const perWorker = Math.ceil((opts.listeners * 2) / opts.workers);
+    log(`scaling: aula, ${opts.workers} workers, one room spread with consumersPerWorker=${perWorker}`);
+    raw.aulaAll = await fan('aula', opts.workers, perWorker);
+  }
+  if (only.has('p3')) {
+    log(`P3: ${opts.joins} Chromium joins into a room of ${opts.roomSize}`);
+    raw.join = await runJoin({ joins: opts.joins, roomSize: opts.roomSize }, log);
+  }
+  if (only.has('p4')) {
+    log(`P4: ${opts.participants} signalling participants in ${opts.rooms} rooms`);
+    raw.signalling = await runSignalling(
+      { participants: opts.participants, rooms: opts.rooms, bigRoom: opts.bigRoom, messages: opts.messages },
+      log,
+    );
+  }
+  const report: BenchReport = {
+    machine: {
+      cores,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGB: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
+      node: process.version,
+      mediasoup: mediasoupVersion,
+      loadAverageAtStart: load.map((x) => Number(x.toFixed(2))),
+      loadAverageAtEnd: os.loadavg().map((x) => Number(x.toFixed(2))),
+    },
+    startedAt: started.toISOString(),
+    durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
+    options: { ...opts, smoke: values.smoke!, only: [...only] },
+    figures: [],
+    raw,
+  };
+  report.figures = buildFigures(report);
+  const out = values.out ?? path.join(import.meta.dirname, 'results', `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(printTable(report));
+  process.stdout.write(`\nJSON: ${path.relative(process.cwd(), out)}\n`);
+  return report;
+}
+
+await main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,80 @@
+// The bench keeps working: each scenario runs with tiny counts against the
+// real server (its own process, real mediasoup workers, ffmpeg media, real
+// Chromium for P3) and produces well-formed figures. No timing is asserted:
+// only that media and messages really flowed and the report has its shape.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildFigures, printTable, type BenchReport } from '../../bench/report.js';
+import { runFanout } from '../../bench/scenarios/fanout.js';
+import { runJoin } from '../../bench/scenarios/p3-join.js';
+import { runSignalling } from '../../bench/scenarios/p4-signalling.js';
+
+const tiny = { listeners: 3, warmSeconds: 1, seconds: 2, videoKbps: 300 };
+const raw: BenchReport['raw'] = {};
+
+describe('bench smoke', () => {
+  it('fans one publisher out to listeners, bare and through aula, and counts real packets', async () => {
+    raw.bare = [await runFanout({ target: 'bare', workers: 1, ...tiny })];
+    raw.aula1 = [await runFanout({ target: 'aula', workers: 1, ...tiny })];
+    for (const r of [...raw.bare, ...raw.aula1]) {
+      expect(r.consumers).toBe(6); // video + audio per listener
+      expect(r.streamsMissing).toBe(0);
+      expect(r.producerPackets).toBeGreaterThan(0);
+      expect(r.packetsReceived).toBeGreaterThan(0);
+      expect(r.loss).toBeGreaterThanOrEqual(0);
+      expect(r.loss).toBeLessThanOrEqual(1);
+      expect(r.cpu.mediasoupWorkers).toBeGreaterThan(0);
+    }
+  }, 120_000);
+
+  it('spreads one room over two workers for the scaling figure', async () => {
+    raw.aulaAll = await runFanout({ target: 'aula', workers: 2, consumersPerWorker: 3, ...tiny });
+    expect(raw.aulaAll.perWorker).toHaveLength(2);
+    // Both workers carry consumers: the room really spans them (pipe consumers on the home worker).
+    for (const w of raw.aulaAll.perWorker) expect(w.consumers).toBeGreaterThan(0);
+    expect(raw.aulaAll.streamsMissing).toBe(0);
+    expect(raw.aulaAll.packetsReceived).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('times Chromium joins to the first decoded frame', async () => {
+    raw.join = await runJoin({ joins: 2, roomSize: 2 });
+    expect(raw.join.joins + raw.join.failed).toBe(2);
+    expect(raw.join.joins).toBeGreaterThan(0);
+    expect(raw.join.openToFrameMs.p50).toBeGreaterThan(0);
+    expect(raw.join.openToFrameMs.p95).toBeGreaterThanOrEqual(raw.join.openToFrameMs.p50);
+  }, 180_000);
+
+  it('delivers chat to every member of the big room', async () => {
+    raw.signalling = await runSignalling({ participants: 20, rooms: 3, bigRoom: 8, messages: 3 });
+    expect(raw.signalling.participants).toBe(20);
+    expect(raw.signalling.deliveries).toBe(3 * 7);
+    expect(raw.signalling.missing).toBe(0);
+    expect(raw.signalling.serverRssMB.after).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('reports all five figures with the core count', () => {
+    const report: BenchReport = {
+      machine: { cores: os.cpus().length, cpuModel: 'test', memoryGB: 1, node: process.version, mediasoup: 'x', loadAverageAtStart: [], loadAverageAtEnd: [] },
+      startedAt: new Date().toISOString(),
+      durationSeconds: 0,
+      options: {},
+      figures: [],
+      raw,
+    };
+    report.figures = buildFigures(report);
+    expect(report.figures.map((f) => f.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'Scaling']);
+    for (const f of report.figures) {
+      expect(f.cores).toBe(os.cpus().length);
+      expect(typeof f.met).toBe('boolean');
+      for (const v of Object.values(f.values)) expect(Number.isNaN(v)).toBe(false);
+    }
+    const table = printTable(report);
+    for (const id of ['P1', 'P2', 'P3', 'P4', 'Scaling']) expect(table).toMatch(new RegExp(`^${id}\\s`, 'm'));
+    // The JSON the bench writes round-trips.
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aula-bench-smoke-')), 'r.json');
+    fs.writeFileSync(file, JSON.stringify(report));
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).figures).toHaveLength(5);
+  });
+});

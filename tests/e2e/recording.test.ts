@@ -119,6 +119,8 @@ describe('recording', () => {
     await teacher.getByRole('button', { name: 'Stop recording' }).click();
     await pupil.locator('[aria-live="polite"][role="log"]').filter({ hasText: 'Recording stopped' }).waitFor();
     expect(await pupil.getByRole('status').filter({ hasText: 'this meeting is being recorded' }).isVisible()).toBe(false);
+    // The indicator goes off at once; the captures finish and composing starts a moment later.
+    await waitFor(() => server.recordings.store.get(recording.id)?.state !== 'recording', 60_000, 'captures to finish');
     await server.recordings.composer.idle();
 
     const sidecar = server.recordings.store.get(recording.id)!;

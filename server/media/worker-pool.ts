@@ -117,19 +117,17 @@ export class WorkerPool {
   async createRouter(): Promise<types.Router<RouterAppData>> {
     const slot = this.slots.filter((s) => !s.worker.closed).sort((a, b) => a.routers - b.routers)[0];
     if (!slot) throw new Error('no mediasoup worker available');
-    const router = await slot.worker.createRouter<RouterAppData>({
-      mediaCodecs,
-      appData: { webRtcServer: slot.webRtcServer, workerPid: slot.worker.pid },
-    });
-    slot.routers++;
-    router.observer.once('close', () => slot.routers--);
-    return router;
+    return this.routerOn(slot);
   }
 
   /** A router on a worker chosen by the caller (media/placement.ts decides which). */
   async createRouterOn(worker: types.Worker): Promise<types.Router<RouterAppData>> {
     const slot = this.slots.find((s) => s.worker === worker && !s.worker.closed);
     if (!slot) throw new Error('no such mediasoup worker');
+    return this.routerOn(slot);
+  }
+
+  private async routerOn(slot: Slot): Promise<types.Router<RouterAppData>> {
     const router = await slot.worker.createRouter<RouterAppData>({
       mediaCodecs,
       appData: { webRtcServer: slot.webRtcServer, workerPid: slot.worker.pid },

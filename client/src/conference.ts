@@ -258,6 +258,15 @@ export class Conference {
    * again (no new permission prompt), consume what is there.
    */
   private moveTo(data: NotificationData<'movedToGroup'>): void {
+    this.restartMedia(data.producers, () => this.events.moved(data.group, data.name));
+  }
+
+  /**
+   * New transports on the router we are now on (another breakout group, or a
+   * new router after the server's media worker died), the same tracks sent
+   * again (a muted microphone stays muted), then `producers` consumed.
+   */
+  private restartMedia(producers: ProducerInfo[], done: () => void): void {
     // Consumes from now on wait for this move's receive transport, in a fresh
     // queue: a consume caught on the old transport when it closes never
     // settles (a closed RTCPeerConnection leaves its promises pending).
@@ -286,7 +295,7 @@ export class Conference {
         } finally {
           ready();
         }
-        for (const p of data.producers) void this.consume(p).catch(() => undefined);
+        for (const p of producers) void this.consume(p).catch(() => undefined);
         for (const { source, track, paused } of tracks) {
           if (!track || track.readyState !== 'live') continue;
           try {
@@ -297,7 +306,7 @@ export class Conference {
             if (source === 'screen') this.events.screenStopped();
           }
         }
-        this.events.moved(data.group, data.name);
+        done();
       })
       .catch(() => undefined);
   }
@@ -415,7 +424,8 @@ export class Conference {
       this.events.peerLeft(peerId);
     });
     s.on('producerAdded', (info) => void this.consume(info).catch(() => undefined));
-    s.on('mediaReset', () => void this.rebuildMedia().catch(() => this.end('disconnected')));
+    // The media worker failed: the others' producers follow as producerAdded.
+    s.on('mediaReset', () => this.restartMedia([], () => undefined));
     s.on('consumerClosed', ({ consumerId }) => this.dropConsumer(consumerId));
     s.on('producerClosed', ({ producerId }) => {
       for (const [id, c] of this.consumers) if (c.consumer.producerId === producerId) this.dropConsumer(id);
@@ -429,30 +439,6 @@ export class Conference {
     s.on('breakoutMessage', ({ text, from }) => this.events.breakoutMessage(text, from));
     s.on('movedToGroup', (data) => this.moveTo(data));
     s.onClose((code) => void this.onConnectionLost(code));
-  }
-
-  /**
-   * The server's media worker failed and the room moved to a new router: the
-   * old transports are dead. Build new ones and publish the same tracks again
-   * (a muted microphone stays muted); others' media arrives as producerAdded.
-   */
-  private async rebuildMedia(): Promise<void> {
-    this.recvReady = new Promise<void>((resolve) => (this.markRecvReady = resolve));
-    for (const id of [...this.consumers.keys()]) this.dropConsumer(id);
-    const published = [...this.producers].map(([source, p]) => ({ source, track: p.track, paused: p.paused }));
-    for (const p of this.producers.values()) p.close();
-    this.producers.clear();
-    this.sendTransport?.close();
-    this.recvTransport?.close();
-    this.sendTransport = this.recvTransport = undefined;
-    this.recvTransport = await this.createTransport('recv');
-    this.markRecvReady();
-    if (this.device.canProduce('audio') || this.device.canProduce('video')) this.sendTransport = await this.createTransport('send');
-    for (const { source, track, paused } of published) {
-      if (!track || track.readyState === 'ended' || this.ended) continue;
-      await this.publish(source, track);
-      if (paused && source === 'mic') await this.setMicMuted(true).catch(() => undefined);
-    }
   }
 
   /**

@@ -34,12 +34,27 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Open a room link in a new context and join through the join page, as a person would. */
+/**
+ * On the pre-join screen: turn the camera and the microphone on (both are off
+ * by default, privacy by default) and wait until the browser has them.
+ */
+export async function switchDevicesOn(page: Page, de = false): Promise<void> {
+  for (const name of de ? ['Kamera', 'Mikrofon'] : ['Camera', 'Microphone']) {
+    const sw = page.getByRole('switch', { name, exact: true });
+    await sw.click();
+    await page.locator(`[role="switch"][aria-checked="true"]`, { hasText: name }).waitFor({ timeout: 20_000 });
+  }
+}
+
+/**
+ * Open a room link in a new context and join through the join page, as a
+ * person would: with camera and microphone turned on, unless `media: false`.
+ */
 export async function joinThroughUi(
   browser: Browser,
   url: string,
   name: string,
-  options: { locale?: string; viewport?: { width: number; height: number } } = {},
+  options: { locale?: string; viewport?: { width: number; height: number }; media?: boolean } = {},
 ): Promise<Page> {
   const locale = options.locale ?? 'en-US';
   const de = locale.startsWith('de');
@@ -47,6 +62,7 @@ export async function joinThroughUi(
   const page = await context.newPage();
   await page.goto(url);
   await page.getByLabel(de ? 'Anzeigename' : 'Display name').fill(name);
+  if (options.media !== false) await switchDevicesOn(page, de);
   await page.getByRole('button', { name: de ? 'Beitreten' : 'Join' }).click();
   try {
     await page.getByRole('button', { name: de ? 'Verlassen' : 'Leave' }).waitFor({ timeout: 20_000 });

@@ -180,8 +180,8 @@ const en = {
   shortcutMic: 'Microphone on or off',
   shortcutCamera: 'Camera on or off',
   shortcutHand: 'Raise or lower your hand',
-  shortcutChat: 'Open or close the chat',
-  shortcutPeople: 'Open or close the participants',
+  shortcutChat: 'Go to the chat (again: close it)',
+  shortcutPeople: 'Go to the participants (again: close them)',
   shortcutHelp: 'This list',
   shortcutEscape: 'Close a menu, a dialog or the panel on a phone',
   chatEmpty: 'No messages yet.',
@@ -194,6 +194,8 @@ const en = {
   searchPeople: 'Search participants',
   moreActionsFor: (name: string) => `More actions for ${name}`,
   noPoll: 'No poll is open.',
+  pollsTab: 'Polls',
+  tilesLabel: 'People on stage',
   dismiss: 'Dismiss',
 };
 
@@ -378,8 +380,8 @@ const de: Strings = {
   shortcutMic: 'Mikrofon ein oder aus',
   shortcutCamera: 'Kamera ein oder aus',
   shortcutHand: 'Hand heben oder senken',
-  shortcutChat: 'Chat öffnen oder schließen',
-  shortcutPeople: 'Teilnehmende öffnen oder schließen',
+  shortcutChat: 'Zum Chat (nochmals: schließen)',
+  shortcutPeople: 'Zu den Teilnehmenden (nochmals: schließen)',
   shortcutHelp: 'Diese Liste',
   shortcutEscape: 'Menü, Dialog oder das Feld auf dem Telefon schließen',
   chatEmpty: 'Noch keine Nachrichten.',
@@ -392,6 +394,8 @@ const de: Strings = {
   searchPeople: 'Teilnehmende suchen',
   moreActionsFor: (name: string) => `Weitere Aktionen für ${name}`,
   noPoll: 'Gerade läuft keine Umfrage.',
+  pollsTab: 'Umfragen',
+  tilesLabel: 'Personen auf der Bühne',
   dismiss: 'Schließen',
 };
 

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { rename, request, toggleCamera, toggleHand, toggleMic } from '../actions.js';
 import { openProblemDialog, type ReportLink } from '../problem-dialog.js';
 import { conference } from '../room-controller.js';
-import { myGroup, room, view } from '../store.js';
+import { myGroup, room, type Tab, view } from '../store.js';
 import type { Strings } from '../strings.js';
 import { Confirm, Dialog } from './dialog.js';
 import { DeviceSettings } from './devices.js';
@@ -19,10 +19,17 @@ export const SHORTCUTS = [
   { code: 'KeyM', keys: 'Alt+M', what: 'shortcutMic', run: () => void toggleMic() },
   { code: 'KeyC', keys: 'Alt+C', what: 'shortcutCamera', run: () => void toggleCamera() },
   { code: 'KeyH', keys: 'Alt+H', what: 'shortcutHand', run: () => void toggleHand() },
-  { code: 'KeyT', keys: 'Alt+T', what: 'shortcutChat', run: () => togglePanel('chat') },
-  { code: 'KeyP', keys: 'Alt+P', what: 'shortcutPeople', run: () => togglePanel('people') },
+  { code: 'KeyT', keys: 'Alt+T', what: 'shortcutChat', run: () => focusOrToggle('chat', '#chat-input') },
+  { code: 'KeyP', keys: 'Alt+P', what: 'shortcutPeople', run: () => focusOrToggle('people', '#tab-people') },
   { code: 'KeyK', keys: 'Alt+K', what: 'shortcutHelp', run: () => (view.dialog.value = { kind: 'shortcuts' }) },
 ] as const;
+
+/** A panel shortcut: open the tab and go there; pressed again from inside it, close it. */
+function focusOrToggle(tab: Tab, target: string): void {
+  const inside = document.activeElement?.closest('.side');
+  if (view.tab.value === tab && !inside) document.querySelector<HTMLElement>(target)?.focus();
+  else togglePanel(tab);
+}
 
 function useShortcuts() {
   useEffect(() => {

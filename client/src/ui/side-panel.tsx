@@ -12,6 +12,7 @@ import { Icon } from './icon.js';
 import { narrow } from './layout-state.js';
 import { PeoplePanel } from './people.js';
 import { PollPanel } from './polls.js';
+import { returnFocus } from './toolbar.js';
 
 function Chat({ t }: { t: Strings }) {
   const log = useRef<HTMLOListElement>(null);
@@ -80,16 +81,12 @@ export function SidePanel({ t }: { t: Strings }) {
   const tab = view.tab.value;
   const panel = useRef<HTMLElement>(null);
   const tabs = tabsFor();
-  const titles: Record<Tab, string> = { chat: t.chatTitle, people: t.participantsTitle, polls: t.pollTitle, breakout: t.breakoutTitle };
+  const titles: Record<Tab, string> = { chat: t.chatTitle, people: t.participantsTitle, polls: t.pollsTab, breakout: t.breakoutTitle };
   const sheet = narrow.value;
-  const wasOpen = useRef(false);
-
-  useEffect(() => {
-    // Focus follows the panel on phones (a sheet covers everything); on a desktop it stays put.
-    if (tab && !wasOpen.current && sheet) panel.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
-    if (!tab && wasOpen.current) document.querySelector<HTMLElement>('.toolbar .tool[aria-expanded]')?.focus();
-    wasOpen.current = !!tab;
-  }, [tab, sheet]);
+  const close = () => {
+    view.tab.value = null;
+    requestAnimationFrame(returnFocus);
+  };
   useEffect(() => {
     if (tab === 'chat') room.unread.value = 0;
   }, [tab, room.chat.value.length]);
@@ -111,7 +108,7 @@ export function SidePanel({ t }: { t: Strings }) {
       onKeyDown={(ev) => {
         if (ev.key === 'Escape' && !ev.defaultPrevented && sheet) {
           ev.preventDefault();
-          view.tab.value = null;
+          close();
         }
       }}
     >
@@ -133,7 +130,7 @@ export function SidePanel({ t }: { t: Strings }) {
             </button>
           ))}
         </div>
-        <button type="button" class="icon-button" aria-label={t.closePanel} title={t.closePanel} onClick={() => (view.tab.value = null)}>
+        <button type="button" class="icon-button" aria-label={t.closePanel} title={t.closePanel} onClick={close}>
           <Icon name="x" />
         </button>
       </div>

@@ -167,7 +167,7 @@ export function Stage({ t }: { t: Strings }) {
         </ul>
       ) : null}
       <div class="tiles-area">
-        <ul class="tiles" ref={list} aria-label={t.participantsTitle} data-page-size={perPage}>
+        <ul class="tiles" ref={list} aria-label={t.tilesLabel} data-page-size={perPage}>
           {shown.map((p) => (
             <Tile key={p.id} peer={p} t={t} />
           ))}

@@ -45,9 +45,28 @@ function ToolButton({ icon, label, onClick, pressed, expanded, disabled, badge, 
   );
 }
 
+/**
+ * Open a tab of the side panel (or close it if it is open): focus moves into
+ * it (the message box for the chat), and back to where it came from on close.
+ */
 export function togglePanel(tab: Tab): void {
-  view.tab.value = view.tab.value === tab ? null : tab;
+  const opening = view.tab.value !== tab;
+  if (opening && !view.tab.value) opener = document.activeElement as HTMLElement | null;
+  view.tab.value = opening ? tab : null;
   if (view.tab.value === 'chat') room.unread.value = 0;
+  requestAnimationFrame(() => {
+    if (opening) document.querySelector<HTMLElement>(tab === 'chat' ? '#chat-input' : `#tab-${tab}`)?.focus();
+    else returnFocus();
+  });
+}
+
+let opener: HTMLElement | null = null;
+
+/** After the panel closed: back to the control that opened it, or the toolbar. */
+export function returnFocus(): void {
+  const target = opener?.isConnected ? opener : document.querySelector<HTMLElement>('.toolbar .tool');
+  opener = null;
+  target?.focus();
 }
 
 export function Toolbar({ t }: { t: Strings }) {
@@ -64,7 +83,7 @@ export function Toolbar({ t }: { t: Strings }) {
   if (small && canShare) more.push({ label: local.screen ? t.stopSharing : t.shareScreen, onSelect: () => void toggleScreen() });
   if (small && canRecord) more.push({ label: room.recording.value ? t.stopRecording : t.startRecording, onSelect: () => void toggleRecording() });
   if (small) more.push({ label: t.participantsTitle, onSelect: () => togglePanel('people') });
-  if (small && showPolls) more.push({ label: t.pollTitle, onSelect: () => togglePanel('polls') });
+  if (small && showPolls) more.push({ label: t.pollsTab, onSelect: () => togglePanel('polls') });
   if (small && showBreakout) more.push({ label: t.breakoutTitle, onSelect: () => togglePanel('breakout') });
   more.push(
     { label: t.galleryView, checked: view.layout.value === 'gallery', onSelect: () => (view.layout.value = 'gallery') },

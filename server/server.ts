@@ -18,7 +18,9 @@ import { createLogger, type Logger } from './log.js';
 import { turnCredentials } from './media/turn.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { RecordingManager } from './recording/manager.js';
+import { presentationsRouter } from './http/presentations-api.js';
 import { recordingsRouter } from './http/recordings-api.js';
+import { PresentationFiles } from './presentation/files.js';
 import { Placement } from './media/placement.js';
 import { RoomRegistry } from './rooms/registry.js';
 import type { Room } from './rooms/room.js';
@@ -57,6 +59,8 @@ export interface RunningServer {
   audit: AuditLog;
   retention: RetentionScheduler;
   recordings: RecordingManager;
+  /** Slides' PDFs while they are shown. */
+  presentations: PresentationFiles;
   links(room: Room, validityDays?: number): Promise<RoomLinks>;
   close(): Promise<void>;
 }
@@ -104,6 +108,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const recordings = new RecordingManager(dataDir, config.recording.retentionDays, config.recording.ffmpeg, log);
   retention.register('recordings', (now) => recordings.purge(now));
   recordings.recover();
+  const presentations = new PresentationFiles(dataDir, config.presentation);
   const observers = [speakerCleanup, resume, recordings, ...(ledger ? [new Attendance(ledger, log)] : [])];
   const placement = new Placement(pool, config.media.consumersPerWorker);
   const rooms = new RoomRegistry(placement, new RoomStore(dataDir), observers, config.rooms.max, log);
@@ -115,6 +120,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     log,
     access,
     recordings,
+    presentations,
     newRouter: () => placement.createRouter(),
     ice: () => ({
       iceServers: turnCredentials(config.turn.urls, config.turn.secret, config.turn.ttlSeconds),
@@ -155,6 +161,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
       await access.grant(token, room);
       return true;
     }),
+    presentations: presentationsRouter(presentations),
     privacyNotice: () => notice,
     frameAncestors: config.http.frameAncestors,
   });
@@ -204,6 +211,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     audit,
     retention,
     recordings,
+    presentations,
     links,
     async close() {
       retention.stop();

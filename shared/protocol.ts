@@ -6,6 +6,7 @@
 // fraction of full zod, and the server validates with exactly these schemas.
 import * as z from 'zod/mini';
 import { displayNameSchema, MAX_DISPLAY_NAME } from './display-name.js';
+import { presentationNotifications, presentationRequests, presentationState } from './presentation.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -70,6 +71,8 @@ export const permissions = [
   'vote', // answer polls
   'managePolls', // open, close and show polls
   'manageBreakout', // split the class into groups, move people, visit groups
+  'present', // slides and whiteboard: start, turn pages, draw, stop
+  'manageDrawing', // let everyone draw on the slides and whiteboard, or not
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -143,6 +146,8 @@ const joinedData = z.object({
   recording: z.optional(z.boolean()),
   poll: z.optional(pollInfo), // the current poll, if any
   breakout: z.optional(breakoutState),
+  /** Slides or whiteboard on the stage, with the current page's strokes. */
+  presentation: z.optional(presentationState),
 });
 export type JoinedData = z.infer<typeof joinedData>;
 
@@ -273,6 +278,7 @@ export const requests = {
   closeGroup: { params: params({ group: id }), result: empty },
   /** Call everyone back to the main room and end the breakout. */
   endBreakout: { params: empty, result: empty },
+  ...presentationRequests,
 } as const;
 
 export type Method = keyof typeof requests;
@@ -332,6 +338,7 @@ export const notifications = {
   /** A moderator's message to every group. */
   breakoutMessage: z.object({ text: str(BREAKOUT_LIMITS.message), from: z.string() }),
   roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown']), reason: str(200) }),
+  ...presentationNotifications,
 } as const;
 
 export type NotificationName = keyof typeof notifications;
@@ -357,6 +364,7 @@ export const errorCodes = [
   'removed', // a moderator removed this browser from the meeting; re-issued links let it back
   'rate_limited', // too many requests in flight on this connection
   'resume_failed', // the participation to resume has ended (grace period over, removed, or unknown)
+  'not_pdf', // an uploaded file for slides is not a PDF
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -200,6 +200,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    presentation: z
+      .object({
+        /** Largest PDF a presenter may show, in bytes (held for the meeting only). */
+        maxBytes: z.number().int().min(1024).max(500 * 1024 * 1024).default(50 * 1024 * 1024),
+        /** Most pages a shown PDF may have (as the presenter's browser counted them). */
+        maxPages: z.number().int().min(1).max(300).default(300),
+      })
+      .strict()
+      .prefault({}),
     problems: z
       .object({
         /** Days a problem report is kept. */
@@ -326,6 +335,8 @@ export const envOverrides: Record<string, { path: [string, string]; type: 'strin
   AULA_REPORTS_FOUR_EYES: { path: ['reports', 'fourEyes'], type: 'boolean' },
   AULA_RECORDING_RETENTION_DAYS: { path: ['recording', 'retentionDays'], type: 'number' },
   AULA_RECORDING_FFMPEG: { path: ['recording', 'ffmpeg'], type: 'string' },
+  AULA_PRESENTATION_MAX_BYTES: { path: ['presentation', 'maxBytes'], type: 'number' },
+  AULA_PRESENTATION_MAX_PAGES: { path: ['presentation', 'maxPages'], type: 'number' },
   AULA_PROBLEMS_RETENTION_DAYS: { path: ['problems', 'retentionDays'], type: 'number' },
   AULA_AUDIT_RETENTION_DAYS: { path: ['audit', 'retentionDays'], type: 'number' },
   AULA_METRICS_ENABLED: { path: ['metrics', 'enabled'], type: 'boolean' },

@@ -10,6 +10,7 @@ import { profileHandlers } from './profile.js';
 import { recordingHandlers } from './recording.js';
 import { breakoutHandlers } from './breakout.js';
 import { pollHandlers } from './polls.js';
+import { presentationHandlers } from './presentation.js';
 import { sessionHandlers } from './session.js';
 
 export const allHandlers: Handler[] = [
@@ -24,4 +25,5 @@ export const allHandlers: Handler[] = [
   ...recordingHandlers,
   ...pollHandlers,
   ...breakoutHandlers,
+  ...presentationHandlers,
 ] as Handler[];

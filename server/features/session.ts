@@ -54,6 +54,9 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     recording: services.recordings?.isRecording(room) ?? false,
     ...(room.poll ? { poll: room.poll.info() } : {}),
     ...(room.breakout ? { breakout: room.breakout.state() } : {}),
+    ...(room.presentation?.ready && services.presentations
+      ? { presentation: room.presentation.state((p) => services.presentations!.urlOf(p)) }
+      : {}),
   };
 }
 

@@ -15,6 +15,7 @@ export interface HttpDeps {
 
   admin: express.Router;
   problems: express.Router;
+  presentations: express.Router;
   /** The privacy notice, rendered from the running configuration. */
   privacyNotice(): string;
   frameAncestors: string[];
@@ -67,6 +68,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   app.use('/api/admin', deps.admin);
   app.use('/api/problems', deps.problems);
+  app.use('/api/presentations', deps.presentations);
   app.get('/privacy', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(deps.privacyNotice());

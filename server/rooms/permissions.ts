@@ -22,8 +22,10 @@ const table: Record<Role, ReadonlySet<Permission>> = {
     'record',
     'managePolls',
     'manageBreakout',
+    'present',
+    'manageDrawing',
   ]),
-  presenter: new Set<Permission>([...everyone, 'shareScreen', 'bypassLobby']),
+  presenter: new Set<Permission>([...everyone, 'shareScreen', 'bypassLobby', 'present']),
   participant: new Set<Permission>(everyone),
 };
 

@@ -25,6 +25,7 @@ import { hasPermission } from './permissions.js';
 import type { RoomSettings } from './settings.js';
 import type { Breakout } from './breakout.js';
 import type { Poll, PollSummary } from './poll.js';
+import type { Presentation } from '../presentation/presentation.js';
 
 /** A classroom: its router, the participants in it and those waiting in its lobby. */
 export class Room {
@@ -36,6 +37,8 @@ export class Room {
   poll: Poll | undefined;
   /** Breakout groups while the class is split. */
   breakout: Breakout | undefined;
+  /** Slides or whiteboard on the stage (memory only; the PDF is deleted with it). */
+  presentation: Presentation | undefined;
   private closed = false;
 
   constructor(
@@ -116,6 +119,8 @@ export class Room {
     this.breakout?.dispose();
     this.breakout = undefined;
     this.poll = undefined;
+    this.presentation?.dispose();
+    this.presentation = undefined;
   }
 
   /** Notify only those whose role has `permission` (e.g. lobby changes to moderators). */

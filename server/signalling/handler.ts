@@ -7,6 +7,7 @@ import type { AccessControl } from '../access/access.js';
 import type { TransportListen } from '../media/peer-media.js';
 import type { IceServer } from '../media/turn.js';
 import type { Logger } from '../log.js';
+import type { PresentationFiles } from '../presentation/files.js';
 import type { RecordingManager } from '../recording/manager.js';
 import type { Participant } from '../rooms/participant.js';
 import type { RoomRegistry } from '../rooms/registry.js';
@@ -24,6 +25,8 @@ export interface Services {
   resume: ResumeRegistry;
   /** Recordings, when the server records (tests may leave it out). */
   recordings?: RecordingManager;
+  /** Slides' PDFs while they are shown (tests may leave it out). */
+  presentations?: PresentationFiles;
   /** A new router on the least busy worker (for breakout groups). */
   newRouter(): Promise<types.Router>;
 }

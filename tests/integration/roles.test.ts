@@ -54,6 +54,9 @@ const actions: Expect[] = [
   { method: 'breakoutMessage', params: () => ({ text: 'hi' }), allowed: ['moderator'], allowedError: 'not_found' },
   { method: 'closeGroup', params: () => ({ group: 'none' }), allowed: ['moderator'], allowedError: 'not_found' },
   { method: 'endBreakout', params: () => ({}), allowed: ['moderator'] },
+  // Slides: an oversized PDF is refused after the role check, so nothing stays behind.
+  { method: 'startSlides', params: () => ({ bytes: 2 ** 40, pageCount: 2 }), allowed: ['moderator', 'presenter'], allowedError: 'too_large' },
+  { method: 'setDrawingAllowed', params: () => ({ allowed: true }), allowed: ['moderator'], allowedError: 'not_found' },
 ];
 
 beforeAll(async () => {

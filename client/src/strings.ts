@@ -195,6 +195,8 @@ const en = {
   moreActionsFor: (name: string) => `More actions for ${name}`,
   noPoll: 'No poll is open.',
   pollsTab: 'Polls',
+  waitingInLobby: (name: string) => `${name} is waiting in the lobby.`,
+  lobbyMore: (n: number) => `${n} more waiting…`,
   tilesLabel: 'People on stage',
   dismiss: 'Dismiss',
 };
@@ -395,6 +397,8 @@ const de: Strings = {
   moreActionsFor: (name: string) => `Weitere Aktionen für ${name}`,
   noPoll: 'Gerade läuft keine Umfrage.',
   pollsTab: 'Umfragen',
+  waitingInLobby: (name: string) => `${name} wartet im Warteraum.`,
+  lobbyMore: (n: number) => `${n} weitere warten…`,
   tilesLabel: 'Personen auf der Bühne',
   dismiss: 'Schließen',
 };

@@ -71,3 +71,21 @@ export async function joinThroughUi(
   }
   return page;
 }
+
+/** Show a tab of the room's side panel ("Chat", "Participants", "Polls", "Breakout groups"). */
+export async function openTab(page: Page, name: string): Promise<void> {
+  const tab = page.getByRole('tab', { name, exact: true });
+  if ((await tab.count()) === 0 || !(await tab.isVisible())) {
+    // The panel is closed (or on a phone): the toolbar opens it.
+    await page.getByRole('button', { name: name === 'Chat' ? /^Chat/ : name }).first().click();
+  }
+  await tab.click();
+  await page.locator(`[role="tab"][aria-selected="true"]`, { hasText: name }).waitFor();
+}
+
+/** A moderator's action for one person, from the "More actions for NAME" menu in the Participants tab. */
+export async function personAction(page: Page, person: string, action: string): Promise<void> {
+  await openTab(page, 'Participants');
+  await page.getByRole('button', { name: `More actions for ${person}`, exact: true }).click();
+  await page.getByRole('menuitem', { name: action, exact: true }).click();
+}

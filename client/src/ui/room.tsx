@@ -2,10 +2,10 @@
 // side panel, the bottom toolbar, dialogs, and the polite live region.
 // Keyboard shortcuts use Alt + a letter, which screen readers leave alone.
 import { useEffect, useState } from 'preact/hooks';
-import { rename, request, toggleCamera, toggleHand, toggleMic } from '../actions.js';
+import { moderation, rename, request, toggleCamera, toggleHand, toggleMic } from '../actions.js';
 import { openProblemDialog, type ReportLink } from '../problem-dialog.js';
 import { conference } from '../room-controller.js';
-import { myGroup, room, type Tab, view } from '../store.js';
+import { can, myGroup, room, type Tab, view } from '../store.js';
 import type { Strings } from '../strings.js';
 import { Confirm, Dialog } from './dialog.js';
 import { DeviceSettings } from './devices.js';
@@ -149,6 +149,26 @@ function Banners({ t }: { t: Strings }) {
         </div>
       ) : room.breakout.value.active && ends ? (
         <p class="banner">{ends.trim()}</p>
+      ) : null}
+      {can('admitLobby') && room.lobby.value.length > 0 && view.tab.value !== 'people' ? (
+        <div class="banner lobby-banner" role="region" aria-label={t.lobbyTitle}>
+          {room.lobby.value.slice(0, 3).map((e) => (
+            <span key={e.id} class="row">
+              <span>{t.waitingInLobby(e.displayName)}</span>
+              <button type="button" class="primary" aria-label={`${t.admit} ${e.displayName}`} onClick={() => void moderation.admit(e.id)}>
+                {t.admit}
+              </button>
+              <button type="button" aria-label={`${t.deny} ${e.displayName}`} onClick={() => void moderation.deny(e.id)}>
+                {t.deny}
+              </button>
+            </span>
+          ))}
+          {room.lobby.value.length > 3 ? (
+            <button type="button" onClick={() => togglePanel('people')}>
+              {t.lobbyMore(room.lobby.value.length - 3)}
+            </button>
+          ) : null}
+        </div>
       ) : null}
       <div class="notice-wrap" hidden={!room.notice.value}>
         <p class="notice" role="status">

@@ -13,7 +13,8 @@ export interface ConsumerStats {
 
 export const CHROMIUM = process.env.AULA_CHROMIUM ?? '/usr/bin/chromium';
 
-export function launchChromium(): Promise<Browser> {
+/** `fakeCameras`: how many fake cameras Chromium offers (one by default). */
+export function launchChromium(options: { fakeCameras?: number } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -21,7 +22,7 @@ export function launchChromium(): Promise<Browser> {
       '--no-sandbox',
       '--disable-gpu',
       '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
+      options.fakeCameras ? `--use-fake-device-for-media-stream=device-count=${options.fakeCameras}` : '--use-fake-device-for-media-stream',
       '--allow-loopback-in-peer-connection',
       // Keep Chromium from calling home; this machine's network refuses it anyway.
       '--disable-background-networking',
@@ -74,12 +75,17 @@ export async function joinThroughUi(
 
 /** Show a tab of the room's side panel ("Chat", "Participants", "Polls", "Breakout groups"). */
 export async function openTab(page: Page, name: string): Promise<void> {
-  const tab = page.getByRole('tab', { name, exact: true });
-  if ((await tab.count()) === 0 || !(await tab.isVisible())) {
-    // The panel is closed (or on a phone): the toolbar opens it.
-    await page.getByRole('button', { name: name === 'Chat' ? /^Chat/ : name }).first().click();
+  if ((await page.locator('aside.side').count()) === 0) {
+    // The panel is closed: the toolbar opens it (on a phone, Polls and Breakout groups are under "More").
+    const button = page.getByRole('button', { name: name === 'Chat' ? /^Chat/ : name, exact: name !== 'Chat' });
+    if (await button.count()) await button.first().click();
+    else {
+      await page.getByRole('button', { name: 'More', exact: true }).click();
+      await page.getByRole('menuitem', { name, exact: true }).click();
+    }
   }
-  await tab.click();
+  // The tab may appear a moment later (a poll that is just opening).
+  await page.getByRole('tab', { name, exact: true }).click();
   await page.locator(`[role="tab"][aria-selected="true"]`, { hasText: name }).waitFor();
 }
 

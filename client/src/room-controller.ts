@@ -4,6 +4,7 @@
 import type { types } from 'mediasoup-client';
 import type { Result } from '../../shared/protocol.js';
 import { Conference, type EndReason } from './conference.js';
+import { applyPresentation, listenSlides } from './slides/state.js';
 import type { Signalling } from './signalling.js';
 import {
   addChat,
@@ -96,6 +97,7 @@ function listen(t: Strings, s: Signalling): void {
 export async function enterRoom(o: EnterOptions): Promise<void> {
   const { t } = o;
   listen(t, o.signalling);
+  listenSlides(o.signalling);
   const conf = new Conference(o.signalling, o.roomId, {
     track: (peerId, source, track) => setMedia(peerId, { [source]: track ?? undefined }),
     micState: (peerId, on) => setMedia(peerId, { micOn: on }),
@@ -131,6 +133,7 @@ export async function enterRoom(o: EnterOptions): Promise<void> {
   current = conf;
   const joined = await conf.join(o.displayName, o.hello.routerRtpCapabilities as unknown as types.RtpCapabilities, o.onWaiting);
   applyJoined(joined, o.hello.title, o.hello.recording);
+  applyPresentation(joined.presentation);
   setLocal({ mic: 'off', camera: false, screen: false, mayUnmute: true, busy: false });
   view.tab.value = matchMedia('(min-width: 900px)').matches ? 'chat' : null;
   (window as { aula?: unknown }).aula = { self: joined.self.id, stats: () => conf.stats() }; // for tests; holds no names

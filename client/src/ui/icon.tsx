@@ -17,6 +17,7 @@ import mic from 'lucide-static/icons/mic.svg';
 import micOff from 'lucide-static/icons/mic-off.svg';
 import monitorUp from 'lucide-static/icons/monitor-up.svg';
 import monitorX from 'lucide-static/icons/monitor-x.svg';
+import pencil from 'lucide-static/icons/pencil.svg';
 import phoneOff from 'lucide-static/icons/phone-off.svg';
 import pin from 'lucide-static/icons/pin.svg';
 import presentation from 'lucide-static/icons/presentation.svg';
@@ -47,6 +48,7 @@ const ICONS = {
   micOff,
   monitorUp,
   monitorX,
+  pencil,
   phoneOff,
   pin,
   presentation,

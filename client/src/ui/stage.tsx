@@ -8,7 +8,9 @@ import { applySpeaker } from '../local-media.js';
 import { conference } from '../room-controller.js';
 import { nameOf, onStage, room, screens, view } from '../store.js';
 import type { Strings } from '../strings.js';
+import { presenting as slidesShown } from '../slides/state.js';
 import { Icon } from './icon.js';
+import { SlidesStage } from './slides.js';
 import { Tile, useVideo } from './tile.js';
 
 const GAP = 8;
@@ -99,7 +101,9 @@ export function Stage({ t }: { t: Strings }) {
   const [ref, size] = useSize<HTMLDivElement>();
   const people = onStage.value;
   const shared = screens.value;
-  const presenting = shared.length > 0;
+  // Slides or a whiteboard take the main area; a shared screen otherwise.
+  const slidesOn = slidesShown.value;
+  const presenting = shared.length > 0 || slidesOn;
   const speakerView = !presenting && view.layout.value === 'speaker' && people.length > 1;
   const featuredId = speakerView
     ? (view.pin.value && people.some((p) => p.id === view.pin.value) ? view.pin.value : null) ??
@@ -155,7 +159,11 @@ export function Stage({ t }: { t: Strings }) {
       data-strip={strip ? (wide ? 'side' : 'below') : undefined}
     >
       <Sound />
-      {presenting ? (
+      {slidesOn ? (
+        <div class="main-area">
+          <SlidesStage />
+        </div>
+      ) : presenting ? (
         <div class="main-area screens">
           {shared.map((s) => (
             <Screen key={s.peerId} peerId={s.peerId} track={s.track} t={t} />

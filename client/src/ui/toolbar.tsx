@@ -6,7 +6,10 @@ import { leave, setAudioOnly, toggleCamera, toggleHand, toggleMic, toggleRecordi
 import { can, room, type Tab, view } from '../store.js';
 import type { Strings } from '../strings.js';
 import { narrow } from './layout-state.js';
+import { presenting as slidesShown, startWhiteboard } from '../slides/state.js';
+import { slideStrings } from '../slides/strings.js';
 import { Icon, type IconName } from './icon.js';
+import { pickSlides, PresentButtons } from './present-buttons.js';
 import { type MenuItem, MenuButton } from './menu.js';
 
 interface ButtonProps {
@@ -78,9 +81,12 @@ export function Toolbar({ t }: { t: Strings }) {
   const showPolls = can('managePolls') || !!room.poll.value;
   const showBreakout = can('manageBreakout');
   const tab = view.tab.value;
+  const canPresent = can('present') && !slidesShown.value;
+  const s = slideStrings();
 
   const more: MenuItem[] = [];
   if (small && canShare) more.push({ label: local.screen ? t.stopSharing : t.shareScreen, onSelect: () => void toggleScreen() });
+  if (small && canPresent) more.push({ label: s.uploadSlides, onSelect: pickSlides }, { label: s.whiteboard, onSelect: () => void startWhiteboard() });
   if (small && canRecord) more.push({ label: room.recording.value ? t.stopRecording : t.startRecording, onSelect: () => void toggleRecording() });
   if (small) more.push({ label: t.participantsTitle, onSelect: () => togglePanel('people') });
   if (small && showPolls) more.push({ label: t.pollsTab, onSelect: () => togglePanel('polls') });
@@ -125,6 +131,7 @@ export function Toolbar({ t }: { t: Strings }) {
         {canShare && !small ? (
           <ToolButton icon={local.screen ? 'monitorX' : 'monitorUp'} label={local.screen ? t.stopSharing : t.shareScreen} class={local.screen ? 'active' : ''} onClick={() => void toggleScreen()} />
         ) : null}
+        {canPresent ? <PresentButtons compact={small} /> : null}
         {canRecord && !small ? (
           <ToolButton icon="circleDot" label={room.recording.value ? t.stopRecording : t.startRecording} class={room.recording.value ? 'active rec' : ''} onClick={() => void toggleRecording()} />
         ) : null}

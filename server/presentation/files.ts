@@ -85,7 +85,8 @@ export class PresentationFiles {
   }
 
   tooLarge(): string {
-    return `the PDF is larger than ${Math.round(this.limits.maxBytes / 1024 / 1024)} MB`;
+    const mb = this.limits.maxBytes / 1024 / 1024;
+    return `the PDF is larger than ${mb >= 1 ? `${Math.round(mb)} MB` : `${Math.round(this.limits.maxBytes / 1024)} KB`}`;
   }
 
   /** How many PDFs are held now (tests, metrics). */

@@ -7,6 +7,7 @@
 // running meanwhile shows the slide in its composed frames.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +20,22 @@ import { makePdf } from '../helpers/pdf.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 
 const run = promisify(execFile);
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Serious and critical axe findings on what the page shows now, in light and dark. */
+async function axeFindings(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+    const result = await page.evaluate(async () => (window as any).axe.run(document, { resultTypes: ['violations'] }));
+    for (const v of result.violations as Array<{ id: string; impact: string }>) {
+      if (v.impact === 'serious' || v.impact === 'critical') found.push(`${v.id} (${v.impact}, ${colorScheme})`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
+}
 const SHOTS = path.join(os.tmpdir(), 'aula-slides');
 const RED: [number, number, number] = [0.85, 0.1, 0.1];
 const BLUE: [number, number, number] = [0.1, 0.2, 0.85];
@@ -160,6 +177,9 @@ describe('slides and whiteboard in Chromium', () => {
     await teacher.locator('.ink-canvas[data-strokes="2"]').waitFor();
     await paul.locator('.ink-canvas[data-strokes="2"]').waitFor();
     await pia.screenshot({ path: path.join(SHOTS, 'pupil-drawing.png') });
+    // The presentation view passes axe for the teacher (every control) and a pupil, light and dark.
+    expect(await axeFindings(teacher)).toEqual([]);
+    expect(await axeFindings(pia)).toEqual([]);
 
     // A late joiner lands on page 2 with both strokes.
     const late = await joinAs(links.guest, 'Lea');

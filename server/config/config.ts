@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
+import { ltiSchema } from '../lti/schema.js';
 
 const port = z.number().int().min(0).max(65535);
 const ipAddress = z.union([z.ipv4(), z.ipv6()]);
@@ -11,7 +12,7 @@ const ipAddress = z.union([z.ipv4(), z.ipv6()]);
 const issuerSchema = z
   .object({
     /** Expected `iss` claim; also how a token is matched to its issuer. */
-    issuer: z.string().min(1).max(512).refine((i) => i !== 'aula', '"aula" is the issuer of aula\'s own room links'),
+    issuer: z.string().min(1).max(512).refine((i) => i !== 'aula' && i !== 'aula-lti', '"aula" and "aula-lti" are the issuers of aula\'s own room tokens'),
     /** Expected `aud` claim. */
     audience: z.string().min(1).max(512),
     /** Where the issuer publishes its keys (JWKS). Use https outside a lab. */
@@ -264,6 +265,8 @@ export const configSchema = z
       .max(32)
       .default([])
       .refine((list) => new Set(list.map((i) => i.issuer)).size === list.length, 'each issuer may be configured once'),
+    /** LTI 1.3 launches from Moodle, ILIAS and other platforms (server/lti/, docs/LTI.md). */
+    lti: ltiSchema,
     metrics: z
       .object({
         /** Serve Prometheus metrics at /metrics. */

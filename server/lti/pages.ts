@@ -44,6 +44,8 @@ const T = {
     opened: 'aula is open in a new window. You can close this page.',
     asModerator: 'You enter as moderator.',
     guestLink: 'Guest link for people outside the course (anyone with it can join as a guest):',
+    copy: 'Copy',
+    copied: 'Copied',
     dlTitle: 'Add a video conference',
     dlIntro: 'These settings apply to the room this course activity opens. People never need an aula account.',
     name: 'Title',
@@ -68,6 +70,8 @@ const T = {
     opened: 'aula ist in einem neuen Fenster geöffnet. Diese Seite kann geschlossen werden.',
     asModerator: 'Sie nehmen als Moderator teil.',
     guestLink: 'Gastlink für Personen außerhalb des Kurses (wer ihn hat, kann als Gast teilnehmen):',
+    copy: 'Kopieren',
+    copied: 'Kopiert',
     dlTitle: 'Videokonferenz hinzufügen',
     dlIntro: 'Diese Einstellungen gelten für den Raum, den diese Kursaktivität öffnet. Niemand braucht ein aula-Konto.',
     name: 'Titel',
@@ -186,7 +190,7 @@ ${o.role === 'moderator' ? `<p>${t.asModerator}</p>` : ''}
 </p>
 <p id="framed-hint" class="hint" hidden>${t.newWindowHint}</p>
 <p id="opened" class="hint" hidden role="status">${t.opened}</p>
-${o.guestLink ? `<p>${t.guestLink}</p><p><input id="guest-link" readonly value="${esc(o.guestLink)}" aria-label="${t.guestLink}"></p>` : ''}
+${o.guestLink ? `<p id="guest-label">${t.guestLink}</p><p class="copy"><input id="guest-link" readonly value="${esc(o.guestLink)}" aria-labelledby="guest-label"> <button type="button" id="copy-guest" data-done="${t.copied}">${t.copy}</button></p>` : ''}
 </div>`,
     'launch.js',
   );

@@ -131,7 +131,12 @@ describe('LTI 1.3 in Chromium', () => {
     const course = await newPage();
     await course.goto(framedUrl);
     const frame = course.frameLocator('#tool');
-    await frame.getByText('Screen sharing and full screen work only in a new window.').waitFor({ timeout: 30_000 });
+    try {
+      await frame.getByText('Screen sharing and full screen work only in a new window.').waitFor({ timeout: 30_000 });
+    } catch (err) {
+      const frames = await Promise.all(course.frames().map(async (f) => `${f.url()}: ${(await f.content().catch(() => '')).slice(0, 300)}`));
+      throw new Error(`the launch page did not appear in the iframe; frames: ${frames.join(' | ')}`, { cause: err });
+    }
     await course.screenshot({ path: path.join(shots, 'launch-in-iframe.png') });
     const authBefore = sim.authRequests.length;
     const [popup] = await Promise.all([course.waitForEvent('popup'), frame.getByRole('link', { name: 'Open in a new window' }).click()]);

@@ -19,5 +19,17 @@
   document.getElementById('new-window')?.addEventListener('click', () => {
     document.getElementById('opened')?.removeAttribute('hidden');
   });
-  document.getElementById('guest-link')?.addEventListener('focus', (e) => e.target.select());
+  const guest = document.getElementById('guest-link');
+  guest?.addEventListener('focus', () => guest.select());
+  const copy = document.getElementById('copy-guest');
+  copy?.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(guest.value);
+    } catch {
+      // No clipboard access (an iframe without clipboard-write): select it for Ctrl+C.
+      guest.focus();
+      return;
+    }
+    copy.textContent = copy.dataset.done;
+  });
 })();

@@ -193,6 +193,17 @@ describe('LTI login and launch', () => {
     expect(learner.html).not.toContain('guest-link');
   });
 
+  it('allows the platform to frame aula: the room page\'s frame-ancestors name the platform', async () => {
+    const res = await fetch(`${server.url}/r/${server.rooms.list()[0]!.id}`);
+    expect(res.headers.get('content-security-policy')).toMatch(new RegExp(`frame-ancestors ${sim.base.replace(/[.]/g, '\\.')}`));
+    expect(res.headers.get('x-frame-options')).toBeNull();
+  });
+
+  it('accepts a token a little past exp, within the clock leeway', async () => {
+    const r = await launch(instructor('skew', { claims: (c) => ((c.iat = Math.floor(Date.now() / 1000) - 70), (c.exp = Math.floor(Date.now() / 1000) - 10)) }));
+    expect(r.status).toBe(200);
+  });
+
   it('does not prefill the display name by default', async () => {
     const { roomId, token } = roomLinkOf((await launch(instructor('np'))).html);
     const reply = await hello(roomId, token);
@@ -337,6 +348,31 @@ describe('the platform\'s keys', () => {
   });
 });
 
+describe('a platform whose key endpoint never answers', () => {
+  it('is refused once the JWKS fetch times out, and aula keeps serving', async () => {
+    const hanging = await import('node:http').then((h) => h.createServer(() => {}));
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', () => r()));
+    const port = (hanging.address() as { port: number }).port;
+    const sim3 = await LtiPlatformSim.start();
+    const s3 = await startTestServer({ lti: { platforms: [{ ...sim3.registration(), jwksUrl: `http://127.0.0.1:${port}/certs` }] } });
+    sim3.aulaUrl = s3.url;
+    const previous = { sim, server };
+    try {
+      sim = sim3;
+      server = s3;
+      const r = await launch(instructor('hang'));
+      expect(r.html).toContain('<code>platform_keys_unavailable</code>');
+      expect((await fetch(`${s3.url}/healthz`)).status).toBe(200);
+    } finally {
+      ({ sim, server } = previous);
+      await s3.close();
+      await sim3.close();
+      hanging.closeAllConnections();
+      hanging.close();
+    }
+  });
+});
+
 describe('lti.prefillName and limits', () => {
   it('prefills the display name from given_name when switched on; a huge platform JWKS is not read', async () => {
     const sim2 = await LtiPlatformSim.start();
@@ -355,6 +391,7 @@ describe('lti.prefillName and limits', () => {
         sim = big;
         const r = await launch(instructor('big'));
         expect(r.html).toContain('<code>platform_keys_unavailable</code>');
+        expect(big.jwksFetches).toBeGreaterThan(0);
       } finally {
         ({ sim, server } = previous);
       }

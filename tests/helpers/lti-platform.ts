@@ -160,8 +160,10 @@ export class LtiPlatformSim {
       return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
     }
     if ((m = /^\/course\/view\/([\w-]+)$/.exec(url.pathname))) {
-      // Moodle's activity page: the tool in an iframe, camera and microphone delegated, no display-capture.
-      return html(200, `<!doctype html><html><body><h1>Course page</h1><iframe id="tool" name="tool" width="1000" height="700" allow="microphone; camera; autoplay" src="/course/launch/${m[1]}"></iframe></body></html>`);
+      // Moodle's activity page (mod/lti/view.php): the tool in an iframe, camera and microphone
+      // delegated to the tool's origin, no display-capture.
+      const tool = new URL(this.aulaUrl).origin;
+      return html(200, `<!doctype html><html><body><h1>Course page</h1><iframe id="tool" name="tool" width="1000" height="700" allow="microphone ${tool}; camera ${tool}; autoplay ${tool}" src="/course/launch/${m[1]}"></iframe></body></html>`);
     }
     if ((m = /^\/course\/launch\/([\w-]+)$/.exec(url.pathname))) {
       const s = this.launches.get(m[1]!);

@@ -152,6 +152,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
   if (reports && ledger) adminRoutes.push(reportsRouter(reports, ledger));
   // The LMS platforms may frame aula; the LTI pages and the room page share the list.
   const frameAncestors = [...new Set([...config.http.frameAncestors, ...platformOrigins(config.lti)])];
+  if (config.lti.platforms.length && !config.http.publicUrl) log.warn('lti.platforms needs http.publicUrl: launches are checked against it');
   const lti = config.lti.platforms.length
     ? ltiRouter({
         config: config.lti,

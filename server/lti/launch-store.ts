@@ -39,10 +39,13 @@ class Expiring<T> {
 
   constructor(private readonly ttlMs: number) {}
 
-  /** False when full of live entries: refuse the launch rather than grow without bound. */
+  /**
+   * Bounded: when full of live entries, the oldest goes (a flood of logins can
+   * then only push out launches older than itself, never grow the memory).
+   */
   put(key: string, value: T, ttlMs = this.ttlMs): boolean {
     if (this.items.size >= MAX_ENTRIES) this.sweep();
-    if (this.items.size >= MAX_ENTRIES) return false;
+    if (this.items.size >= MAX_ENTRIES) this.items.delete(this.items.keys().next().value!);
     this.items.set(key, { value, expires: Date.now() + ttlMs });
     return true;
   }

@@ -52,6 +52,9 @@ const logRecords = () =>
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1200, height: 850 } });
+  // Patient on a busy machine: every step waits for its state, within generous bounds.
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(120_000);
   const page = await context.newPage();
   pages.push(page);
   return page;
@@ -110,6 +113,53 @@ afterAll(async () => {
 describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
   let teacherPage: Page;
   let learnerPage: Page;
+
+  it('a teacher adds aula by Deep Linking; the platform verifies aula\'s response and gets one resource link', async () => {
+    const page = await newPage();
+    await page.goto(sim.launch({ message: 'LtiDeepLinkingRequest', roles: [ROLE.instructor], user: teacher }).url);
+    await page.getByRole('heading', { name: 'Add a video conference' }).waitFor();
+    await page.getByLabel('Title').fill('Office hour');
+    await page.getByLabel('Guests wait in a lobby until a moderator admits them').check();
+    await page.screenshot({ path: path.join(shots, 'deep-linking.png') });
+    await page.getByRole('button', { name: 'Add to the course' }).click();
+    await page.getByRole('heading', { name: 'Activity added' }).waitFor();
+    expect(sim.deepLinkErrors).toEqual([]);
+    const items = sim.deepLinks.at(-1)!.claims['https://purl.imsglobal.org/spec/lti-dl/claim/content_items'] as Array<Record<string, unknown>>;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ type: 'ltiResourceLink', title: 'Office hour', url: `${aulaUrl}/lti/launch`, custom: { aula_lobby: 'true' } });
+  });
+
+  const refusals: Array<[string, (id?: string) => Scenario | string, string, string]> = [
+    ['a replayed id_token (same nonce)', () => 'replay', 'replayed', 'Go back to your course'],
+    ['a wrong aud', () => ({ roles: [ROLE.learner], user: learner, claims: (c) => (c.aud = 'not-aula') }), 'wrong_audience', 'Ask your course administrator'],
+    ['a wrong iss', () => ({ roles: [ROLE.learner], user: learner, claims: (c) => (c.iss = 'https://moodle.evil.example') }), 'wrong_issuer', 'Ask your course administrator'],
+    ['an unknown deployment', () => ({ roles: [ROLE.learner], user: learner, claims: (c) => (c[`${L}deployment_id`] = '77') }), 'unknown_deployment', 'Ask your course administrator'],
+    ['an expired token', () => ({ roles: [ROLE.learner], user: learner, claims: (c) => ((c.iat = Math.floor(Date.now() / 1000) - 900), (c.exp = (c.iat as number) + 60)) }), 'token_expired', 'Go back to your course'],
+    ['a missing state', () => ({ roles: [ROLE.learner], user: learner, dropState: true }), 'state_missing', 'Go back to your course'],
+    ['an unsigned token (alg none)', () => ({ roles: [ROLE.instructor], user: teacher, signing: 'none' }), 'bad_algorithm', 'Ask your course administrator'],
+    ['an HS256 token', () => ({ roles: [ROLE.instructor], user: teacher, signing: 'HS256' }), 'bad_algorithm', 'Ask your course administrator'],
+  ];
+
+  for (const [what, scenario, reason, advice] of refusals) {
+    it(`refuses ${what} with its page and a log line "${reason}"`, async () => {
+      const page = await newPage();
+      const s = scenario();
+      if (s === 'replay') {
+        const { id, url } = sim.launch({ roles: [ROLE.learner], user: learner, resourceLink: { id: 'rl-e2e' } });
+        await page.goto(url, { waitUntil: 'commit' });
+        await page.waitForURL(/\/r\//, { timeout: 60_000 });
+        await page.goto(sim.replayUrl(id), { waitUntil: 'commit' });
+      } else {
+        await page.goto(sim.launch(s as Scenario).url, { waitUntil: 'commit' });
+      }
+      await page.getByRole('heading', { name: 'aula could not open this meeting' }).waitFor({ timeout: 60_000 });
+      expect(await page.locator('.advice').innerText()).toContain(advice);
+      expect(await page.locator('.code code').innerText()).toBe(reason);
+      if (reason === 'replayed') await page.screenshot({ path: path.join(shots, 'refusal.png') });
+      await waitFor(() => logRecords().some((r) => r.msg === 'lti launch refused' && r.reason === reason), 10_000, 'the log line');
+      await page.context().close();
+    });
+  }
 
   it('an Instructor launched from the course enters as moderator', async () => {
     const { url } = sim.launch({ roles: [ROLE.instructor], user: teacher, resourceLink: { id: 'rl-e2e', title: 'Physics 7c' } });
@@ -199,53 +249,6 @@ describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
     );
     await course.screenshot({ path: path.join(shots, 'room-in-iframe.png') });
   });
-
-  it('a teacher adds aula by Deep Linking; the platform verifies aula\'s response and gets one resource link', async () => {
-    const page = await newPage();
-    await page.goto(sim.launch({ message: 'LtiDeepLinkingRequest', roles: [ROLE.instructor], user: teacher }).url);
-    await page.getByRole('heading', { name: 'Add a video conference' }).waitFor();
-    await page.getByLabel('Title').fill('Office hour');
-    await page.getByLabel('Guests wait in a lobby until a moderator admits them').check();
-    await page.screenshot({ path: path.join(shots, 'deep-linking.png') });
-    await page.getByRole('button', { name: 'Add to the course' }).click();
-    await page.getByRole('heading', { name: 'Activity added' }).waitFor();
-    expect(sim.deepLinkErrors).toEqual([]);
-    const items = sim.deepLinks.at(-1)!.claims['https://purl.imsglobal.org/spec/lti-dl/claim/content_items'] as Array<Record<string, unknown>>;
-    expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ type: 'ltiResourceLink', title: 'Office hour', url: `${aulaUrl}/lti/launch`, custom: { aula_lobby: 'true' } });
-  });
-
-  const refusals: Array<[string, (id?: string) => Scenario | string, string, string]> = [
-    ['a replayed id_token (same nonce)', () => 'replay', 'replayed', 'Go back to your course'],
-    ['a wrong aud', () => ({ roles: [ROLE.learner], user: learner, claims: (c) => (c.aud = 'not-aula') }), 'wrong_audience', 'Ask your course administrator'],
-    ['a wrong iss', () => ({ roles: [ROLE.learner], user: learner, claims: (c) => (c.iss = 'https://moodle.evil.example') }), 'wrong_issuer', 'Ask your course administrator'],
-    ['an unknown deployment', () => ({ roles: [ROLE.learner], user: learner, claims: (c) => (c[`${L}deployment_id`] = '77') }), 'unknown_deployment', 'Ask your course administrator'],
-    ['an expired token', () => ({ roles: [ROLE.learner], user: learner, claims: (c) => ((c.iat = Math.floor(Date.now() / 1000) - 900), (c.exp = (c.iat as number) + 60)) }), 'token_expired', 'Go back to your course'],
-    ['a missing state', () => ({ roles: [ROLE.learner], user: learner, dropState: true }), 'state_missing', 'Go back to your course'],
-    ['an unsigned token (alg none)', () => ({ roles: [ROLE.instructor], user: teacher, signing: 'none' }), 'bad_algorithm', 'Ask your course administrator'],
-    ['an HS256 token', () => ({ roles: [ROLE.instructor], user: teacher, signing: 'HS256' }), 'bad_algorithm', 'Ask your course administrator'],
-  ];
-
-  for (const [what, scenario, reason, advice] of refusals) {
-    it(`refuses ${what} with its page and a log line "${reason}"`, async () => {
-      const page = await newPage();
-      const s = scenario();
-      if (s === 'replay') {
-        const { id, url } = sim.launch({ roles: [ROLE.learner], user: learner, resourceLink: { id: 'rl-e2e' } });
-        await page.goto(url);
-        await page.waitForURL(/\/r\//, { timeout: 60_000 });
-        await page.goto(sim.replayUrl(id));
-      } else {
-        await page.goto(sim.launch(s as Scenario).url);
-      }
-      await page.getByRole('heading', { name: 'aula could not open this meeting' }).waitFor({ timeout: 60_000 });
-      expect(await page.locator('.advice').innerText()).toContain(advice);
-      expect(await page.locator('.code code').innerText()).toBe(reason);
-      if (reason === 'replayed') await page.screenshot({ path: path.join(shots, 'refusal.png') });
-      await waitFor(() => logRecords().some((r) => r.msg === 'lti launch refused' && r.reason === reason), 10_000, 'the log line');
-      await page.context().close();
-    });
-  }
 
   it('keeps sub, e-mail, names and lis.person_sourcedid nowhere: not in aula\'s heap, logs or data directory', async () => {
     // While teacher and learner are still in the room.

@@ -145,7 +145,7 @@ describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
       const page = await newPage();
       const s = scenario();
       if (s === 'replay') {
-        const { id, url } = sim.launch({ roles: [ROLE.learner], user: learner, resourceLink: { id: 'rl-e2e' } });
+        const { id, url } = sim.launch({ roles: [ROLE.learner], user: learner, resourceLink: { id: 'rl-replay' } });
         await page.goto(url, { waitUntil: 'commit' });
         await page.waitForURL(/\/r\//, { timeout: 60_000 });
         await page.goto(sim.replayUrl(id), { waitUntil: 'commit' });

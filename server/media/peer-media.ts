@@ -5,6 +5,7 @@ import type { types } from 'mediasoup';
 import type { MediaKind, MediaSource } from '../../shared/protocol.js';
 import { AulaError } from '../errors.js';
 import type { MediaPlacement } from './placement.js';
+import { refusable } from './refusal.js';
 
 export interface TransportListen {
   listenIp: string;
@@ -110,7 +111,7 @@ export class PeerMedia {
     for (const p of this.producers.values()) {
       if (p.appData.source === appData.source) throw new AulaError('invalid_params', `already producing ${appData.source}`);
     }
-    const producer = await transport.produce<ProducerAppData>({ kind, rtpParameters, appData });
+    const producer = await refusable('produce', () => transport.produce<ProducerAppData>({ kind, rtpParameters, appData }));
     if (producer.closed) throw new AulaError('not_found', 'the transport closed meanwhile');
     this.producers.set(producer.id, producer);
     producer.observer.once('close', () => this.producers.delete(producer.id));
@@ -133,12 +134,14 @@ export class PeerMedia {
     }
     // Start paused: the client resumes once its consumer exists, so no
     // keyframe is lost before the browser is ready to decode.
-    const consumer = await transport.consume<ConsumerAppData>({
-      producerId: producer.id,
-      rtpCapabilities,
-      paused: true,
-      appData: { peerId: producer.appData.peerId, source: producer.appData.source },
-    });
+    const consumer = await refusable('consume', () =>
+      transport.consume<ConsumerAppData>({
+        producerId: producer.id,
+        rtpCapabilities,
+        paused: true,
+        appData: { peerId: producer.appData.peerId, source: producer.appData.source },
+      }),
+    );
     if (consumer.closed) throw new AulaError('not_found', 'the producer closed meanwhile');
     this.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.consumers.delete(consumer.id));

@@ -112,7 +112,13 @@ export class PeerMedia {
       if (p.appData.source === appData.source) throw new AulaError('invalid_params', `already producing ${appData.source}`);
     }
     const producer = await refusable('produce', () => transport.produce<ProducerAppData>({ kind, rtpParameters, appData }));
-    if (producer.closed) throw new AulaError('not_found', 'the transport closed meanwhile');
+    // The transport closed while mediasoup was creating it (a breakout move,
+    // leaving): the worker dropped it with the transport, but mediasoup's
+    // object would linger in this process, its listeners included.
+    if (producer.closed || transport.closed || this.closed) {
+      producer.close();
+      throw new AulaError('not_found', 'the transport closed meanwhile');
+    }
     this.producers.set(producer.id, producer);
     producer.observer.once('close', () => this.producers.delete(producer.id));
     return producer;
@@ -129,6 +135,7 @@ export class PeerMedia {
     }
     const router = this.recvRouter ?? this.router;
     if (this.placement) await this.placement.reach(this.router, producer, router);
+    if (producer.closed || this.closed) throw new AulaError('not_found', 'the producer or the transport closed meanwhile');
     if (!router.canConsume({ producerId: producer.id, rtpCapabilities })) {
       throw new AulaError('invalid_params', 'your rtpCapabilities cannot consume this producer');
     }
@@ -142,7 +149,10 @@ export class PeerMedia {
         appData: { peerId: producer.appData.peerId, source: producer.appData.source },
       }),
     );
-    if (consumer.closed) throw new AulaError('not_found', 'the producer closed meanwhile');
+    if (consumer.closed || transport.closed || this.closed) {
+      consumer.close(); // as for produce: nothing of it may linger
+      throw new AulaError('not_found', 'the producer or the transport closed meanwhile');
+    }
     this.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.consumers.delete(consumer.id));
     return consumer;

@@ -3,7 +3,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../log.js';
-import type { Dispatcher } from './dispatcher.js';
+import { type Dispatcher, requestIdOf } from './dispatcher.js';
 import { Session } from './session.js';
 
 export interface SignallingOptions {
@@ -116,7 +116,8 @@ export function attachSignalling(
           socket.close(1008, 'too many requests');
           return;
         }
-        session.send({ type: 'response', id: null, ok: false, error: { code: 'rate_limited', message: 'too many requests; slow down' } });
+        // Named by its id where the frame has one: every request gets its answer.
+        session.send({ type: 'response', id: requestIdOf(data.toString()), ok: false, error: { code: 'rate_limited', message: 'too many requests; slow down' } });
         return;
       }
       const text = data.toString();

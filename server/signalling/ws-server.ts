@@ -104,20 +104,23 @@ export function attachSignalling(
       return;
     }
     socket.once('close', admitted);
-    // Saying hello (or resuming) is the first thing a client does; a socket
-    // that does not only holds a slot.
-    const helloDeadline = setTimeout(() => {
-      if (session.access || session.lobby || session.participant) return;
-      options.onError?.('hello_timeout');
-      socket.close(1008, 'no hello in time');
-    }, helloMs);
-    helloDeadline.unref();
-    socket.once('close', () => clearTimeout(helloDeadline));
     let tokens = burst;
     let refilledAt = Date.now();
     let strikes = 0;
     let queue: Promise<void> = Promise.resolve();
     let pending = 0;
+    // Saying hello (or resuming) is the first thing a client does; a socket
+    // that has not, with a valid link, only holds a slot. A hello still being
+    // checked at the deadline (a slow JWKS) is answered first.
+    const helloDeadline = setTimeout(() => {
+      void queue.then(() => {
+        if (session.access || session.lobby || session.participant || socket.readyState !== socket.OPEN) return;
+        options.onError?.('hello_timeout');
+        socket.close(1008, 'no hello in time');
+      });
+    }, helloMs);
+    helloDeadline.unref();
+    socket.once('close', () => clearTimeout(helloDeadline));
     awaiting.set(socket, null);
     socket.on('pong', (payload) => {
       const expected = awaiting.get(socket);

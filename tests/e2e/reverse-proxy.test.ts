@@ -88,7 +88,9 @@ describe('behind nginx with TLS', () => {
     // Camera off until the person turns it on (privacy by default).
     const start = ada.getByRole('button', { name: 'Start camera' });
     if (await start.isVisible()) await start.click();
-    await ada.getByRole('button', { name: 'Stop camera' }).waitFor({ timeout: 30_000 });
+    const adaCamera = () =>
+      [...room.participants.values()].some((p) => p.displayName === 'Ada' && [...p.media.producers.values()].some((x) => x.appData.source === 'camera'));
+    await waitFor(adaCamera, 60_000, 'Ada\'s camera on the server');
     await waitFor(async () => (await videoFramesDecoded(grace)) > 10, 60_000, 'Grace decodes Ada\'s video through the proxied signalling');
     expect(room.participants.size).toBe(2);
     await browser.close();

@@ -10,6 +10,7 @@ import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
+import { aulaCli } from '../helpers/cli.js';
 import { startTestServer } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 
@@ -185,5 +186,9 @@ describe('issuers bound to rooms', () => {
     const unknown = await create(['https://evil.example']);
     expect(unknown.status).toBe(400);
     expect((await unknown.json()).error.code).toBe('invalid_params');
+    // npx aula room create --issuer
+    const cli = await aulaCli(server, 'room', 'create', '--title', 'From the CLI', '--issuer', INTRANET, '--json');
+    expect(cli.code).toBe(0);
+    expect(JSON.parse(cli.stdout).room.settings.issuers).toEqual([INTRANET]);
   });
 });

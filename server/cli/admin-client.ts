@@ -28,7 +28,7 @@ export class AdminClient {
       throw new CliError((err as Error).message);
     }
     // The admin API's own listener (admin.host:admin.port), not the main port.
-    const url = (opts.url ?? process.env.AULA_URL ?? `http://${loopbackFor(config.admin.host)}:${config.admin.port}`).replace(/\/$/, '');
+    const url = (opts.url || process.env.AULA_URL || `http://${loopbackFor(config.admin.host)}:${config.admin.port}`).replace(/\/$/, '');
     const token = opts.token ?? config.admin.token ?? readTokenFile(config.data.dir);
     if (!token) {
       throw new CliError(`no admin token: pass --token, set AULA_ADMIN_TOKEN, or run where ${adminTokenFile(config.data.dir)} exists`);

@@ -190,10 +190,13 @@ export async function startServer(config: Config, log = createLogger(config.log.
     ? await startMetricsServer(metrics, config.metrics.host, config.metrics.port, config.metrics.token)
     : undefined;
   const metricsUrl = metricsServer ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics` : undefined;
-  const adminServer = await startAdminServer(adminRouter({ rooms, adminToken, links, routers: adminRoutes, issuers: config.issuers.map((i) => i.issuer) }), config.admin.host, config.admin.port);
-  const adminUrl = `http://${loopbackFor(config.admin.host)}:${(adminServer.address() as AddressInfo).port}`;
+  // The admin API on its own listener, so the reverse proxy of the main port never exposes it.
+  const admin = adminRouter({ rooms, adminToken, links, routers: adminRoutes, issuers: config.issuers.map((i) => i.issuer) });
+  const adminServer = await startAdminServer(admin, config.admin.host, config.admin.port);
+  const adminPort = (adminServer.address() as AddressInfo).port;
+  const adminUrl = `http://${loopbackFor(config.admin.host)}:${adminPort}`;
   url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
-  log.info({ port, adminPort: (adminServer.address() as AddressInfo).port, rooms: restored }, 'http server listening');
+  log.info({ port, adminPort, rooms: restored }, 'http server listening');
   retention.start();
 
   return {

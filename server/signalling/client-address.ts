@@ -6,9 +6,13 @@
 // never logged or stored.
 import { BlockList, isIP } from 'node:net';
 
-/** `::ffff:192.0.2.1` (an IPv4 peer on a dual-stack socket) → `192.0.2.1`. */
+/**
+ * `::ffff:192.0.2.1` (an IPv4 peer on a dual-stack socket) → `192.0.2.1`;
+ * `192.0.2.1:5678` and `[2001:db8::1]:5678` (proxies that add the port) →
+ * the address alone.
+ */
 function plain(address: string): string {
-  const m = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  const m = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?$/i.exec(address) ?? /^\[([0-9a-f:.]+)\](?::\d{1,5})?$/i.exec(address);
   return m ? m[1]! : address;
 }
 

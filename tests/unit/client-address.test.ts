@@ -25,6 +25,9 @@ describe('client address', () => {
     // Several headers are one list.
     expect(behindProxy.of('127.0.0.1', ['1.2.3.4', '198.51.100.1, 10.1.2.3'])).toBe('198.51.100.1');
     expect(behindProxy.of('::1', '2001:db8::7')).toBe('2001:db8::7');
+    // Proxies that write the client's port as well.
+    expect(behindProxy.of('127.0.0.1', '198.51.100.1:51234')).toBe('198.51.100.1');
+    expect(behindProxy.of('127.0.0.1', '[2001:db8::7]:443')).toBe('2001:db8::7');
   });
 
   it('falls back to the proxy itself for garbage, and to the farthest hop when every hop is trusted', () => {

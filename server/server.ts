@@ -24,6 +24,7 @@ import { RoomRegistry } from './rooms/registry.js';
 import type { Room } from './rooms/room.js';
 import { RoomStore } from './rooms/store.js';
 import { Attendance } from './privacy/attendance.js';
+import { AssertionReplay } from './privacy/assertion-replay.js';
 import { AuditLog } from './privacy/audit-log.js';
 import { auditKey, Ledger, ledgerMasterKey } from './privacy/ledger.js';
 import { Reports } from './privacy/reports.js';
@@ -90,7 +91,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     ledger = new Ledger(dataDir, masterKey, config.ledger.retentionDays, audit);
     const reopened = ledger.endOpenMeetings();
     if (reopened) log.warn({ meetings: reopened }, 'meetings left open by an earlier run were ended');
-    reports = await Reports.create(ledger, audit, config.operators, config.reports.fourEyes);
+    reports = await Reports.create(ledger, audit, config.operators, config.reports.fourEyes, new AssertionReplay(dataDir));
     const l = ledger;
     retention.register('meetings', (now) => l.purge(now));
   }

@@ -5,6 +5,7 @@
 // log; the request state is read back from that log.
 import { randomUUID } from 'node:crypto';
 import { CompactEncrypt, type CryptoKey, decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
+import type { AssertionReplay } from './assertion-replay.js';
 import type { AuditLog } from './audit-log.js';
 import type { Ledger, LedgerEvent, MeetingMeta } from './ledger.js';
 import { type ReportEntry, type ReportPayload, NOTICE } from './report-format.js';
@@ -77,17 +78,17 @@ export function entriesFrom(events: LedgerEvent[], meetingEnd: string): ReportEn
 
 export class Reports {
   private readonly operators = new Map<string, OperatorKeys>();
-  private readonly seenAssertions = new Map<string, number>(); // jti → expiry (ms)
 
   private constructor(
     private readonly ledger: Ledger,
     private readonly audit: AuditLog,
     private readonly fourEyes: boolean,
+    private readonly replay: AssertionReplay,
   ) {}
 
   /** Imports every operator's key now, so a bad one stops start-up with its name. */
-  static async create(ledger: Ledger, audit: AuditLog, operators: OperatorConfig[], fourEyes: boolean): Promise<Reports> {
-    const reports = new Reports(ledger, audit, fourEyes);
+  static async create(ledger: Ledger, audit: AuditLog, operators: OperatorConfig[], fourEyes: boolean, replay: AssertionReplay): Promise<Reports> {
+    const reports = new Reports(ledger, audit, fourEyes, replay);
     for (const op of operators) {
       const jwk = op.publicKey as JWK;
       try {
@@ -220,9 +221,7 @@ export class Reports {
   }
 
   private rememberAssertion(jti: string, expiresAt: number): void {
-    const now = Date.now();
-    for (const [k, exp] of this.seenAssertions) if (exp < now) this.seenAssertions.delete(k);
-    if (this.seenAssertions.has(jti)) throw new ReportError('bad_assertion', 401, 'this assertion was used already');
-    this.seenAssertions.set(jti, expiresAt);
+    if (jti.length > 256) throw new ReportError('bad_assertion', 401, 'the assertion id (jti) is too long');
+    if (!this.replay.use(jti, expiresAt)) throw new ReportError('bad_assertion', 401, 'this assertion was used already');
   }
 }

@@ -48,7 +48,7 @@ serve({
         data: { dir: dataDir },
         log: { level: 'silent' },
         // The bench connects hundreds of participants from one address, quickly.
-        signalling: { messagesPerSecond: 10_000, messageBurst: 10_000, connectionsPerAddress: 10_000 },
+        signalling: { messagesPerSecond: 10_000, messageBurst: 10_000, connectionsPerAddress: 10_000, joinsPerMinute: 1_000_000 },
       },
     });
     server = await startServer(config, createLogger('silent'));

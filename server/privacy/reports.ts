@@ -76,6 +76,8 @@ export function entriesFrom(events: LedgerEvent[], meetingEnd: string): ReportEn
   return entries;
 }
 
+const tampered = () => new ReportError('meeting_tampered', 409, 'the meeting\'s ledger files were altered on disk (they fail their authentication); no report can be made from them');
+
 export class Reports {
   private readonly operators = new Map<string, OperatorKeys>();
 
@@ -163,7 +165,7 @@ export class Reports {
       notice: NOTICE,
       meeting: { id: meeting.id, title: meeting.title, start: meeting.startedAt, end },
       request: { id: req.id, reason: req.reason, requestedBy: req.requestedBy, approvedBy: req.approvedBy, requestedAt: req.requestedAt },
-      entries: entriesFrom(this.ledger.read(meeting.id), end),
+      entries: entriesFrom(this.readIntact(meeting.id), end),
     };
     const keys = this.operators.get(operator)!;
     const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
@@ -212,12 +214,21 @@ export class Reports {
   private liveMeeting(meetingId: string): MeetingMeta {
     const expired = new ReportError('meeting_expired', 410, 'the meeting passed its retention period and its attendance data was deleted');
     const meta = this.ledger.meeting(meetingId);
+    if (meta?.tampered) throw tampered();
     // Past retention counts as gone even before the next purge has run.
     if (meta && this.ledger.isExpired(meta)) throw expired;
     if (meta) return meta;
     const purged = this.audit.all().some((e) => e.type === 'meeting.purged' && e.meetingId === meetingId);
     if (purged) throw expired;
     throw new ReportError('unknown_meeting', 404, 'no such meeting');
+  }
+
+  private readIntact(meetingId: string): LedgerEvent[] {
+    try {
+      return this.ledger.read(meetingId);
+    } catch {
+      throw tampered();
+    }
   }
 
   private rememberAssertion(jti: string, expiresAt: number): void {

@@ -57,7 +57,7 @@ beforeAll(async () => {
   }
   expect(fs.statSync(key('alice')).mode & 0o777).toBe(0o600);
   const operators = ['alice', 'bob'].map((name) => JSON.parse(fs.readFileSync(path.join(keysDir, `${name}.public.jwk`), 'utf8')));
-  config = { operators: operators.map((publicKey) => ({ name: publicKey.kid, publicKey })), ledger: { retentionDays: 30 } };
+  config = { operators: operators.map((publicKey) => ({ name: publicKey.kid, publicKey })), ledger: { retentionDays: 30, coalesceSeconds: 0 } }; // the meeting ends as the last one leaves
   server = await startTestServer(config);
   dataDir = server.dataDir;
   browser = await launchChromium();
@@ -89,6 +89,7 @@ describe('attendance ledger and encrypted report', () => {
     await leave(teacher);
     await waitFor(() => room.participants.size === 0, 5000, 'room empty');
     times.end = Date.now();
+    await server.ledger!.idle();
     const meetings = server.ledger!.meetings();
     expect(meetings).toHaveLength(1);
     expect(meetings[0]).toMatchObject({ roomId: room.id, title: 'Ethics 10a', endedAt: expect.any(String) });

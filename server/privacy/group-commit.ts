@@ -69,24 +69,6 @@ export class GroupCommit<T> {
   }
 }
 
-/** Append `data` to `file` and fsync it, off the event loop; a new file's directory entry too. */
-export async function appendDurablyAsync(file: string, data: Buffer, dirOf: string): Promise<void> {
-  let created = false;
-  try {
-    await fs.promises.access(file);
-  } catch {
-    created = true;
-  }
-  const fh = await fs.promises.open(file, 'a', 0o600);
-  try {
-    for (let off = 0; off < data.length; ) off += (await fh.write(data, off)).bytesWritten;
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
-  if (created) await fsyncDirAsync(dirOf);
-}
-
 export async function fsyncDirAsync(dir: string): Promise<void> {
   const fh = await fs.promises.open(dir, 'r');
   try {

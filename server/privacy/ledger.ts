@@ -132,10 +132,12 @@ export class Ledger {
       this.seqs.delete(meetingId);
       await this.closeFile(meetingId);
     });
-    return done.finally(() => {
-      const w = this.writers.get(meetingId);
-      if (w && !w.busy) this.writers.delete(meetingId);
+    const w = this.writers.get(meetingId)!;
+    // An ended meeting needs no writer; a later write (none is expected) would make a new one.
+    void w.idle().then(() => {
+      if (!w.busy && this.writers.get(meetingId) === w) this.writers.delete(meetingId);
     });
+    return done;
   }
 
   /** Settles when every queued write has been made (or has failed). */

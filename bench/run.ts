@@ -66,7 +66,7 @@ const opts = {
   bigRoom: num('big-room', 200, 10),
   messages: num('messages', 40, 3),
   workers: num('workers', cores, Math.min(cores, 2)),
-  ledgerClients: num('ledger-clients', 20, 3),
+  ledgerClients: num('ledger-clients', 50, 3),
   ledgerRate: num('ledger-rate', 50, 5),
 };
 

@@ -67,6 +67,11 @@ export class Attendance implements RoomObserver {
     return recorded;
   }
 
+  /** Ended by a moderator: over now, even if the next class comes in within coalesceSeconds. */
+  meetingEnded(room: Room): void {
+    this.endMeeting(room.id, this.open.get(room.id)?.empty?.since ?? new Date());
+  }
+
   roomClosed(room: Room): void {
     this.endMeeting(room.id, this.open.get(room.id)?.empty?.since ?? new Date());
   }

@@ -17,6 +17,8 @@ export interface RoomObserver {
   participantChanged(room: Room, participant: Participant): Promise<void> | void;
   participantRemoved(room: Room, participant: Participant): Promise<void> | void;
   roomClosed(room: Room): void;
+  /** A moderator ended the meeting (everyone is out; the room stays for next time). */
+  meetingEnded?(room: Room): void;
   /** The room's media moved to a new router (its worker died). */
   routerReplaced?(room: Room): void;
   /** A poll closed: its question and counts, never who voted (for a meeting transcript). */
@@ -152,6 +154,7 @@ export class Room {
       this.remove(p);
       p.detach();
     }
+    this.tell((o) => o.meetingEnded?.(this));
   }
 
   /** Every display name now shown in the room or its lobby. */

@@ -74,6 +74,18 @@ describe('ledger churn', () => {
     expect(events.filter((e) => e.type === 'leave')).toHaveLength(30);
   });
 
+  it('a moderator ending the meeting ends the occurrence at once: the next class gets its own', async () => {
+    const room = await server.rooms.create({ title: 'Back to back' });
+    const mod = await connect(server);
+    await mod.enter(room.id, await tokenFor(server, room, 'moderator'), 'Teacher', 'teacher-a-00000000');
+    expect(await mod.request('endMeeting')).toMatchObject({ ok: true });
+    await server.ledger!.idle();
+    expect(meetingsOf(server, room.id)).toEqual([expect.objectContaining({ endedAt: expect.any(String) })]);
+    const next = await connect(server);
+    expect(await next.enter(room.id, await tokenFor(server, room, 'moderator'), 'Teacher 2', 'teacher-b-00000000')).toMatchObject({ ok: true });
+    expect(meetingsOf(server, room.id)).toHaveLength(2);
+  });
+
   it('a meeting ends coalesceSeconds after the room emptied, at the time the last person left', async () => {
     const room = await quick.rooms.create({ title: 'Ends' });
     const token = await tokenFor(quick, room, 'participant');

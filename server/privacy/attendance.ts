@@ -12,6 +12,9 @@ import type { Participant } from '../rooms/participant.js';
 import type { Room, RoomObserver } from '../rooms/room.js';
 import type { Ledger, LedgerEvent } from './ledger.js';
 
+/** How long a join, leave or rename waits for its ledger line before it is answered anyway. */
+const STALL_MS = 10_000;
+
 interface OpenMeeting {
   id: string;
   /** Set while the room is empty: when the last person left, and the timer that ends the meeting. */
@@ -94,10 +97,20 @@ export class Attendance implements RoomObserver {
   }
 
   // A failing disk must not take the meeting down with it: the class goes on,
-  // and the operator sees the error in the log (without names).
+  // and the operator sees the error in the log (without names). A disk that
+  // hangs is treated alike: after STALL_MS the answer goes out anyway.
   private record(meetingId: string, event: Omit<LedgerEvent, 'at'>): Promise<void> {
-    return this.ledger.append(meetingId, { ...event, at: new Date().toISOString() }).catch((err: unknown) => {
+    const written = this.ledger.append(meetingId, { ...event, at: new Date().toISOString() }).catch((err: unknown) => {
       this.log.error({ meeting: meetingId, event: event.type, err: (err as NodeJS.ErrnoException).code ?? 'error' }, 'attendance ledger write failed');
     });
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.log.error({ meeting: meetingId, event: event.type, seconds: STALL_MS / 1000 }, 'attendance ledger write is not done; answering without it');
+        resolve();
+      }, STALL_MS);
+      timer.unref();
+    });
+    return Promise.race([written.finally(() => clearTimeout(timer)), stalled]);
   }
 }

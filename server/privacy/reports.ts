@@ -175,6 +175,10 @@ export class Reports {
     return jwe;
   }
 
+  auditHead(): { seq: number; hash: string } {
+    return this.audit.head();
+  }
+
   list(): RequestState[] {
     const states = new Map<string, RequestState>();
     for (const e of this.audit.all()) {

@@ -166,9 +166,12 @@ describe('attendance ledger and encrypted report', () => {
     expect(wrong.stderr).toMatch(/^aula: cannot decrypt .* not the key this report was encrypted to/);
   });
 
-  it('writes every step to a hash-chained audit log without attendee names', () => {
+  it('writes every step to a hash-chained audit log without attendee names', async () => {
     const entries = AuditLog.read(path.join(dataDir, 'audit.log'));
     expect(AuditLog.verify(entries, auditChainKey())).toBeNull();
+    // `report list` shows the chain's head, for an operator to note down (rollback witness).
+    const list = await aula('report', 'list', '--json');
+    expect(JSON.parse(list.stdout).auditHead).toEqual({ seq: entries.at(-1)!.seq, hash: entries.at(-1)!.hash });
     expect(entries.filter((e) => e.requestId === requestId).map((e) => [e.type, e.operator])).toEqual([
       ['report.requested', 'alice'],
       ['report.approved', 'bob'],

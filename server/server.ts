@@ -26,6 +26,7 @@ import { RoomRegistry } from './rooms/registry.js';
 import type { Room } from './rooms/room.js';
 import { RoomStore } from './rooms/store.js';
 import { Attendance } from './privacy/attendance.js';
+import { AssertionReplay } from './privacy/assertion-replay.js';
 import { AuditLog } from './privacy/audit-log.js';
 import { auditKey, Ledger, ledgerMasterKey } from './privacy/ledger.js';
 import { Reports } from './privacy/reports.js';
@@ -94,9 +95,9 @@ export async function startServer(config: Config, log = createLogger(config.log.
   let reports: Reports | undefined;
   if (masterKey) {
     ledger = new Ledger(dataDir, masterKey, config.ledger.retentionDays, audit);
-    const reopened = ledger.endOpenMeetings();
+    const reopened = await ledger.endOpenMeetings();
     if (reopened) log.warn({ meetings: reopened }, 'meetings left open by an earlier run were ended');
-    reports = await Reports.create(ledger, audit, config.operators, config.reports.fourEyes);
+    reports = await Reports.create(ledger, audit, config.operators, config.reports.fourEyes, new AssertionReplay(dataDir));
     const l = ledger;
     retention.register('meetings', (now) => l.purge(now));
   }
@@ -110,7 +111,8 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const recordings = new RecordingManager(dataDir, config.recording.retentionDays, config.recording.ffmpeg, log);
   retention.register('recordings', (now) => recordings.purge(now));
   recordings.recover();
-  const observers = [speakerCleanup, resume, recordings, ...(ledger ? [new Attendance(ledger, log)] : [])];
+  const attendance = ledger && new Attendance(ledger, log, config.ledger.coalesceSeconds);
+  const observers = [speakerCleanup, resume, recordings, ...(attendance ? [attendance] : [])];
   const placement = new Placement(pool, config.media.consumersPerWorker);
   const rooms = new RoomRegistry(placement, new RoomStore(dataDir), observers, config.rooms.max, log);
   const restored = await rooms.load();
@@ -122,6 +124,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     access,
     recordings,
     newRouter: () => placement.createRouter(),
+    joinsPerMinute: config.signalling.joinsPerMinute,
     ice: () => ({
       iceServers: turnCredentials(config.turn.urls, config.turn.secret, config.turn.ttlSeconds),
       iceTransportPolicy: config.media.iceTransportPolicy,
@@ -224,6 +227,8 @@ export async function startServer(config: Config, log = createLogger(config.log.
       await recordings.close().catch((err) => log.error({ err: (err as Error).message }, 'recording: stopping failed'));
       recordings.composer.close();
       rooms.shutdown('the server is shutting down');
+      // Every meeting ends (also those waiting out ledger.coalesceSeconds) and is on disk before the lock goes.
+      await attendance?.close();
       signalling.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));

@@ -135,6 +135,12 @@ export const configSchema = z
          * media and all, so that the client can resume; then they have left.
          */
         resumeGraceSeconds: z.number().int().min(0).max(600).default(30),
+        /**
+         * Join attempts per minute of one person (after a burst of 5); a shared
+         * room link as a whole gets twice the room's size at once, then the
+         * room's size (or this, if larger) per minute. Memory only.
+         */
+        joinsPerMinute: z.number().int().min(1).max(1_000_000).default(6),
       })
       .strict()
       .prefault({}),
@@ -175,6 +181,12 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         /** Days after a meeting's end before its attendance is deleted. */
         retentionDays: z.number().int().min(1).max(3650).default(30),
+        /**
+         * A room that empties and fills again within this many seconds stays
+         * one meeting occurrence (a reconnect, a teacher stepping out), and
+         * join/leave churn cannot make a new meeting each time. 0: end at once.
+         */
+        coalesceSeconds: z.number().int().min(0).max(3600).default(60),
         /**
          * 32-byte key (base64url) wrapping every meeting key. Unset: generated
          * into <data.dir>/ledger-master.key. Keep it outside the data volume
@@ -317,6 +329,7 @@ export const envOverrides: Record<string, { path: [string, string]; type: 'strin
   AULA_LEDGER_ENABLED: { path: ['ledger', 'enabled'], type: 'boolean' },
   AULA_LEDGER_RETENTION_DAYS: { path: ['ledger', 'retentionDays'], type: 'number' },
   AULA_LEDGER_MASTER_KEY: { path: ['ledger', 'masterKey'], type: 'string' },
+  AULA_LEDGER_COALESCE_SECONDS: { path: ['ledger', 'coalesceSeconds'], type: 'number' },
   AULA_REPORTS_FOUR_EYES: { path: ['reports', 'fourEyes'], type: 'boolean' },
   AULA_RECORDING_RETENTION_DAYS: { path: ['recording', 'retentionDays'], type: 'number' },
   AULA_RECORDING_FFMPEG: { path: ['recording', 'ffmpeg'], type: 'string' },

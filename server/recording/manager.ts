@@ -8,7 +8,7 @@ import { AulaError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Participant } from '../rooms/participant.js';
 import type { Room, RoomObserver } from '../rooms/room.js';
-import { Composer } from './composer.js';
+import { Composer, type Composition } from './composer.js';
 import { RoomRecording } from './recorder.js';
 import { RecordingStore } from './store.js';
 
@@ -22,9 +22,11 @@ export class RecordingManager implements RoomObserver {
     retentionDays: number,
     private readonly ffmpeg: string,
     private readonly log: Logger,
+    /** The key that wraps each recording's key, and how recordings are composed. */
+    o: { masterKey: Buffer; composition?: Composition },
   ) {
-    this.store = new RecordingStore(dataDir, retentionDays);
-    this.composer = new Composer(this.store, ffmpeg, log);
+    this.store = new RecordingStore(dataDir, retentionDays, o.masterKey);
+    this.composer = new Composer(this.store, ffmpeg, log, o.composition);
   }
 
   /** Compose what an earlier run left behind (its capture files play up to where they stopped). */

@@ -117,8 +117,11 @@ export class RoomRecording {
       startMs: Date.now() - this.startedAt,
     };
     try {
-      const path = this.store.privateFile(this.id, `tracks/${file}`);
-      const capture = await TrackCapture.start(this.room.router, producer, { ffmpeg: this.ffmpeg, file: path, log: this.log });
+      const writer = this.store.writer(this.id, `tracks/${file}`);
+      const capture = await TrackCapture.start(this.room.router, producer, { ffmpeg: this.ffmpeg, writer, log: this.log }).catch((err) => {
+        writer.close();
+        throw err;
+      });
       this.captures.set(producer.id, { capture, track });
       if (this.stopped) return void capture.stop();
       // Measured from when media flows to ffmpeg (the capture resumes shortly after starting).

@@ -106,6 +106,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     // Recording keys are wrapped like the ledger's meeting keys, by the same master key.
     masterKey: masterKey ?? ledgerMasterKey(config.ledger.masterKey, dataDir),
     composition: { width, height, fps },
+    countdownSeconds: config.recording.countdownSeconds,
   });
   retention.register('recordings', (now) => recordings.purge(now));
   recordings.recover();

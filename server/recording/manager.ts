@@ -22,8 +22,8 @@ export class RecordingManager implements RoomObserver {
     retentionDays: number,
     private readonly ffmpeg: string,
     private readonly log: Logger,
-    /** The key that wraps each recording's key, and how recordings are composed. */
-    o: { masterKey: Buffer; composition?: Composition },
+    /** The key that wraps each recording's key, how recordings are composed, the notice's countdown. */
+    private readonly o: { masterKey: Buffer; composition?: Composition; countdownSeconds?: number },
   ) {
     this.store = new RecordingStore(dataDir, retentionDays, o.masterKey);
     this.composer = new Composer(this.store, ffmpeg, log, o.composition);
@@ -56,9 +56,17 @@ export class RecordingManager implements RoomObserver {
     if (this.running.has(room.id)) throw new AulaError('busy', 'a recording is running already');
     const recording = new RoomRecording(room, this.store, this.ffmpeg, this.log);
     this.running.set(room.id, recording);
-    recording.start();
-    room.broadcast('recordingChanged', { active: true });
-    this.log.info({ room: room.id, recording: recording.id }, 'recording started');
+    // Everyone is told first; capture begins after the countdown, time enough to opt out.
+    const countdown = this.o.countdownSeconds ?? 0;
+    room.broadcast('recordingChanged', countdown ? { active: true, countdownSeconds: countdown } : { active: true });
+    const begin = () => {
+      if (this.running.get(room.id) !== recording) return; // stopped during the countdown
+      recording.start();
+      if (countdown) room.broadcast('recordingChanged', { active: true });
+      this.log.info({ room: room.id, recording: recording.id }, 'recording started');
+    };
+    if (countdown) setTimeout(begin, countdown * 1000).unref();
+    else begin();
     return recording;
   }
 
@@ -67,6 +75,12 @@ export class RecordingManager implements RoomObserver {
     if (!recording) return false;
     this.running.delete(room.id);
     if (!room.isClosed) room.broadcast('recordingChanged', { active: false });
+    // Stopped in the countdown: nothing was recorded, nothing is kept.
+    if (!recording.started) {
+      await recording.stop();
+      this.store.delete(recording.id);
+      return true;
+    }
     await recording.stop();
     this.log.info({ room: room.id, recording: recording.id }, 'recording stopped');
     this.composer.enqueue(recording.id);

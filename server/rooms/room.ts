@@ -74,6 +74,12 @@ export class Room {
     this.tell((o) => o.participantChanged(this, participant));
   }
 
+  /** In or out of recordings: the recorder (an observer) starts or stops their captures. */
+  setRecordingOptOut(participant: Participant, optOut: boolean): void {
+    participant.recordingOptOut = optOut;
+    this.tell((o) => o.participantChanged(this, participant));
+  }
+
   setRole(participant: Participant, role: Role): void {
     participant.role = role;
     this.tell((o) => o.participantChanged(this, participant));

@@ -41,7 +41,8 @@ async function client(r: Room, role: 'moderator' | 'participant', name: string):
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // A short countdown: the notice comes first, capture a second later.
+  server = await startTestServer({ recording: { countdownSeconds: 1 } });
   room = await server.rooms.create({ title: 'Recorded', recording: true });
   plain = await server.rooms.create({ title: 'Not recorded' });
 });
@@ -64,8 +65,11 @@ describe('recording', () => {
   it('everyone is told; newcomers learn it before joining; the transcript has pseudonyms only', async () => {
     const mod = await client(room, 'moderator', MOD);
     const early = await client(room, 'participant', GUEST);
+    const started = early.nextNotification('recordingChanged');
     expect((await mod.request('startRecording')).ok).toBe(true);
-    expect(await early.nextNotification('recordingChanged')).toEqual({ active: true });
+    // The notice with its countdown, then (a second later) capture begins.
+    expect(await started).toEqual({ active: true, countdownSeconds: 1 });
+    expect(await early.nextNotification('recordingChanged', 30_000)).toEqual({ active: true });
     expect((await mod.request('startRecording')).error?.code).toBe('busy');
 
     const late = await TestClient.connect(server.url);
@@ -77,6 +81,21 @@ describe('recording', () => {
 
     await early.request('sendChat', { text: `hi ${MOD.toLowerCase()} and späte canary-r3` });
     await late.request('sendChat', { text: 'line one\nline two' });
+    // Out of the recording: everyone sees it on the tile; the chat line has no text.
+    const seen = early.nextNotification('peerUpdated');
+    expect((await late.request('setRecordingOptOut', { optOut: true })).ok).toBe(true);
+    expect((await seen).peer).toMatchObject({ recordingOptOut: true });
+    await late.request('sendChat', { text: 'secret words' });
+    expect((await late.request('setRecordingOptOut', { optOut: false })).ok).toBe(true);
+    await late.request('sendChat', { text: 'back in' });
+    // Joining while it runs, already out of it (the join page's choice).
+    const shy = await TestClient.connect(server.url);
+    clients.push(shy);
+    const shyHello = await shy.request('hello', { roomId: room.id, token: await tokenFor(server, room, 'participant') });
+    const shyJoined = await shy.request('join', { displayName: 'Shy', rtpCapabilities: shyHello.data.routerRtpCapabilities, recordingOptOut: true });
+    expect(shyJoined.data.self).toMatchObject({ recordingOptOut: true });
+    await shy.request('sendChat', { text: 'also secret' });
+    await shy.close();
     await late.close();
     await new Promise((r) => setTimeout(r, 1500));
     expect((await mod.request('stopRecording')).ok).toBe(true);
@@ -85,11 +104,14 @@ describe('recording', () => {
 
     const [r] = server.recordings.store.list();
     expect(r!.state).toBe('ready');
-    expect(r!.participants).toBe(3);
+    expect(r!.participants).toBe(4);
     const transcript = server.recordings.store.transcript(r!.id);
     expect(transcript.split('\n')).toEqual([
       expect.stringMatching(/^\[00:00:\d\d\] Participant 2: hi Participant 1 and Participant 3$/),
       expect.stringMatching(/^\[00:00:\d\d\] Participant 3: line one line two$/),
+      expect.stringMatching(/^\[00:00:\d\d\] a participant who opted out \(message not recorded\)$/),
+      expect.stringMatching(/^\[00:00:\d\d\] Participant 3: back in$/),
+      expect.stringMatching(/^\[00:00:\d\d\] a participant who opted out \(message not recorded\)$/),
       '',
     ]);
     const items = filesUnder(path.join(server.dataDir, 'recordings')).flatMap((f): Array<[string, Buffer]> => [
@@ -122,7 +144,7 @@ describe('recording', () => {
       aulaCli(server, 'recording', 'show', randomId()),
     ]);
     expect(list.code).toBe(0);
-    expect(JSON.parse(list.stdout).recordings).toEqual([expect.objectContaining({ id: r!.id, state: 'ready', participants: 3, chatMessages: 2 })]);
+    expect(JSON.parse(list.stdout).recordings).toEqual([expect.objectContaining({ id: r!.id, state: 'ready', participants: 4, chatMessages: 5 })]);
     expect(shown.stdout).toContain(`${r!.id}  ready`);
     expect(got.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'class.webm'))).toEqual(fs.readFileSync(await decrypted(server, r!.id, 'recording.webm')));
@@ -144,6 +166,15 @@ describe('recording', () => {
     expect(server.recordings.store.list()).toEqual([]);
     expect(fs.existsSync(path.join(server.dataDir, 'recordings', r!.id))).toBe(false);
   }, 180_000);
+
+  it('a recording stopped during its countdown leaves nothing behind', async () => {
+    const mod = await client(room, 'moderator', 'Mod');
+    const before = server.recordings.store.list().length;
+    expect((await mod.request('startRecording')).ok).toBe(true);
+    expect((await mod.request('stopRecording')).ok).toBe(true);
+    expect(server.recordings.store.list()).toHaveLength(before);
+    await mod.close();
+  });
 
   it('retention deletes recordings older than recording.retentionDays', async () => {
     const r = server.recordings.store.create(room.id, new Date(Date.now() - 31 * 86_400_000));

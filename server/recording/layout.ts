@@ -1,7 +1,7 @@
 // Where each video tile of a composed recording goes, over time. The
 // recording is cut into segments in which the same tiles are shown; each
 // segment has its own layout:
-//   - no screen: the cameras fill the frame as a grid (tiles between 4:3 and
+//   - no screen: the cameras fill the frame as a grid (tiles between 1:1 and
 //     16:9, cropped to fill them; the last row centred);
 //   - a screen: it takes the frame but for a strip on the right where the
 //     cameras stack (the screen is letterboxed, never cropped, so its text stays whole).
@@ -36,16 +36,16 @@ const even = (n: number) => Math.max(2, Math.floor(n / 2) * 2);
 export const tileKey = (t: Track) => `${t.participant}|${t.source}`;
 export const isScreen = (key: string) => key.endsWith('|screen');
 
-/** The grid that covers most of the frame with n tiles whose aspect stays between 4:3 and 16:9. */
+/** The grid that covers most of the frame with n tiles whose aspect stays between 1:1 and 16:9. */
 function grid(n: number, area: Cell): Cell[] {
   let best: { cols: number; rows: number; w: number; h: number } | undefined;
   for (let cols = 1; cols <= n; cols++) {
     const rows = Math.ceil(n / cols);
     let w = area.w / cols;
     let h = area.h / rows;
-    // Clamp the tile's aspect: wider than 16:9 or narrower than 4:3 wastes the camera picture.
+    // Clamp the tile's aspect: wider than 16:9 or narrower than square crops too much of a camera picture.
     if (w / h > 16 / 9) w = (h * 16) / 9;
-    if (w / h < 4 / 3) h = (w * 3) / 4;
+    if (w / h < 1) h = w;
     if (!best || w * h > best.w * best.h) best = { cols, rows, w, h };
   }
   const { cols, rows } = best!;

@@ -13,7 +13,8 @@ export interface ConsumerStats {
 
 export const CHROMIUM = process.env.AULA_CHROMIUM ?? '/usr/bin/chromium';
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: e.g. --use-file-for-fake-video-capture=<y4m> for a camera picture of the test's choosing. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -30,6 +31,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-quic',
       '--no-first-run',
       '--lang=en-US',
+      ...extraArgs,
     ],
   });
 }

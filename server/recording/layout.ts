@@ -31,7 +31,9 @@ export interface Segment {
 export const MAX_SEGMENTS = 24;
 export const MAX_TILES = 16;
 
+/** Sizes and positions even (yuv420p); a size at least 2. */
 const even = (n: number) => Math.max(2, Math.floor(n / 2) * 2);
+const pos = (n: number) => Math.max(0, Math.floor(n / 2) * 2);
 
 export const tileKey = (t: Track) => `${t.participant}|${t.source}`;
 export const isScreen = (key: string) => key.endsWith('|screen');
@@ -51,12 +53,12 @@ function grid(n: number, area: Cell): Cell[] {
   const { cols, rows } = best!;
   const w = even(best!.w);
   const h = even(best!.h);
-  const top = area.y + Math.floor((area.h - rows * h) / 2);
+  const top = area.y + pos((area.h - rows * h) / 2);
   return Array.from({ length: n }, (_, i) => {
     const row = Math.floor(i / cols);
     const inRow = row === rows - 1 ? n - row * cols : cols;
-    const left = area.x + Math.floor((area.w - inRow * w) / 2);
-    return { x: even(left + (i % cols) * w), y: even(top + row * h), w, h };
+    const left = area.x + pos((area.w - inRow * w) / 2);
+    return { x: left + (i % cols) * w, y: top + row * h, w, h };
   });
 }
 
@@ -72,8 +74,8 @@ export function layout(screens: string[], cameras: string[], f: Frame): Map<stri
   const stripW = cameras.length ? even(f.width / 5) : 0;
   const tileH = cameras.length ? even(Math.min((stripW * 9) / 16, f.height / cameras.length)) : 0;
   const tileW = cameras.length ? even(Math.min(stripW, (tileH * 16) / 9)) : 0;
-  const top = even((f.height - tileH * cameras.length) / 2);
-  cameras.forEach((k, i) => cells.set(k, { x: f.width - stripW + even((stripW - tileW) / 2), y: top + i * tileH, w: tileW, h: tileH }));
+  const top = pos((f.height - tileH * cameras.length) / 2);
+  cameras.forEach((k, i) => cells.set(k, { x: f.width - stripW + pos((stripW - tileW) / 2), y: top + i * tileH, w: tileW, h: tileH }));
   const screenH = even(f.height / screens.length);
   screens.forEach((k, i) => cells.set(k, { x: 0, y: i * screenH, w: even(f.width - stripW), h: screenH }));
   return cells;

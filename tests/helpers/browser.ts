@@ -51,7 +51,7 @@ export async function joinThroughUi(
   await page.getByLabel(de ? 'Anzeigename' : 'Display name').fill(name);
   await page.getByRole('button', { name: de ? 'Beitreten' : 'Join' }).click();
   try {
-    await page.getByRole('button', { name: de ? 'Verlassen' : 'Leave' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: de ? 'Verlassen' : 'Leave', exact: true }).waitFor({ timeout: 20_000 });
   } catch (err) {
     throw new Error(`${name} did not get into the room; page shows: ${await page.locator('main').innerText()}`, { cause: err });
   }

@@ -21,45 +21,52 @@ const { values } = parseArgs({ options: { seconds: { type: 'string', default: '6
 const seconds = Number(values.seconds);
 const fps = Number(values.fps);
 
-/** One track made by ffmpeg, sealed into the store as a capture would write it. */
-function track(store: RecordingStore, id: string, input: string[], codec: string[], duration: number): Promise<string> {
-  const file = `${randomId()}.webm`;
-  const writer = store.writer(id, `tracks/${file}`);
+/** One plain track made by ffmpeg (once per run). */
+function make(dir: string, name: string, input: string[], codec: string[], duration: number): Promise<string> {
+  const file = path.join(dir, `${name}.webm`);
   return new Promise((resolve, reject) => {
-    const ff = spawn('ffmpeg', ['-v', 'error', ...input, '-t', String(duration), ...codec, '-f', 'webm', 'pipe:1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    ff.stdout.on('data', (d: Buffer) => writer.write(d));
-    ff.once('close', (code) => {
-      writer.close();
-      if (code === 0) resolve(file);
-      else reject(new Error(`ffmpeg exited with ${code}`));
-    });
+    const ff = spawn('ffmpeg', ['-v', 'error', ...input, '-t', String(duration), ...codec, '-f', 'webm', '-y', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+    ff.once('close', (code) => (code === 0 ? resolve(file) : reject(new Error(`ffmpeg exited with ${code}`))));
   });
 }
 
-async function lesson(store: RecordingStore): Promise<string> {
-  const s = store.create('bench');
+/** A plain track sealed into a recording, as a capture would have written it. */
+function seal(store: RecordingStore, id: string, plain: string): string {
+  const file = `${randomId()}.webm`;
+  const writer = store.writer(id, `tracks/${file}`);
+  writer.write(fs.readFileSync(plain));
+  writer.close();
+  return file;
+}
+
+async function sources(dir: string): Promise<Record<'cam1' | 'cam2' | 'screen' | 'mic1' | 'mic2', string>> {
   const vp8 = ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '600k'];
   const opus = ['-c:a', 'libopus', '-b:a', '32k'];
-  const third = Math.round(seconds / 3);
   const [cam1, cam2, screen, mic1, mic2] = await Promise.all([
-    track(store, s.id, ['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=15'], vp8, seconds),
-    track(store, s.id, ['-f', 'lavfi', '-i', 'mandelbrot=s=640x360:r=15'], vp8, seconds),
-    track(store, s.id, ['-f', 'lavfi', '-i', 'testsrc=s=1280x720:r=5'], vp8, third),
-    track(store, s.id, ['-f', 'lavfi', '-i', 'sine=f=440:r=48000'], opus, seconds),
-    track(store, s.id, ['-f', 'lavfi', '-i', 'sine=f=660:r=48000'], opus, seconds),
+    make(dir, 'cam1', ['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=15'], vp8, seconds),
+    make(dir, 'cam2', ['-f', 'lavfi', '-i', 'smptehdbars=s=640x360:r=15', '-vf', 'noise=alls=8:allf=t'], vp8, seconds),
+    make(dir, 'screen', ['-f', 'lavfi', '-i', 'testsrc=s=1280x720:r=5'], vp8, Math.round(seconds / 3)),
+    make(dir, 'mic1', ['-f', 'lavfi', '-i', 'sine=f=440:r=48000'], opus, seconds),
+    make(dir, 'mic2', ['-f', 'lavfi', '-i', 'sine=f=660:r=48000'], opus, seconds),
   ]);
-  const t = (file: string, kind: Track['kind'], source: Track['source'], participant: string, startMs = 0): Track => ({ file, kind, source, participant, startMs });
+  return { cam1: cam1!, cam2: cam2!, screen: screen!, mic1: mic1!, mic2: mic2! };
+}
+
+function lesson(store: RecordingStore, src: Awaited<ReturnType<typeof sources>>): string {
+  const s = store.create('bench');
+  const third = Math.round(seconds / 3);
+  const t = (plain: string, kind: Track['kind'], source: Track['source'], participant: string, startMs = 0): Track => ({ file: seal(store, s.id, plain), kind, source, participant, startMs });
   store.save({
     ...s,
     state: 'processing',
     durationSeconds: seconds,
     participants: 2,
     tracks: [
-      t(cam1!, 'video', 'camera', 'Participant 1'),
-      t(cam2!, 'video', 'camera', 'Participant 2'),
-      { ...t(screen!, 'video', 'screen', 'Participant 1', third * 1000), endMs: 2 * third * 1000 },
-      t(mic1!, 'audio', 'mic', 'Participant 1'),
-      t(mic2!, 'audio', 'mic', 'Participant 2'),
+      t(src.cam1, 'video', 'camera', 'Participant 1'),
+      t(src.cam2, 'video', 'camera', 'Participant 2'),
+      { ...t(src.screen, 'video', 'screen', 'Participant 1', third * 1000), endMs: 2 * third * 1000 },
+      t(src.mic1, 'audio', 'mic', 'Participant 1'),
+      t(src.mic2, 'audio', 'mic', 'Participant 2'),
     ],
   });
   return s.id;
@@ -69,8 +76,9 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-bench-rec-'));
 const store = new RecordingStore(dir, 1, randomBytes(32));
 const rows: Array<{ size: string; cpu: number; wall: number }> = [];
 try {
+  const src = await sources(dir);
   for (const [width, height] of [[640, 360], [1280, 720]] as const) {
-    const id = await lesson(store);
+    const id = lesson(store, src);
     const composer = new Composer(store, 'ffmpeg', createLogger('silent'), { width, height, fps });
     const t0 = Date.now();
     composer.enqueue(id);

@@ -108,7 +108,9 @@ export async function startServer(config: Config, log = createLogger(config.log.
     composition: { width, height, fps },
     countdownSeconds: config.recording.countdownSeconds,
   });
-  retention.register('recordings', (now) => recordings.purge(now));
+  retention.register('recordings', (now) =>
+    recordings.purge(now, (id) => audit.append({ type: 'recording.purged', operator: 'retention', recordingId: id }, now)),
+  );
   recordings.recover();
   const observers = [speakerCleanup, resume, recordings, ...(ledger ? [new Attendance(ledger, log)] : [])];
   const placement = new Placement(pool, config.media.consumersPerWorker);

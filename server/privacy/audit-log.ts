@@ -13,7 +13,8 @@ export type AuditType =
   | 'meeting.purged'
   | 'audit.purged'
   | 'recording.downloaded'
-  | 'recording.deleted';
+  | 'recording.deleted'
+  | 'recording.purged';
 
 /** Where the chain continues after older entries were deleted for retention. */
 export interface Anchor {

@@ -107,8 +107,8 @@ export class RecordingManager implements RoomObserver {
     return this.store.delete(id);
   }
 
-  purge(now = new Date()): number {
-    return this.store.purge(now, (id) => this.busy(id));
+  purge(now = new Date(), purged?: (id: string) => void): number {
+    return this.store.purge(now, (id) => this.busy(id), purged);
   }
 
   /** Stop every recording so that its files are complete (server shutdown). */

@@ -117,7 +117,7 @@ export class RecordingStore {
   }
 
   /** Delete recordings older than the retention limit (counted from their start). */
-  purge(now = new Date(), busy: (id: string) => boolean = () => false): number {
+  purge(now = new Date(), busy: (id: string) => boolean = () => false, purged: (id: string) => void = () => undefined): number {
     let n = 0;
     for (const id of fs.readdirSync(this.dir)) {
       if (!ID.test(id) || busy(id)) continue;
@@ -125,6 +125,8 @@ export class RecordingStore {
       // A directory without a readable sidecar is judged by its age on disk.
       const started = r ? Date.parse(r.startedAt) : fs.statSync(path.join(this.dir, id)).mtimeMs;
       if (started + this.retentionDays * DAY > now.getTime()) continue;
+      // On record first (the audit log), as the ledger does for meetings.
+      purged(id);
       this.remove(id);
       n++;
     }

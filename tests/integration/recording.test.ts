@@ -181,6 +181,7 @@ describe('recording', () => {
     const fresh = server.recordings.store.create(room.id);
     expect(server.retention.runOnce().recordings).toBe(1);
     expect(server.recordings.store.get(r.id)).toBeUndefined();
+    expect(server.audit.all().at(-1)).toMatchObject({ type: 'recording.purged', recordingId: r.id, operator: 'retention' });
     expect(server.recordings.store.get(fresh.id)).toBeDefined();
     server.recordings.store.delete(fresh.id);
   });

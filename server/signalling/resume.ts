@@ -56,6 +56,11 @@ export class ResumeRegistry implements RoomObserver {
     this.log.info({ room: entry.room.id, peer: participant.id, graceSeconds: this.graceSeconds }, 'participant disconnected; waiting for resume');
   }
 
+  /** Whether the participant's connection dropped and it is being held for a resume. */
+  isHeld(participant: Participant): boolean {
+    return Boolean(this.entry(participant)?.held);
+  }
+
   /** A new connection continues the participation of `token`. */
   resume(session: Session, roomId: string, token: string): Participant {
     const entry = this.entries.get(token);

@@ -108,8 +108,16 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const facts = processingFacts(config);
   const notice = renderNotice(facts, config.reports.fourEyes);
   const resume = new ResumeRegistry(config.signalling.resumeGraceSeconds, log);
-  const recordings = new RecordingManager(dataDir, config.recording.retentionDays, config.recording.ffmpeg, log);
-  retention.register('recordings', (now) => recordings.purge(now));
+  const { width, height, fps } = config.recording;
+  const recordings = new RecordingManager(dataDir, config.recording.retentionDays, config.recording.ffmpeg, log, {
+    // Recording keys are wrapped like the ledger's meeting keys, by the same master key.
+    masterKey: masterKey ?? ledgerMasterKey(config.ledger.masterKey, dataDir),
+    composition: { width, height, fps },
+    countdownSeconds: config.recording.countdownSeconds,
+  });
+  retention.register('recordings', (now) =>
+    recordings.purge(now, (id) => audit.append({ type: 'recording.purged', operator: 'retention', recordingId: id }, now)),
+  );
   recordings.recover();
   const attendance = ledger && new Attendance(ledger, log, config.ledger.coalesceSeconds);
   const observers = [speakerCleanup, resume, recordings, ...(attendance ? [attendance] : [])];
@@ -152,7 +160,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     }
     return probed;
   };
-  const adminRoutes = [problemsAdminRouter(problems), privacyAdminRouter(facts), recordingsRouter(recordings)];
+  const adminRoutes = [problemsAdminRouter(problems), privacyAdminRouter(facts), recordingsRouter(recordings, audit)];
   if (reports && ledger) adminRoutes.push(reportsRouter(reports, ledger));
   const app = createHttpApp({
     healthy: () => pool.workers.some((w) => !w.closed),

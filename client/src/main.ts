@@ -165,7 +165,15 @@ async function joinPage(roomId: string, token: string): Promise<void> {
   joinButton.type = 'submit';
   const privacy = document.createElement('p');
   privacy.append(link(t.privacyNotice, '/privacy'));
-  form.append(h1, recording, label, input, hint, preview, joinButton, status, privacy);
+  // While a recording runs, the same choice as in the room: stay out of it.
+  const optOut = document.createElement('input');
+  optOut.type = 'checkbox';
+  optOut.id = 'recording-opt-out';
+  const optOutLabel = document.createElement('label');
+  optOutLabel.className = 'check';
+  optOutLabel.append(optOut, ` ${t.leaveMeOut}`);
+  const choice = hello.recordingActive ? [optOutLabel] : [];
+  form.append(h1, recording, ...choice, label, input, hint, preview, joinButton, status, privacy);
   show(form, problemButton(t, { roomId, token }, 'join'), languageSwitcher());
   input.focus();
 
@@ -195,6 +203,7 @@ async function joinPage(roomId: string, token: string): Promise<void> {
           link: { roomId, token },
           hello,
           displayName: name,
+          recordingOptOut: optOut.checked,
           local,
           show,
           onWaiting: () => show(message(t.lobbyTitle, 'hint'), message(t.lobbyWaiting, 'lobby-wait')),

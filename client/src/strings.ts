@@ -112,6 +112,13 @@ const en = {
   recordingRunningJoin: 'A recording is running now. Your name will not be in it: everyone is shown as "Participant 1", "Participant 2", …',
   announceRecordingStarted: 'Recording started',
   announceRecordingStopped: 'Recording stopped',
+  recordingCountdown: (s: number) =>
+    `A recording starts in ${s} s. Names are replaced by "Participant 1", "Participant 2", … If you do not want to be in it, press "Leave me out of the recording".`,
+  announceRecordingCountdown: (s: number) => `A recording starts in ${s} seconds`,
+  leaveMeOut: 'Leave me out of the recording',
+  includeMe: 'Include me',
+  leftOut: 'You are left out of the recording: nothing of your microphone, camera or screen is recorded, and your chat messages appear without their text.',
+  notRecordedBadge: 'Not recorded',
   // Polls
   pollTitle: 'Poll',
   pollQuestion: 'Question',
@@ -264,6 +271,13 @@ const de: Strings = {
   recordingRunningJoin: 'Gerade läuft eine Aufzeichnung. Ihr Name ist nicht darin: alle erscheinen als „Participant 1“, „Participant 2“, …',
   announceRecordingStarted: 'Aufzeichnung gestartet',
   announceRecordingStopped: 'Aufzeichnung beendet',
+  recordingCountdown: (s: number) =>
+    `In ${s} s beginnt eine Aufzeichnung. Namen werden durch „Participant 1“, „Participant 2“, … ersetzt. Wenn Sie nicht darin sein möchten, wählen Sie „Mich nicht aufzeichnen“.`,
+  announceRecordingCountdown: (s: number) => `In ${s} Sekunden beginnt eine Aufzeichnung`,
+  leaveMeOut: 'Mich nicht aufzeichnen',
+  includeMe: 'Mich wieder aufzeichnen',
+  leftOut: 'Sie werden nicht aufgezeichnet: nichts von Ihrem Mikrofon, Ihrer Kamera oder Ihrem Bildschirm, und Ihre Chat-Nachrichten erscheinen ohne Text.',
+  notRecordedBadge: 'Wird nicht aufgezeichnet',
   // Umfragen
   pollTitle: 'Umfrage',
   pollQuestion: 'Frage',

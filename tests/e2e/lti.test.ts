@@ -76,6 +76,7 @@ beforeAll(async () => {
     JSON.stringify({
       http: { port: 0 },
       metrics: { port: 0 },
+      admin: { port: 0 },
       media: { workers: 1 },
       rooms: { demoRoom: false },
       data: { dir: dataDir },

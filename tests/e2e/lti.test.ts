@@ -66,6 +66,16 @@ async function joinRoom(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: 'Leave' }).waitFor({ timeout: 60_000 });
 }
 
+/** What each frame of a page shows, bounded in time (for a failure message). */
+async function framesOf(page: Page): Promise<string> {
+  const one = (f: ReturnType<Page['frames']>[number]) =>
+    Promise.race([
+      f.evaluate(() => document.body?.innerText ?? '').catch((e: Error) => `(${e.message.slice(0, 80)})`),
+      new Promise<string>((r) => setTimeout(() => r('(no answer)'), 5000)),
+    ]).then((text) => `${f.url()}: ${text.slice(0, 200)}`);
+  return (await Promise.all(page.frames().map(one))).join(' | ');
+}
+
 beforeAll(async () => {
   sim = await LtiPlatformSim.start();
   fs.mkdirSync(diagDir);
@@ -186,8 +196,7 @@ describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
     try {
       await frame.getByText('Screen sharing and full screen work only in a new window.').waitFor({ timeout: 60_000 });
     } catch (err) {
-      const frames = await Promise.all(course.frames().map(async (f) => `${f.url()}: ${(await f.content().catch(() => '')).slice(0, 300)}`));
-      throw new Error(`the launch page did not appear in the iframe; frames: ${frames.join(' | ')}`, { cause: err });
+      throw new Error(`the launch page did not appear in the iframe; frames: ${await framesOf(course)}`, { cause: err });
     }
     await course.screenshot({ path: path.join(shots, 'launch-in-iframe.png') });
     const authBefore = sim.authRequests.length;
@@ -230,14 +239,12 @@ describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
     try {
       await frame.getByRole('link', { name: 'Join the meeting' }).click({ timeout: 60_000 });
     } catch (err) {
-      const frames = await Promise.all(course.frames().map(async (f) => `${f.url()}: ${(await f.locator('body').innerText().catch(() => '')).slice(0, 300)}`));
-      throw new Error(`no launch page in the iframe; frames: ${frames.join(' | ')}; errors: ${problems.join(' | ')}; aula: ${output.slice(-1500)}`, { cause: err });
+      throw new Error(`no launch page in the iframe; frames: ${await framesOf(course)}; errors: ${problems.join(' | ')}`, { cause: err });
     }
     try {
       await frame.getByLabel('Display name').fill('Framed F');
     } catch (err) {
-      const frames = await Promise.all(course.frames().map(async (f) => `${f.url()}: ${(await f.locator('body').innerText().catch(() => '')).slice(0, 300)}`));
-      throw new Error(`no join page in the iframe; frames: ${frames.join(' | ')}; errors: ${problems.join(' | ')}`, { cause: err });
+      throw new Error(`no join page in the iframe; frames: ${await framesOf(course)}; errors: ${problems.join(' | ')}`, { cause: err });
     }
     await frame.getByRole('button', { name: 'Join' }).click();
     await frame.getByRole('button', { name: 'Leave' }).waitFor({ timeout: 60_000 });

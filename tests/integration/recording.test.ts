@@ -214,7 +214,7 @@ describe('recording', () => {
 
   it('a recording cut off by a crash is composed from its partial tracks at the next start', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-test-data-'));
-    const first = await startTestServer({}, { dataDir });
+    const first = await startTestServer({ recording: { countdownSeconds: 0 } }, { dataDir });
     const r = first.recordings.store.create('room');
     // A recording running at shutdown (SIGTERM's path) is stopped cleanly, not cut off.
     const live = await first.rooms.create({ title: 'Live', recording: true });
@@ -239,7 +239,7 @@ describe('recording', () => {
     writer.close();
     first.recordings.store.save({ ...r, tracks: [{ file, kind: 'video', source: 'camera', participant: 'Participant 1', startMs: 0 }] });
 
-    const second = await startTestServer({}, { dataDir });
+    const second = await startTestServer({ recording: { countdownSeconds: 0 } }, { dataDir });
     try {
       await second.recordings.composer.idle();
       const after = second.recordings.store.get(r.id)!;

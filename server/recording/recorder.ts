@@ -13,6 +13,7 @@ import type { Participant } from '../rooms/participant.js';
 import type { Room } from '../rooms/room.js';
 import { Anonymiser } from './anonymiser.js';
 import { TrackCapture } from './capture.js';
+import { CaptureLimits } from './capture-limits.js';
 import { randomId, type RecordingStore, type Sidecar, type Track } from './store.js';
 
 const clock = (ms: number) => {
@@ -26,6 +27,7 @@ export class RoomRecording {
   private readonly anonymiser = new Anonymiser();
   private readonly captures = new Map<string, { capture: TrackCapture; track: Track }>(); // by producer id
   private startedAt = Date.now();
+  private readonly limits = new CaptureLimits();
   private stopped = false;
   private begun = false;
   private readonly optedOut = new Set<string>(); // participant ids whose captures are stopped
@@ -115,6 +117,11 @@ export class RoomRecording {
     this.save();
   }
 
+  /** Producers not captured because a bound of capture-limits.ts was reached. */
+  get refusedCaptures(): number {
+    return this.limits.refused;
+  }
+
   /** ffmpeg processes still capturing (for operators and for the crash test). */
   pids(): number[] {
     return [...this.captures.values()].filter((c) => c.capture.running).map((c) => c.capture.pid!);
@@ -147,6 +154,11 @@ export class RoomRecording {
     if (this.stopped || producer.closed || this.captures.has(producer.id) || !peerId) return;
     const participant = this.room.participants.get(peerId);
     if (participant?.recordingOptOut) return;
+    const release = this.limits.admit(peerId);
+    if (!release) {
+      this.log.warn({ room: this.room.id, refused: this.limits.refused }, 'recording: capture limit reached, a track is not recorded');
+      return;
+    }
     const file = `${randomId()}.webm`;
     const track: Track = {
       file,
@@ -161,6 +173,8 @@ export class RoomRecording {
         writer.close();
         throw err;
       });
+      if (capture.running) capture.process.once('exit', release).once('error', release);
+      else release();
       this.captures.set(producer.id, { capture, track });
       if (this.stopped) return void capture.stop();
       // They opted out while the capture was being set up.
@@ -178,6 +192,7 @@ export class RoomRecording {
       this.sidecar.tracks.push(track);
       this.save();
     } catch (err) {
+      release();
       if (!producer.closed && !this.room.isClosed) this.log.error({ room: this.room.id, err: (err as Error).message }, 'recording: a track could not be captured');
     }
   }

@@ -1,5 +1,7 @@
 // Every user-visible string, one table per language. The browser's preferred
 // language picks the table; English is the fallback.
+import { local } from './storage.js';
+
 const en = {
   appName: 'aula',
   noRoom: 'Open the link your organiser sent you to join a classroom.',
@@ -325,7 +327,7 @@ export const LANGUAGES: Array<[string, string]> = [
 
 /** The user's choice (kept in this browser), else the browser's preferred language. */
 export function pickStrings(languages: readonly string[] = navigator.languages): { lang: string; t: Strings } {
-  const chosen = localStorage.getItem('aula-lang');
+  const chosen = local.getItem('aula-lang');
   if (chosen && tables[chosen]) return { lang: chosen, t: tables[chosen] };
   for (const l of languages) {
     const base = l.toLowerCase().split('-')[0]!;

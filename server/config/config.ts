@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
+import { ltiSchema } from '../lti/schema.js';
 import { issuersSchema } from './issuers.js';
 
 const port = z.number().int().min(0).max(65535);
@@ -275,6 +276,8 @@ export const configSchema = z
       .refine((ops) => new Set(ops.map((o) => `${o.publicKey.x}.${o.publicKey.y}`)).size === ops.length, 'each operator needs their own key'),
     /** Organisation systems (LMS, intranet) whose signed tokens grant a role. */
     issuers: issuersSchema,
+    /** LTI 1.3 launches from Moodle, ILIAS and other platforms (server/lti/, docs/LTI.md). */
+    lti: ltiSchema,
     metrics: z
       .object({
         /** Serve Prometheus metrics at /metrics. */

@@ -171,6 +171,7 @@ export class RoomRecording {
       const writer = this.store.writer(this.id, `tracks/${file}`);
       const capture = await TrackCapture.start(this.room.router, producer, { ffmpeg: this.ffmpeg, writer, log: this.log }).catch((err) => {
         writer.close();
+        release();
         throw err;
       });
       if (capture.running) capture.process.once('exit', release).once('error', release);

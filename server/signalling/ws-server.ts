@@ -6,7 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../log.js';
 import { ClientAddress } from './client-address.js';
 import { ConnectionLimits } from './connection-limits.js';
-import type { Dispatcher } from './dispatcher.js';
+import { type Dispatcher, requestIdOf } from './dispatcher.js';
 import { Session } from './session.js';
 
 export interface SignallingOptions {
@@ -140,7 +140,8 @@ export function attachSignalling(
           socket.close(1008, 'too many requests');
           return;
         }
-        session.send({ type: 'response', id: null, ok: false, error: { code: 'rate_limited', message: 'too many requests; slow down' } });
+        // Named by its id where the frame has one: every request gets its answer.
+        session.send({ type: 'response', id: requestIdOf(data.toString()), ok: false, error: { code: 'rate_limited', message: 'too many requests; slow down' } });
         return;
       }
       // Binary and oversized frames have paid their token above like any other.

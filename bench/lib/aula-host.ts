@@ -14,7 +14,7 @@ import type { ProducerAppData } from '../../server/media/peer-media.js';
 import type { Room } from '../../server/rooms/room.js';
 import { type RunningServer, startServer } from '../../server/server.js';
 import { serve } from './ipc.js';
-import { plainListener, plainProducer, producerPackets } from './plain-media.js';
+import { plainListener, plainProducer, producerPackets, type Suite } from './plain-media.js';
 
 let server: RunningServer | undefined;
 let dataDir = '';
@@ -91,7 +91,7 @@ serve({
   },
 
   /** Joined participants each receive every producer of the room on an SRTP PlainTransport. */
-  async listen({ roomId, peerIds, sinkPorts }: { roomId: string; peerIds: string[]; sinkPorts: number[] }) {
+  async listen({ roomId, peerIds, sinkPorts, suite }: { roomId: string; peerIds: string[]; sinkPorts: number[]; suite?: Suite }) {
     const s = running();
     const room = roomOf(roomId);
     let consumers = 0;
@@ -103,7 +103,7 @@ serve({
       const { transport, consumers: cs } = await plainListener(router, producers, sinkPorts[i % sinkPorts.length]!, (p) => ({
         peerId: (p.appData as ProducerAppData).peerId,
         source: (p.appData as ProducerAppData).source,
-      }));
+      }), suite);
       participant.media.transports.set(transport.id, transport as unknown as types.WebRtcTransport);
       transport.observer.once('close', () => participant.media.transports.delete(transport.id));
       for (const c of cs) participant.media.consumers.set(c.id, c as never);

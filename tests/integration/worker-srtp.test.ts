@@ -88,7 +88,9 @@ describe('SRTP in the worker (libsrtp with OpenSSL)', () => {
       const key = randomBytes(30).toString('base64');
       const transport = await router.createPlainTransport({
         listenInfo: { protocol: 'udp', ip },
-        rtcpMux: true,
+        // ffmpeg sends RTCP from a socket of its own: on one muxed port comedia
+        // would lock onto whichever of the two came first.
+        rtcpMux: false,
         comedia: true,
         enableSrtp: true,
         srtpCryptoSuite: suite,
@@ -101,7 +103,7 @@ describe('SRTP in the worker (libsrtp with OpenSSL)', () => {
       const ffmpeg = spawn('ffmpeg', [
         '-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
         '-c:a', 'libopus', '-ac', '2', '-f', 'rtp', '-ssrc', '22222222', '-payload_type', '100',
-        '-srtp_out_suite', suite, '-srtp_out_params', key, `srtp://${ip}:${transport.tuple.localPort}?rtcpport=${transport.tuple.localPort}&pkt_size=1200`,
+        '-srtp_out_suite', suite, '-srtp_out_params', key, `srtp://${ip}:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`,
       ], { stdio: ['ignore', 'ignore', 'inherit'] });
       try {
         const packets = async () => (await producer.getStats()).reduce((n, s) => n + (s.packetCount ?? 0), 0);

@@ -57,7 +57,7 @@ export interface FanoutResult {
 export class BenchTimeout extends Error {}
 
 /** Time bounds, so that a run always ends: setup grows with the listener count. */
-export const bounds = (listeners: number) => ({ setupSeconds: 120 + listeners, statsSeconds: 30, stopSeconds: 30 });
+export const bounds = (listeners: number) => ({ setupSeconds: 120 + listeners, flowSeconds: 60, statsSeconds: 30, stopSeconds: 30 });
 
 function within<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -124,6 +124,13 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
     const setupSeconds = (performance.now() - t0) / 1000;
     log(`  ${o.target} ×${o.workers} worker(s), ${o.listeners} listeners (${suite}) set up in ${setupSeconds.toFixed(1)} s; measuring ${o.seconds} s`);
     await sleep(o.warmSeconds * 1000);
+    // The window starts once every listener stream has arrived (ffmpeg starts
+    // slowly on a busy machine), or after flowSeconds: a saturated worker may
+    // never deliver some, and the window then counts them as missing.
+    const streams = o.listeners * outputs.length;
+    const flowEnd = performance.now() + bound.flowSeconds * 1000;
+    while (sink.window().streams < streams && performance.now() < flowEnd) await sleep(100);
+    lap(`${sink.window().streams}/${streams} streams flowing`);
 
     // The pids are known since start: a worker saturated by media may answer requests late.
     const workerGroups = Object.fromEntries(workerPids.map((pid, i) => [`w${i}`, [pid]]));

@@ -119,7 +119,7 @@ function kneeFigure(knees: KneeResult[], cores: number): Figure {
   const workerCores = at?.result ? at.result.cpu.mediasoupWorkers : 0;
   const perCore = at && workerCores > 0 ? at.listeners / workerCores : 0;
   const steps = (x: KneeResult) =>
-    x.steps.map((s) => `${s.target} ${s.listeners}: ${s.failed ? 'timed out' : `${(s.loss * 100).toFixed(2)} %`}`).join(', ');
+    x.steps.map((s) => `${s.target} ${s.listeners}: ${s.result ? `${(s.loss * 100).toFixed(2)} %` : 'timed out'}${s.result && s.failed ? ' (generator-limited)' : ''}`).join(', ');
   const others = knees
     .slice(1)
     .map((x) => `${x.suite}: knee aula ${kneeText(x, 'aula')}, bare ${kneeText(x, 'bare')} (${steps(x)})`);

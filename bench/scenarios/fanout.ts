@@ -9,6 +9,7 @@ import { Host } from '../lib/ipc.js';
 import { sendRtp, stop, testClip, type RtpOutput } from '../lib/media-source.js';
 import { BenchClient, joinMany } from '../lib/signalling.js';
 import { UdpSink } from '../lib/sink.js';
+import { OfferRelay } from '../lib/relay.js';
 import type { Suite } from '../lib/plain-media.js';
 
 const LIB = path.join(import.meta.dirname, '../lib');
@@ -35,8 +36,10 @@ export interface FanoutResult {
   /** CPU in cores (1 = one core busy) per group over the window. */
   cpu: { mediasoupWorkers: number; serverProcess: number; generator: number; ffmpeg: number };
   perWorker: Array<{ cores: number; consumers: number }>;
-  /** At the sink, by sequence numbers, over the window. */
+  /** At the sink over the window: the larger of the sequence-number span and what ffmpeg offered × listeners. */
   packetsExpected: number;
+  /** RTP packets ffmpeg offered in the window, times the listener count (what a perfect server delivers). */
+  packetsOffered: number;
   packetsReceived: number;
   /** What the teacher's producers received over the window. */
   producerPackets: number;
@@ -80,6 +83,7 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
   const sink = await UdpSink.open(4);
   const clients: BenchClient[] = [];
   let ffmpeg: ChildProcess | undefined;
+  let relay: OfferRelay | undefined;
   const suite = o.suite ?? 'AES_CM_128_HMAC_SHA1_80';
   const bound = bounds(o.listeners);
   let workerPids: number[] = [];
@@ -120,7 +124,8 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
     const outputs = await within(setup(), bound.setupSeconds, `setting up ${o.listeners} listeners`);
     // Media starts once everyone is set up: on a busy machine a worker already
     // forwarding to hundreds answers set-up requests slowly.
-    ffmpeg = sendRtp(clip, outputs);
+    relay = await OfferRelay.open(outputs);
+    ffmpeg = sendRtp(clip, relay.outputs);
     const setupSeconds = (performance.now() - t0) / 1000;
     log(`  ${o.target} ×${o.workers} worker(s), ${o.listeners} listeners (${suite}) set up in ${setupSeconds.toFixed(1)} s; measuring ${o.seconds} s`);
     await sleep(o.warmSeconds * 1000);
@@ -138,12 +143,14 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
       .call<{ packets: number; lost: number }>('producerPackets', {}, bound.statsSeconds * 1000)
       .catch(() => null);
     sink.startWindow();
+    relay.startWindow();
     const drops0 = sink.kernelDrops();
     const cpu = await measureCpu(
       { ...workerGroups, server: [host.pid], generator: 'self', ffmpeg: ffmpeg.pid ? [ffmpeg.pid] : [] },
       o.seconds * 1000,
     );
     const seen = sink.window();
+    const offered = relay.offered() * o.listeners;
     const generatorDrops = sink.kernelDrops() - drops0;
     lap('window over');
     // Stop the media before asking the worker for stats: an overloaded worker
@@ -164,9 +171,12 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
     const inPackets = prod0 && prod1 ? prod1.packets - prod0.packets : 0;
     const inLoss =
       prod0 && prod1 ? (inPackets > 0 ? Math.max(0, prod1.lost - prod0.lost) / (inPackets + prod1.lost - prod0.lost) : 0) : null;
-    const outLoss = seen.expected > 0 ? 1 - seen.received / seen.expected : 1;
+    // Of what ffmpeg offered in the window (× listeners), what the sink did not
+    // get; or the sequence gaps it saw, whichever is larger.
+    const expected = Math.max(seen.expected, offered);
+    const outLoss = expected > 0 ? Math.max(0, 1 - seen.received / expected) : 1;
     // What the server lost: the sink's own socket drops left the server intact.
-    const serverOutLoss = seen.expected > 0 ? Math.max(0, 1 - (seen.received + generatorDrops) / seen.expected) : 1;
+    const serverOutLoss = expected > 0 ? Math.max(0, 1 - (seen.received + generatorDrops) / expected) : 1;
     const streamsMissing = Math.max(0, o.listeners * outputs.length - seen.streams);
     const perWorker = info1.workers.map((w, i) => ({ cores: cpu.cores[`w${i}`]!, consumers: w.consumers }));
     return {
@@ -182,7 +192,8 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
         ffmpeg: cpu.cores.ffmpeg!,
       },
       perWorker,
-      packetsExpected: seen.expected,
+      packetsExpected: expected,
+      packetsOffered: offered,
       packetsReceived: seen.received,
       producerPackets: inPackets,
       streamsMissing,
@@ -203,5 +214,6 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
     await host.stop(workerPids, bound.stopSeconds * 1000);
     lap('host stopped');
     sink.close();
+    relay?.close();
   }
 }

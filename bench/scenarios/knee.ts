@@ -13,7 +13,7 @@ export interface KneeStep {
   target: 'aula' | 'bare';
   /** Loss at the server (the generator's own sink drops excluded); 1 when the step timed out. */
   loss: number;
-  /** Why the step has no measurement (it ran out of its time bound). */
+  /** Why the step does not count: it ran out of its time bound, or the generator could not keep up. */
   failed?: string;
   result?: FanoutResult;
 }
@@ -37,6 +37,16 @@ export interface KneeOptions extends Omit<FanoutOptions, 'target' | 'listeners' 
 /** Loss at the server: sequence gaps the sink saw, less the sink sockets' own drops. */
 export const serverLossOf = (r: FanoutResult): number => r.serverLoss;
 
+/**
+ * A step whose generator dropped ≥ 1 % of the packets at its own sink sockets
+ * says nothing about the server (on a busy machine the generator may be the
+ * slowest part): it does not count as passing.
+ */
+export function inconclusive(r: FanoutResult): string | undefined {
+  const share = r.packetsExpected > 0 ? r.generatorDrops / r.packetsExpected : 0;
+  return share >= KNEE_LOSS ? `inconclusive: the generator dropped ${(share * 100).toFixed(1)} % at its own sockets` : undefined;
+}
+
 export function kneeCounts(from: number, step: number, max: number): number[] {
   const counts: number[] = [];
   for (let n = from; n <= max; n += Math.max(1, step)) counts.push(n);
@@ -57,15 +67,15 @@ export async function runKnee(o: KneeOptions, log: (s: string) => void = () => u
       let step: KneeStep;
       try {
         const result = await runFanout({ ...o, target, listeners, workers: 1 }, log);
-        step = { listeners, target, loss: serverLossOf(result), result };
+        step = { listeners, target, loss: serverLossOf(result), result, failed: inconclusive(result) };
       } catch (err) {
         if (!(err instanceof BenchTimeout)) throw err;
         step = { listeners, target, loss: 1, failed: err.message };
         log(`    ${err.message}`);
       }
       steps.push(step);
-      log(`    loss at the server ${(step.loss * 100).toFixed(2)} %`);
-      if (step.loss < KNEE_LOSS) knee[target] = listeners;
+      log(`    loss at the server ${(step.loss * 100).toFixed(2)} %${step.failed ? `; ${step.failed}` : ''}`);
+      if (step.loss < KNEE_LOSS && !step.failed) knee[target] = listeners;
       else done[target] = true;
     }
     if (done.aula && done.bare) break;

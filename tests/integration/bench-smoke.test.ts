@@ -35,7 +35,7 @@ describe('bench smoke', () => {
     raw.knee = [knee];
     expect(knee.steps.map((s) => `${s.target} ${s.listeners}`)).toEqual(['aula 2', 'bare 2']);
     for (const s of knee.steps) {
-      expect(s.failed).toBeUndefined();
+      expect(s.result).toBeDefined(); // measured (not timed out); "failed" may still say the generator was the limit
       expect(s.result!.suite).toBe('AEAD_AES_256_GCM');
       expect(s.result!.consumers).toBe(4);
       expect(s.result!.packetsReceived).toBeGreaterThan(0);

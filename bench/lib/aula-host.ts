@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { types } from 'mediasoup';
 import { type ConfigInput, loadConfig } from '../../server/config/config.js';
 import { observeSpeaker } from '../../server/features/active-speaker.js';
@@ -18,7 +18,7 @@ import { serve } from './ipc.js';
 import { plainListener, plainProducer, producerPackets, type Suite } from './plain-media.js';
 
 let server: RunningServer | undefined;
-let loopMonitor: IntervalHistogram | undefined;
+let loopMonitor: ReturnType<typeof monitorEventLoopDelay> | undefined; // ELDHistogram in @types/node 24
 let dataDir = '';
 const benchProducers: types.Producer[] = [];
 

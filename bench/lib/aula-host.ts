@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { types } from 'mediasoup';
 import { type ConfigInput, loadConfig } from '../../server/config/config.js';
 import { observeSpeaker } from '../../server/features/active-speaker.js';
@@ -15,10 +15,10 @@ import type { ProducerAppData } from '../../server/media/peer-media.js';
 import type { Room } from '../../server/rooms/room.js';
 import { type RunningServer, startServer } from '../../server/server.js';
 import { serve } from './ipc.js';
-import { plainListener, plainProducer, producerPackets } from './plain-media.js';
+import { plainListener, plainProducer, producerPackets, type Suite } from './plain-media.js';
 
 let server: RunningServer | undefined;
-let loopMonitor: IntervalHistogram | undefined;
+let loopMonitor: ReturnType<typeof monitorEventLoopDelay> | undefined; // ELDHistogram in @types/node 24
 let dataDir = '';
 const benchProducers: types.Producer[] = [];
 
@@ -94,7 +94,7 @@ serve({
   },
 
   /** Joined participants each receive every producer of the room on an SRTP PlainTransport. */
-  async listen({ roomId, peerIds, sinkPorts }: { roomId: string; peerIds: string[]; sinkPorts: number[] }) {
+  async listen({ roomId, peerIds, sinkPorts, suite }: { roomId: string; peerIds: string[]; sinkPorts: number[]; suite?: Suite }) {
     const s = running();
     const room = roomOf(roomId);
     let consumers = 0;
@@ -106,7 +106,7 @@ serve({
       const { transport, consumers: cs } = await plainListener(router, producers, sinkPorts[i % sinkPorts.length]!, (p) => ({
         peerId: (p.appData as ProducerAppData).peerId,
         source: (p.appData as ProducerAppData).source,
-      }));
+      }), suite);
       participant.media.transports.set(transport.id, transport as unknown as types.WebRtcTransport);
       transport.observer.once('close', () => participant.media.transports.delete(transport.id));
       for (const c of cs) participant.media.consumers.set(c.id, c as never);

@@ -14,8 +14,10 @@ export function refusal(what: string, err: unknown): AulaError | undefined {
   if (err instanceof AulaError) return err;
   if (!(err instanceof Error)) return undefined;
   // The worker process is gone: a server fault (the room moves to a new worker).
-  if (/^Channel closed/.test(err.message)) return undefined;
-  const code = err.name === 'InvalidStateError' || STATE.test(err.message) ? 'invalid_state' : 'invalid_params';
+  // mediasoup ≥ 3.21 names it WorkerClosedError (it was InvalidStateError).
+  if (err.name === 'WorkerClosedError' || /^Channel closed/.test(err.message)) return undefined;
+  // NotFoundError (mediasoup ≥ 3.21): the referenced entity no longer exists in the worker.
+  const code = err.name === 'InvalidStateError' || err.name === 'NotFoundError' || STATE.test(err.message) ? 'invalid_state' : 'invalid_params';
   return new AulaError(code, `${what}: ${err.message.slice(0, 200)}`, err);
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildFigures, printTable, type BenchReport } from '../../bench/report.js';
 import { runFanout } from '../../bench/scenarios/fanout.js';
+import { runKnee } from '../../bench/scenarios/knee.js';
 import { runJoin } from '../../bench/scenarios/p3-join.js';
 import { runLedger } from '../../bench/scenarios/ledger.js';
 import { runSignalling } from '../../bench/scenarios/p4-signalling.js';
@@ -29,6 +30,20 @@ describe('bench smoke', () => {
       expect(r.cpu.mediasoupWorkers).toBeGreaterThan(0);
     }
   }, 120_000);
+
+  it('steps the fan-out for the knee, aula and bare, with AES-256-GCM listeners', async () => {
+    const knee = await runKnee({ from: 2, step: 2, max: 2, suite: 'AEAD_AES_256_GCM', warmSeconds: 1, seconds: 2, videoKbps: 300 });
+    raw.knee = [knee];
+    expect(knee.steps.map((s) => `${s.target} ${s.listeners}`)).toEqual(['aula 2', 'bare 2']);
+    for (const s of knee.steps) {
+      expect(s.result).toBeDefined(); // measured (not timed out); "failed" may still say the generator was the limit
+      expect(s.result!.suite).toBe('AEAD_AES_256_GCM');
+      expect(s.result!.consumers).toBe(4);
+      expect(s.result!.packetsReceived).toBeGreaterThan(0);
+    }
+    // The knee is a step that passed, or 0 when none did (this test asserts no speed).
+    for (const t of ['aula', 'bare'] as const) expect([0, 2]).toContain(knee.knee[t]);
+  }, 180_000);
 
   it('spreads one room over two workers for the scaling figure', async () => {
     raw.aulaAll = await runFanout({ target: 'aula', workers: 2, consumersPerWorker: 3, ...tiny });

@@ -13,7 +13,7 @@ import type { Room, RoomObserver } from '../rooms/room.js';
 import type { Ledger, LedgerEvent } from './ledger.js';
 
 /** How long a join, leave or rename waits for its ledger line before it is answered anyway. */
-const STALL_MS = 10_000;
+const STALL_MS = 5_000; // under the dispatcher's request timeout (10 s)
 
 interface OpenMeeting {
   id: string;

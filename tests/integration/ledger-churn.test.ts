@@ -45,9 +45,10 @@ describe('ledger churn', () => {
     const [meeting] = meetingsOf(server, room.id);
     const before = eventLines(server, meeting!.id);
     const rename = (id: number, displayName: string) => JSON.stringify({ type: 'request', id, method: 'setDisplayName', data: { displayName } });
-    // 30: within the 32 requests a connection may have waiting, however fast this machine answers.
-    const replies = await a.burst(Array.from({ length: 30 }, (_, i) => rename(1000 + i, 'Ada')));
-    expect(replies.every((r) => r.ok && r.data.displayName === 'Ada')).toBe(true);
+    // Windows of 25: under the 32 requests a connection may have waiting.
+    const replies = [];
+    for (let w = 0; w < 2; w++) replies.push(...(await a.burst(Array.from({ length: 25 }, (_, i) => rename(1000 + w * 25 + i, 'Ada')))));
+    expect(replies.filter((r) => !(r.ok && r.data.displayName === 'Ada'))).toEqual([]);
     // A real rename is still recorded, and answered only once it is on disk.
     expect(await a.request('setDisplayName', { displayName: 'Ada L.' })).toMatchObject({ ok: true });
     expect(eventLines(server, meeting!.id)).toBe(before + 1);

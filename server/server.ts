@@ -10,9 +10,11 @@ import { LinkSigner, linksFor, type RoomLinks } from './access/links.js';
 import { OrgIssuers } from './access/org-issuers.js';
 import { loadOrCreateServerKey } from './access/server-key.js';
 import { type Config, workerCount } from './config/config.js';
+import { loopbackFor } from './config/loopback.js';
 import { speakerCleanup } from './features/active-speaker.js';
 import { allHandlers } from './features/index.js';
 import { adminRouter } from './http/admin.js';
+import { startAdminServer } from './http/admin-server.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { turnCredentials } from './media/turn.js';
@@ -24,6 +26,7 @@ import { RoomRegistry } from './rooms/registry.js';
 import type { Room } from './rooms/room.js';
 import { RoomStore } from './rooms/store.js';
 import { Attendance } from './privacy/attendance.js';
+import { AssertionReplay } from './privacy/assertion-replay.js';
 import { AuditLog } from './privacy/audit-log.js';
 import { auditKey, Ledger, ledgerMasterKey } from './privacy/ledger.js';
 import { Reports } from './privacy/reports.js';
@@ -44,6 +47,8 @@ export interface RunningServer {
   port: number;
   /** Where /metrics is served (its own listener), if enabled. */
   metricsUrl?: string;
+  /** The admin API's listener (its own, not the main port): /api/admin lives under it. */
+  adminUrl: string;
   rooms: RoomRegistry;
   pool: WorkerPool;
   /** Which worker hosts which room and receive transport. */
@@ -57,6 +62,8 @@ export interface RunningServer {
   audit: AuditLog;
   retention: RetentionScheduler;
   recordings: RecordingManager;
+  /** Participants whose connection dropped, held for a resume. */
+  resume: ResumeRegistry;
   links(room: Room, validityDays?: number): Promise<RoomLinks>;
   close(): Promise<void>;
 }
@@ -88,9 +95,9 @@ export async function startServer(config: Config, log = createLogger(config.log.
   let reports: Reports | undefined;
   if (masterKey) {
     ledger = new Ledger(dataDir, masterKey, config.ledger.retentionDays, audit);
-    const reopened = ledger.endOpenMeetings();
+    const reopened = await ledger.endOpenMeetings();
     if (reopened) log.warn({ meetings: reopened }, 'meetings left open by an earlier run were ended');
-    reports = await Reports.create(ledger, audit, config.operators, config.reports.fourEyes);
+    reports = await Reports.create(ledger, audit, config.operators, config.reports.fourEyes, new AssertionReplay(dataDir));
     const l = ledger;
     retention.register('meetings', (now) => l.purge(now));
   }
@@ -104,7 +111,8 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const recordings = new RecordingManager(dataDir, config.recording.retentionDays, config.recording.ffmpeg, log);
   retention.register('recordings', (now) => recordings.purge(now));
   recordings.recover();
-  const observers = [speakerCleanup, resume, recordings, ...(ledger ? [new Attendance(ledger, log)] : [])];
+  const attendance = ledger && new Attendance(ledger, log, config.ledger.coalesceSeconds);
+  const observers = [speakerCleanup, resume, recordings, ...(attendance ? [attendance] : [])];
   const placement = new Placement(pool, config.media.consumersPerWorker);
   const rooms = new RoomRegistry(placement, new RoomStore(dataDir), observers, config.rooms.max, log);
   const restored = await rooms.load();
@@ -116,6 +124,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     access,
     recordings,
     newRouter: () => placement.createRouter(),
+    joinsPerMinute: config.signalling.joinsPerMinute,
     ice: () => ({
       iceServers: turnCredentials(config.turn.urls, config.turn.secret, config.turn.ttlSeconds),
       iceTransportPolicy: config.media.iceTransportPolicy,
@@ -148,7 +157,6 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const app = createHttpApp({
     healthy: () => pool.workers.some((w) => !w.closed),
     ready: () => pool.workers.some((w) => !w.closed) && writable(),
-    admin: adminRouter({ rooms, adminToken, links, routers: adminRoutes }),
     problems: problemsRouter(problems, async (roomId, token) => {
       const room = rooms.get(roomId);
       if (!room) return false;
@@ -167,6 +175,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     dispatcher,
     {
       ...config.signalling,
+      trustedProxies: config.http.trustedProxies,
       allowedOrigins,
       // 1006: the connection vanished without a close frame, so the participant
       // may come back; a clean close (page closed: 1001) is a leave.
@@ -184,14 +193,20 @@ export async function startServer(config: Config, log = createLogger(config.log.
     ? await startMetricsServer(metrics, config.metrics.host, config.metrics.port, config.metrics.token)
     : undefined;
   const metricsUrl = metricsServer ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics` : undefined;
+  // The admin API on its own listener, so the reverse proxy of the main port never exposes it.
+  const admin = adminRouter({ rooms, adminToken, links, routers: adminRoutes, issuers: config.issuers.map((i) => i.issuer) });
+  const adminServer = await startAdminServer(admin, config.admin.host, config.admin.port);
+  const adminPort = (adminServer.address() as AddressInfo).port;
+  const adminUrl = `http://${loopbackFor(config.admin.host)}:${adminPort}`;
   url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
-  log.info({ port, rooms: restored }, 'http server listening');
+  log.info({ port, adminPort, rooms: restored }, 'http server listening');
   retention.start();
 
   return {
     url,
     port,
     metricsUrl,
+    adminUrl,
     rooms,
     pool,
     placement,
@@ -204,6 +219,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     audit,
     retention,
     recordings,
+    resume,
     links,
     async close() {
       retention.stop();
@@ -211,9 +227,12 @@ export async function startServer(config: Config, log = createLogger(config.log.
       await recordings.close().catch((err) => log.error({ err: (err as Error).message }, 'recording: stopping failed'));
       recordings.composer.close();
       rooms.shutdown('the server is shutting down');
+      // Every meeting ends (also those waiting out ledger.coalesceSeconds) and is on disk before the lock goes.
+      await attendance?.close();
       signalling.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+      await new Promise<void>((resolve) => adminServer.close(() => resolve()));
       pool.close();
       unlock();
     },

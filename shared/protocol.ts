@@ -3,6 +3,7 @@
 // client validates every response and notification. docs/PROTOCOL.md explains
 // the flow; tests/unit/protocol.test.ts pins the validation.
 import { z } from 'zod';
+import { textSchema } from './chat-text.js';
 import { displayNameSchema, MAX_DISPLAY_NAME } from './display-name.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -175,7 +176,7 @@ export const requests = {
   deny: { params: params({ lobbyId: id }), result: empty },
   setRole: { params: params({ peerId: id, role }), result: empty },
   lockRoom: { params: params({ locked: z.boolean() }), result: empty },
-  sendChat: { params: params({ text: z.string().trim().min(1).max(MAX_CHAT) }), result: z.object({ id }) },
+  sendChat: { params: params({ text: textSchema(MAX_CHAT, { multiline: true }).pipe(z.string().min(1)) }), result: z.object({ id }) },
   raiseHand: { params: empty, result: empty },
   /** Without peerId: your own hand. With: someone else's (moderators). */
   lowerHand: { params: params({ peerId: id.optional() }), result: empty },
@@ -183,7 +184,7 @@ export const requests = {
   /** Mutes everyone but moderators and presenters. */
   muteAll: { params: params({ allowUnmute: z.boolean() }), result: z.object({ muted: z.number().int() }) },
   stopParticipantCamera: { params: params({ peerId: id }), result: empty },
-  removeParticipant: { params: params({ peerId: id, reason: z.string().trim().max(200).optional() }), result: empty },
+  removeParticipant: { params: params({ peerId: id, reason: textSchema(200, { multiline: false }).optional() }), result: empty },
   endMeeting: { params: empty, result: empty },
   allowScreenShares: { params: params({ multiple: z.boolean() }), result: empty },
   /** Which simulcast layer fits the tile a consumer is shown in; paused when off-screen. */
@@ -238,8 +239,8 @@ export const requests = {
   stopRecording: { params: empty, result: empty },
   createPoll: {
     params: params({
-      question: z.string().trim().min(1).max(POLL_LIMITS.question),
-      options: z.array(z.string().trim().min(1).max(POLL_LIMITS.option)).min(POLL_LIMITS.minOptions).max(POLL_LIMITS.maxOptions),
+      question: textSchema(POLL_LIMITS.question, { multiline: false }).pipe(z.string().min(1)),
+      options: z.array(textSchema(POLL_LIMITS.option, { multiline: false }).pipe(z.string().min(1))).min(POLL_LIMITS.minOptions).max(POLL_LIMITS.maxOptions),
       multiple: z.boolean(),
     }),
     result: z.object({ pollId: id }),
@@ -266,7 +267,7 @@ export const requests = {
   moveToGroup: { params: params({ peerId: id, group: id.optional() }), result: empty },
   /** Go back to the main room early (anyone). */
   leaveGroup: { params: empty, result: empty },
-  breakoutMessage: { params: params({ text: z.string().trim().min(1).max(BREAKOUT_LIMITS.message) }), result: empty },
+  breakoutMessage: { params: params({ text: textSchema(BREAKOUT_LIMITS.message, { multiline: true }).pipe(z.string().min(1)) }), result: empty },
   closeGroup: { params: params({ group: id }), result: empty },
   /** Call everyone back to the main room and end the breakout. */
   endBreakout: { params: empty, result: empty },
@@ -353,6 +354,8 @@ export const errorCodes = [
   'muted_by_moderator', // you may not unmute until a moderator allows it
   'removed', // a moderator removed this browser from the meeting; re-issued links let it back
   'rate_limited', // too many requests in flight on this connection
+  'too_many_connections', // this address has signalling.connectionsPerAddress connections open already
+  'server_busy', // too many connections are waiting outside rooms; try again shortly
   'resume_failed', // the participation to resume has ended (grace period over, removed, or unknown)
   'invalid_state', // not possible in the object's state: a second connect, a resume of a closed consumer
   'timeout', // the server did not finish the request in time; it may or may not have taken effect

@@ -10,6 +10,7 @@ import type { Participant } from '../rooms/participant.js';
 import type { Room } from '../rooms/room.js';
 import { Anonymiser } from './anonymiser.js';
 import { TrackCapture } from './capture.js';
+import { CaptureLimits } from './capture-limits.js';
 import { randomId, type RecordingStore, type Sidecar, type Track } from './store.js';
 
 const clock = (ms: number) => {
@@ -23,6 +24,7 @@ export class RoomRecording {
   private readonly anonymiser = new Anonymiser();
   private readonly captures = new Map<string, { capture: TrackCapture; track: Track }>(); // by producer id
   private readonly startedAt = Date.now();
+  private readonly limits = new CaptureLimits();
   private stopped = false;
   private readonly onTransport = (t: types.Transport) => this.watch(t);
   private router?: types.Router;
@@ -77,6 +79,11 @@ export class RoomRecording {
     this.save();
   }
 
+  /** Producers not captured because a bound of capture-limits.ts was reached. */
+  get refusedCaptures(): number {
+    return this.limits.refused;
+  }
+
   /** ffmpeg processes still capturing (for operators and for the crash test). */
   pids(): number[] {
     return [...this.captures.values()].filter((c) => c.capture.running).map((c) => c.capture.pid!);
@@ -107,6 +114,11 @@ export class RoomRecording {
   private async capture(producer: types.Producer): Promise<void> {
     const { peerId, source } = producer.appData as ProducerAppData;
     if (this.stopped || producer.closed || this.captures.has(producer.id) || !peerId) return;
+    const release = this.limits.admit(peerId);
+    if (!release) {
+      this.log.warn({ room: this.room.id, refused: this.limits.refused }, 'recording: capture limit reached, a track is not recorded');
+      return;
+    }
     const participant = this.room.participants.get(peerId);
     const file = `${randomId()}.webm`;
     const track: Track = {
@@ -119,6 +131,8 @@ export class RoomRecording {
     try {
       const path = this.store.privateFile(this.id, `tracks/${file}`);
       const capture = await TrackCapture.start(this.room.router, producer, { ffmpeg: this.ffmpeg, file: path, log: this.log });
+      if (capture.running) capture.process.once('exit', release).once('error', release);
+      else release();
       this.captures.set(producer.id, { capture, track });
       if (this.stopped) return void capture.stop();
       // Measured from when media flows to ffmpeg (the capture resumes shortly after starting).
@@ -131,6 +145,7 @@ export class RoomRecording {
       this.sidecar.tracks.push(track);
       this.save();
     } catch (err) {
+      release();
       if (!producer.closed && !this.room.isClosed) this.log.error({ room: this.room.id, err: (err as Error).message }, 'recording: a track could not be captured');
     }
   }

@@ -16,6 +16,8 @@ export class Participant {
   /** Chat rate limit: tokens for messages, refilled over time. */
   chatTokens = 5;
   chatRefilledAt = Date.now();
+  /** Settles when the room's observers have stored the latest change to this participant (the ledger: on disk). */
+  recorded: Promise<void> = Promise.resolve();
 
   constructor(
     /** As shown in the room, including a "(2)" suffix if the name was taken. */

@@ -68,6 +68,7 @@ export const permissions = [
   'endMeeting',
   'manageScreens', // allow more than one screen share
   'record', // start and stop a recording (in rooms that allow it)
+  'optOutOfRecording', // leave oneself out of a recording, and back in
   'vote', // answer polls
   'managePolls', // open, close and show polls
   'manageBreakout', // split the class into groups, move people, visit groups
@@ -75,7 +76,8 @@ export const permissions = [
 export type Permission = (typeof permissions)[number];
 
 /** `group`: the breakout group this person is in; absent while in the main room. */
-export const peerInfo = z.object({ id, displayName: z.string(), role, group: id.optional() });
+/** `recordingOptOut`: this person chose to be left out of recordings (their tile says so). */
+export const peerInfo = z.object({ id, displayName: z.string(), role, group: id.optional(), recordingOptOut: z.boolean().optional() });
 export const lobbyEntry = z.object({ id, displayName: z.string() });
 export const chatMessage = z.object({ id, peerId: id, displayName: z.string(), text: z.string(), at: z.string() });
 /** The raised hands: everyone sees the count; who and in which order only those who may lower hands. */
@@ -165,7 +167,8 @@ export const requests = {
     }),
   },
   join: {
-    params: params({ displayName, rtpCapabilities }),
+    /** `recordingOptOut`: the choice on the join page while a recording runs (see setRecordingOptOut). */
+    params: params({ displayName, rtpCapabilities, recordingOptOut: z.boolean().optional() }),
     result: z.discriminatedUnion('status', [
       joinedData.extend({ status: z.literal('joined') }),
       z.object({ status: z.literal('waiting') }),
@@ -237,6 +240,11 @@ export const requests = {
   /** Moderators, in rooms that allow recording; names are replaced by "Participant N". */
   startRecording: { params: empty, result: empty },
   stopRecording: { params: empty, result: empty },
+  /**
+   * Anyone: leave me out of recordings (none of my audio or video is
+   * captured, my chat shows as "a participant who opted out"), or include me again.
+   */
+  setRecordingOptOut: { params: params({ optOut: z.boolean() }), result: empty },
   createPoll: {
     params: params({
       question: textSchema(POLL_LIMITS.question, { multiline: false }).pipe(z.string().min(1)),
@@ -310,7 +318,11 @@ export const notifications = {
    */
   mediaReset: z.object({ routerRtpCapabilities: plainObject }),
   /** A recording started or stopped: every client shows it and announces it. */
-  recordingChanged: z.object({ active: z.boolean() }),
+  /**
+   * `countdownSeconds`: a moderator pressed Start recording; capture begins
+   * after this many seconds (another recordingChanged without it), time to opt out.
+   */
+  recordingChanged: z.object({ active: z.boolean(), countdownSeconds: z.number().int().min(1).max(60).optional() }),
   pollOpened: pollInfo,
   pollClosed: z.object({ pollId: id }),
   /** Live to those who manage polls; to everyone when shown. Counts only. */

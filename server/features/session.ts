@@ -18,6 +18,7 @@ interface Entrant {
   role: Role;
   rtpCapabilities: types.RtpCapabilities;
   identity: string;
+  recordingOptOut: boolean;
 }
 
 const removedError = () => new AulaError('removed', 'a moderator removed you from this meeting');
@@ -35,6 +36,8 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     who.identity,
   );
   participant.mayUnmute = !room.classroom.muteLocked.has(who.identity);
+  // Before the recorder (an observer) sees them: nothing of theirs is captured.
+  participant.recordingOptOut = who.recordingOptOut;
   room.add(participant, admitted);
   session.lobby = undefined;
   session.room = room;
@@ -84,7 +87,7 @@ export const sessionHandlers = [
     };
   }),
 
-  openHandler('join', async ({ session, services }, { displayName, rtpCapabilities }) => {
+  openHandler('join', async ({ session, services }, { displayName, rtpCapabilities, recordingOptOut }) => {
     if (session.participant || session.lobby) throw new AulaError('already_joined', 'this connection has already joined');
     if (!session.access) throw new AulaError('no_access', 'join: say hello with a valid link first');
     const { room, grant, identity, link } = session.access;
@@ -94,7 +97,7 @@ export const sessionHandlers = [
     if (room.classroom.barred.has(identity)) throw removedError();
     room.checkEntry(hasPermission(grant.role, 'bypassLock'));
     // Shape-checked by the protocol schema; mediasoup checks the rest in canConsume().
-    const who: Entrant = { displayName, role: grant.role, rtpCapabilities: rtpCapabilities as types.RtpCapabilities, identity };
+    const who: Entrant = { displayName, role: grant.role, rtpCapabilities: rtpCapabilities as types.RtpCapabilities, identity, recordingOptOut: recordingOptOut ?? false };
     if (!room.settings.lobby || hasPermission(grant.role, 'bypassLobby')) {
       const joined = enter(session, room, who, services);
       // Answered only once the join is in the ledger (on disk): a crash right

@@ -15,7 +15,15 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import { appendDurably, readCompleteLines, readIfExists, writePrivateFile } from '../access/data-dir.js';
 
-export type AuditType = 'report.requested' | 'report.approved' | 'report.delivered' | 'meeting.purged' | 'audit.purged';
+export type AuditType =
+  | 'report.requested'
+  | 'report.approved'
+  | 'report.delivered'
+  | 'meeting.purged'
+  | 'audit.purged'
+  | 'recording.downloaded'
+  | 'recording.deleted'
+  | 'recording.purged';
 
 /** Where the chain continues after older entries were deleted for retention. */
 export interface Anchor {
@@ -28,6 +36,7 @@ export interface AuditFields {
   operator?: string;
   meetingId?: string;
   requestId?: string;
+  recordingId?: string;
   reason?: string;
 }
 
@@ -49,7 +58,11 @@ const DAY = 86_400_000;
  */
 export function entryHash(entry: Omit<AuditEntry, 'hash'>, key?: Buffer): string {
   // Fixed key order, so the hash does not depend on how JSON was written.
-  const canonical = JSON.stringify([entry.seq, entry.at, entry.prev, entry.type, entry.operator ?? null, entry.meetingId ?? null, entry.requestId ?? null, entry.reason ?? null]);
+  const canonical = JSON.stringify([
+    entry.seq, entry.at, entry.prev, entry.type, entry.operator ?? null, entry.meetingId ?? null, entry.requestId ?? null, entry.reason ?? null,
+    // Only when present, so the hashes of entries written before recordings were audited stay valid.
+    ...(entry.recordingId ? [entry.recordingId] : []),
+  ]);
   return (key ? createHmac('sha256', key) : createHash('sha256')).update(canonical).digest('hex');
 }
 

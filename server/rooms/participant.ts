@@ -13,6 +13,8 @@ export class Participant {
   group: string | undefined;
   /** False after a moderator muted this person without allowing them to unmute. */
   mayUnmute = true;
+  /** Chose to be left out of recordings: nothing of theirs is captured. */
+  recordingOptOut = false;
   /** Chat rate limit: tokens for messages, refilled over time. */
   chatTokens = 5;
   chatRefilledAt = Date.now();
@@ -60,7 +62,13 @@ export class Participant {
   }
 
   info(): PeerInfo {
-    return { id: this.id, displayName: this.displayName, role: this.role, ...(this.group ? { group: this.group } : {}) };
+    return {
+      id: this.id,
+      displayName: this.displayName,
+      role: this.role,
+      ...(this.group ? { group: this.group } : {}),
+      ...(this.recordingOptOut ? { recordingOptOut: true } : {}),
+    };
   }
 
   /**

@@ -79,6 +79,12 @@ export class Room {
     participant.recorded = this.tell((o) => o.participantChanged(this, participant));
   }
 
+  /** In or out of recordings: the recorder (an observer) starts or stops their captures. */
+  setRecordingOptOut(participant: Participant, optOut: boolean): void {
+    participant.recordingOptOut = optOut;
+    this.tell((o) => o.participantChanged(this, participant));
+  }
+
   setRole(participant: Participant, role: Role): void {
     if (participant.role === role) return;
     participant.role = role;

@@ -198,7 +198,8 @@ export class RoomRecording {
       if (producer.closed || this.room.isClosed) return;
       // A producer mediasoup cannot hand on (odd parameters a client sent) is
       // the client's doing and must not fill the error log; the rest is ours.
-      const refused = refusal('capture', err) && /\[method:transport\.consume\]/.test((err as Error).message);
+      // Also a producer that closed while the capture was being set up (mediasoup: "not found").
+      const refused = refusal('capture', err) && /\[method:transport\.consume\]|^Producer with id "[^"]*" not found/.test((err as Error).message);
       const level = refused ? 'debug' : 'error';
       this.log[level]({ room: this.room.id, err: (err as Error).message }, 'recording: a track could not be captured');
     }

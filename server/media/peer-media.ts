@@ -111,6 +111,11 @@ export class PeerMedia {
     for (const p of this.producers.values()) {
       if (p.appData.source === appData.source) throw new AulaError('invalid_params', `already producing ${appData.source}`);
     }
+    // mediasoup accepts two codecs of one type (say VP8 twice, with different
+    // payload types), but then nobody can consume the producer: every consumer
+    // (and the recording) fails with "duplicated payloadType". The fuzzer found it.
+    const types = rtpParameters.codecs.map((c) => String(c.mimeType).toLowerCase()).filter((t) => !t.endsWith('/rtx'));
+    if (new Set(types).size !== types.length) throw new AulaError('invalid_params', 'produce: one codec of each type');
     const producer = await refusable('produce', () => transport.produce<ProducerAppData>({ kind, rtpParameters, appData }));
     // The transport closed while mediasoup was creating it (a breakout move,
     // leaving): the worker dropped it with the transport, but mediasoup's

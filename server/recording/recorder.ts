@@ -9,6 +9,7 @@ import type { types } from 'mediasoup';
 import type { NotificationData } from '../../shared/protocol.js';
 import type { Logger } from '../log.js';
 import type { ProducerAppData } from '../media/peer-media.js';
+import { refusal } from '../media/refusal.js';
 import type { Participant } from '../rooms/participant.js';
 import type { Room } from '../rooms/room.js';
 import { Anonymiser } from './anonymiser.js';
@@ -194,7 +195,13 @@ export class RoomRecording {
       this.save();
     } catch (err) {
       release();
-      if (!producer.closed && !this.room.isClosed) this.log.error({ room: this.room.id, err: (err as Error).message }, 'recording: a track could not be captured');
+      if (producer.closed || this.room.isClosed) return;
+      // A producer mediasoup cannot hand on (odd parameters a client sent) is
+      // the client's doing and must not fill the error log; the rest is ours.
+      // Also a producer that closed while the capture was being set up (mediasoup: "not found").
+      const refused = refusal('capture', err) && /\[method:transport\.consume\]|^Producer with id "[^"]*" not found/.test((err as Error).message);
+      const level = refused ? 'debug' : 'error';
+      this.log[level]({ room: this.room.id, err: (err as Error).message }, 'recording: a track could not be captured');
     }
   }
 

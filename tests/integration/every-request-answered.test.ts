@@ -71,6 +71,10 @@ describe('misuse that mediasoup refuses is a typed client error', () => {
     }
     const r = await c.request('produce', { transportId: t.data.id, kind: 'audio', source: 'mic', rtpParameters: badPt });
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    // Two VP8 codecs: mediasoup takes the producer, but then nobody can consume it.
+    const twoVp8 = cameraParameters(rng);
+    twoVp8.codecs[1].mimeType = 'video/vp8';
+    expect(await c.request('produce', { transportId: t.data.id, kind: 'video', source: 'camera', rtpParameters: twoVp8 })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     expect(await c.request('produce', { transportId: t.data.id, kind: 'video', source: 'camera', rtpParameters: cameraParameters(rng) })).toMatchObject({ ok: true });
     expect(errorLines()).toEqual([]);
   });

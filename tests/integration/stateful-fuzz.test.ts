@@ -11,11 +11,16 @@ const REQUESTS = Number(process.env.AULA_FUZZ_REQUESTS ?? 1500);
 const SEED = Number(process.env.AULA_FUZZ_SEED ?? 20261201);
 let server: RunningServer;
 const rejections: unknown[] = [];
+const errorLines: string[] = [];
 const onRejection = (reason: unknown) => rejections.push(reason);
 
 beforeAll(async () => {
   process.on('unhandledRejection', onRejection);
-  server = await startTestServer();
+  // Every log line, to prove that what clients do wrong never reaches the error log.
+  server = await startTestServer({}, { logSink: (line) => {
+    const entry = JSON.parse(line) as { level: number; msg: string; method?: string; err?: string };
+    if (entry.level >= 50) errorLines.push(`${entry.msg} ${entry.method ?? ''} ${entry.err ?? ''}`);
+  } });
 });
 afterAll(async () => {
   process.off('unhandledRejection', onRejection);
@@ -42,6 +47,7 @@ describe('stateful media fuzzer', () => {
     expect(result.unmatched).toBe(0);
     expect(result.answered + result.droppedWithSocket).toBe(result.sent);
     expect(rejections).toEqual([]);
+    expect(errorLines).toEqual([]);
 
     // Everyone has left: not one mediasoup object more than before, the same worker.
     await waitFor(() => result.room.participants.size === 0, 30_000, 'everyone to have left');

@@ -14,7 +14,7 @@ import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 // The README's screenshot: regenerated with AULA_SCREENSHOT=1 npm test, else kept out of the tree.
 const SCREENSHOT = process.env.AULA_SCREENSHOT
-  ? path.resolve(import.meta.dirname, '../../docs/room-view.png')
+  ? path.resolve(import.meta.dirname, '../../docs/screenshots/teacher-wide-light.png')
   : path.join(os.tmpdir(), 'aula-room-view.png');
 
 let server: RunningServer;

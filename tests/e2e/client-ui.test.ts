@@ -204,6 +204,22 @@ describe('the classroom client in Chromium', () => {
     await teacher.keyboard.press('Escape');
     await devices.waitFor({ state: 'detached' });
     await pupil.getByRole('button', { name: 'Lower hand' }).click();
+
+    // Presentation view: the shared screen large, the class in a filmstrip beside it.
+    await teacher.getByRole('button', { name: 'Share screen' }).click();
+    await teacher.getByRole('button', { name: 'Stop sharing' }).waitFor();
+    const screen = pupil.getByRole('figure', { name: 'Screen of Ms Curie' });
+    await screen.waitFor();
+    await waitFor(() => screen.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth > 0), 30_000, 'screen frames');
+    expect(await pupil.locator('.stage').getAttribute('data-layout')).toBe('presentation');
+    // The class stays in view beside the screen.
+    const strip = await pupil.locator('.tiles li').evaluateAll((lis) => lis.map((li) => li.getBoundingClientRect().bottom <= innerHeight && li.getBoundingClientRect().right <= innerWidth));
+    expect(strip.length).toBe(2);
+    expect(strip.every(Boolean)).toBe(true);
+    await shot(pupil, 'student-presentation-light');
+    await axeBothThemes(pupil, 'presentation view');
+    await teacher.getByRole('button', { name: 'Stop sharing' }).click();
+    await screen.waitFor({ state: 'detached' });
   });
 
   it('on a 390×844 phone: no horizontal scroll, the toolbar and the chat are reachable', { timeout: 180_000 }, async () => {

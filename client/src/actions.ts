@@ -111,7 +111,7 @@ export async function switchDevice(kind: keyof DeviceChoice, deviceId: string): 
   const source = kind === 'camera' ? 'camera' : 'mic';
   if (!conf.hasProducer(source)) return;
   try {
-    const track = kind === 'camera' ? await openCamera() : await openMic();
+    const track = kind === 'camera' ? await openCamera(true) : await openMic(true);
     if (!(await conf.replaceTrack(source, track))) return track.stop();
     setMedia(room.selfId.value, { [source]: track });
   } catch (err) {

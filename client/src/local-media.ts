@@ -40,21 +40,25 @@ export async function refreshDevices(): Promise<void> {
   }
 }
 
-const exact = (id: string | undefined) => (id ? { deviceId: { ideal: id } } : {});
+/**
+ * The remembered device if it is still there (`ideal`), or exactly the one
+ * just picked (`exact`: a switch must not silently land on the old device).
+ */
+const pick = (id: string | undefined, exact: boolean) => (id ? { deviceId: exact ? { exact: id } : { ideal: id } } : {});
 
 /** Ask for the microphone (this is when the browser asks the person). */
-export async function openMic(): Promise<MediaStreamTrack> {
+export async function openMic(exact = false): Promise<MediaStreamTrack> {
   const stream = await navigator.mediaDevices.getUserMedia({
-    audio: { ...exact(devices.choice.value.mic), echoCancellation: true, noiseSuppression: true },
+    audio: { ...pick(devices.choice.value.mic, exact), echoCancellation: true, noiseSuppression: true },
   });
   void refreshDevices();
   return stream.getAudioTracks()[0]!;
 }
 
 /** Ask for the camera, 960×540 (the top simulcast layer). */
-export async function openCamera(): Promise<MediaStreamTrack> {
+export async function openCamera(exact = false): Promise<MediaStreamTrack> {
   const stream = await navigator.mediaDevices.getUserMedia({
-    video: { ...exact(devices.choice.value.camera), width: 960, height: 540 },
+    video: { ...pick(devices.choice.value.camera, exact), width: 960, height: 540 },
   });
   void refreshDevices();
   return stream.getVideoTracks()[0]!;

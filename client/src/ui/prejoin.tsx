@@ -93,8 +93,8 @@ export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
     if (!current) return;
     current.stop();
     try {
-      if (kind === 'camera') setCamera(await openCamera());
-      else setMic(await openMic());
+      if (kind === 'camera') setCamera(await openCamera(true));
+      else setMic(await openMic(true));
     } catch {
       if (kind === 'camera') setCamera(undefined);
       else setMic(undefined);

@@ -183,6 +183,11 @@ describe('the classroom client in Chromium', () => {
     await teacher.emulateMedia({ colorScheme: 'dark' });
     await shot(teacher, 'teacher-desktop-dark');
     await teacher.emulateMedia({ colorScheme: 'light' });
+    // Windows high contrast: forced colours keep every control and state visible.
+    await teacher.emulateMedia({ forcedColors: 'active' });
+    expect(await axe(teacher)).toEqual([]);
+    await shot(teacher, 'teacher-forced-colors');
+    await teacher.emulateMedia({ forcedColors: 'none' });
     await axeBothThemes(pupil, 'pupil, chat');
     await shot(pupil, 'student-desktop-light');
     await pupil.emulateMedia({ colorScheme: 'dark' });

@@ -10,9 +10,11 @@ import { LinkSigner, linksFor, type RoomLinks } from './access/links.js';
 import { OrgIssuers } from './access/org-issuers.js';
 import { loadOrCreateServerKey } from './access/server-key.js';
 import { type Config, workerCount } from './config/config.js';
+import { loopbackFor } from './config/loopback.js';
 import { speakerCleanup } from './features/active-speaker.js';
 import { allHandlers } from './features/index.js';
 import { adminRouter } from './http/admin.js';
+import { startAdminServer } from './http/admin-server.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { turnCredentials } from './media/turn.js';
@@ -44,6 +46,8 @@ export interface RunningServer {
   port: number;
   /** Where /metrics is served (its own listener), if enabled. */
   metricsUrl?: string;
+  /** The admin API's listener (its own, not the main port): /api/admin lives under it. */
+  adminUrl: string;
   rooms: RoomRegistry;
   pool: WorkerPool;
   /** Which worker hosts which room and receive transport. */
@@ -57,6 +61,8 @@ export interface RunningServer {
   audit: AuditLog;
   retention: RetentionScheduler;
   recordings: RecordingManager;
+  /** Participants whose connection dropped, held for a resume. */
+  resume: ResumeRegistry;
   links(room: Room, validityDays?: number): Promise<RoomLinks>;
   close(): Promise<void>;
 }
@@ -148,7 +154,6 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const app = createHttpApp({
     healthy: () => pool.workers.some((w) => !w.closed),
     ready: () => pool.workers.some((w) => !w.closed) && writable(),
-    admin: adminRouter({ rooms, adminToken, links, routers: adminRoutes }),
     problems: problemsRouter(problems, async (roomId, token) => {
       const room = rooms.get(roomId);
       if (!room) return false;
@@ -167,6 +172,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     dispatcher,
     {
       ...config.signalling,
+      trustedProxies: config.http.trustedProxies,
       allowedOrigins,
       // 1006: the connection vanished without a close frame, so the participant
       // may come back; a clean close (page closed: 1001) is a leave.
@@ -184,14 +190,20 @@ export async function startServer(config: Config, log = createLogger(config.log.
     ? await startMetricsServer(metrics, config.metrics.host, config.metrics.port, config.metrics.token)
     : undefined;
   const metricsUrl = metricsServer ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics` : undefined;
+  // The admin API on its own listener, so the reverse proxy of the main port never exposes it.
+  const admin = adminRouter({ rooms, adminToken, links, routers: adminRoutes, issuers: config.issuers.map((i) => i.issuer) });
+  const adminServer = await startAdminServer(admin, config.admin.host, config.admin.port);
+  const adminPort = (adminServer.address() as AddressInfo).port;
+  const adminUrl = `http://${loopbackFor(config.admin.host)}:${adminPort}`;
   url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
-  log.info({ port, rooms: restored }, 'http server listening');
+  log.info({ port, adminPort, rooms: restored }, 'http server listening');
   retention.start();
 
   return {
     url,
     port,
     metricsUrl,
+    adminUrl,
     rooms,
     pool,
     placement,
@@ -204,6 +216,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     audit,
     retention,
     recordings,
+    resume,
     links,
     async close() {
       retention.stop();
@@ -214,6 +227,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
       signalling.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+      await new Promise<void>((resolve) => adminServer.close(() => resolve()));
       pool.close();
       unlock();
     },

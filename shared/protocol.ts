@@ -356,7 +356,11 @@ export const errorCodes = [
   'muted_by_moderator', // you may not unmute until a moderator allows it
   'removed', // a moderator removed this browser from the meeting; re-issued links let it back
   'rate_limited', // too many requests in flight on this connection
+  'too_many_connections', // this address has signalling.connectionsPerAddress connections open already
+  'server_busy', // too many connections are waiting outside rooms; try again shortly
   'resume_failed', // the participation to resume has ended (grace period over, removed, or unknown)
+  'invalid_state', // not possible in the object's state: a second connect, a resume of a closed consumer
+  'timeout', // the server did not finish the request in time; it may or may not have taken effect
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

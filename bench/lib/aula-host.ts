@@ -44,11 +44,12 @@ serve({
         ...overrides,
         http: { port: 0, host: '127.0.0.1' },
         metrics: { enabled: false },
+        admin: { port: 0 },
         rooms: { demoRoom: false, max: 10_000 },
         data: { dir: dataDir },
         log: { level: 'silent' },
         // The bench connects hundreds of participants from one address, quickly.
-        signalling: { messagesPerSecond: 10_000, messageBurst: 10_000, connectionsPerAddress: 10_000 },
+        signalling: { messagesPerSecond: 10_000, messageBurst: 10_000, connectionsPerAddress: 10_000, unjoinedConnections: 10_000 },
       },
     });
     server = await startServer(config, createLogger('silent'));

@@ -41,7 +41,7 @@ export class AccessControl {
       result = { grant: { role: claims.role, via: 'link', expiresAt: claims.exp * 1000, gen: claims.gen } };
     } else if (typeof issuer === 'string' && this.issuers.has(issuer)) {
       const org = await this.issuers.verify(token, issuer);
-      if (org.room !== room.id) throw invalid();
+      if (org.room !== room.id || !this.issuers.mayGrant(issuer, room)) throw invalid();
       result = {
         grant: { role: org.role, via: 'organisation', expiresAt: org.exp * 1000 },
         prefillName: org.prefillName,

@@ -42,7 +42,13 @@ async function muteMic(room: Room, target: Participant, allowUnmute: boolean): P
   const mic = [...target.media.producers.values()].find((p) => p.appData.source === 'mic');
   target.notify('moderated', { source: 'mic', allowUnmute });
   if (!mic || mic.paused) return false;
-  await mic.pause();
+  try {
+    await mic.pause();
+  } catch (err) {
+    // Closed meanwhile (its owner stopped it, moved to a group, left): nothing left to mute.
+    if (mic.closed) return false;
+    throw err;
+  }
   room.broadcastNear(target, 'producerPaused', { producerId: mic.id, peerId: target.id });
   return true;
 }

@@ -5,6 +5,7 @@ import type { types } from 'mediasoup';
 import { distinctName } from '../../shared/display-name.js';
 import type { JoinedData, Role } from '../../shared/protocol.js';
 import { AulaError } from '../errors.js';
+import { logPresence } from '../log.js';
 import { Participant } from '../rooms/participant.js';
 import { hasPermission, permissionsOf } from '../rooms/permissions.js';
 import type { Room } from '../rooms/room.js';
@@ -38,7 +39,7 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
   session.room = room;
   session.participant = participant;
   room.broadcast('peerJoined', { peer: participant.info() }, participant);
-  services.log.info({ room: room.id, peer: participant.id, participants: room.participants.size }, 'participant joined');
+  logPresence(services.log, 'participant joined', room, participant.id);
   return {
     self: participant.info(),
     permissions: permissionsOf(participant.role),
@@ -119,7 +120,7 @@ export const sessionHandlers = [
 
   joinedHandler('leave', undefined, async ({ session, services, room, participant }) => {
     session.leave();
-    services.log.info({ room: room.id, peer: participant.id, participants: room.participants.size }, 'participant left');
+    logPresence(services.log, 'participant left', room, participant.id);
     return {};
   }),
 ];

@@ -21,6 +21,11 @@ export class Session {
     this.sendRaw(JSON.stringify(message));
   }
 
+  /** An already serialised message (the dispatcher serialises answers itself, to catch what cannot be). */
+  sendText(text: string): void {
+    this.sendRaw(text);
+  }
+
   notify<N extends NotificationName>(method: N, data: NotificationData<N>): void {
     this.send({ type: 'notification', method, data });
   }

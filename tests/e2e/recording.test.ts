@@ -107,6 +107,8 @@ describe('recording', () => {
     await teacher.getByRole('button', { name: 'Stop sharing' }).waitFor();
     const recording = server.recordings.get(room)!;
     await waitFor(() => recording.sidecar.tracks.some((t) => t.source === 'screen'), 60_000, 'screen captured');
+    // Teacher (mic, camera, screen), pupil and visitor (mic, camera): seven captures before the visitor leaves.
+    await waitFor(() => recording.sidecar.tracks.length >= 7, 60_000, 'every track captured');
     await sleep(1500);
     await visitor.getByRole('button', { name: 'Leave' }).click();
     await context.close();

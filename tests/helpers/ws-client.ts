@@ -14,8 +14,11 @@ export class TestClient {
   readonly notifications: Array<{ method: string; data: any }> = [];
   private nextId = 1;
   private waiters: Array<() => void> = [];
+  /** The WebSocket close code, once the socket has closed. */
+  closeCode?: number;
 
   private constructor(readonly socket: WebSocket) {
+    socket.once('close', (code) => (this.closeCode = code));
     socket.on('message', (buf) => {
       const msg = JSON.parse(buf.toString());
       if (msg.type === 'notification') this.notifications.push(msg);
@@ -24,8 +27,9 @@ export class TestClient {
     });
   }
 
-  static connect(baseUrl: string): Promise<TestClient> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`);
+  /** Options go to ws (e.g. `localAddress`, `ca`, `headers`). */
+  static connect(baseUrl: string, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, options);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new TestClient(socket)));
       socket.once('error', reject);

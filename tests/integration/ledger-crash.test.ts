@@ -24,7 +24,7 @@ describe('ledger durability', () => {
     let stdout = '';
     child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: root,
-      env: { ...process.env, AULA_HTTP_PORT: '0', AULA_METRICS_PORT: '0', AULA_CONFIG: '', AULA_DATA_DIR: dataDir, AULA_MEDIA_WORKERS: '1' },
+      env: { ...process.env, AULA_HTTP_PORT: '0', AULA_METRICS_PORT: '0', AULA_ADMIN_PORT: '0', AULA_CONFIG: '', AULA_DATA_DIR: dataDir, AULA_MEDIA_WORKERS: '1' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child.stdout!.on('data', (d) => (stdout += d));

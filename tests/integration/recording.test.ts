@@ -115,7 +115,7 @@ describe('recording', () => {
     expect(fs.readFileSync(path.join(dir, 'chat.txt'), 'utf8')).toContain('Participant 2: hi Participant 1');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('aula: no such recording\n');
-    const noToken = await fetch(`${server.url}/api/admin/recordings`);
+    const noToken = await fetch(`${server.adminUrl}/api/admin/recordings`);
     expect(noToken.status).toBe(401);
 
     expect((await aulaCli(server, 'recording', 'delete', r!.id)).code).toBe(0);

@@ -296,7 +296,7 @@ describe('the classroom client in Chromium', () => {
     await page.context().close();
   });
 
-  it('German labels under a German browser', async () => {
+  it('German labels under a German browser', { timeout: 180_000 }, async () => {
     const page = await countingPage(DESKTOP, 'de-DE');
     await page.goto(url(links.guest));
     await page.getByLabel('Anzeigename').fill('Ute');

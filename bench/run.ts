@@ -1,5 +1,5 @@
-// npm run bench: runs the five figures (P1 overhead, P2 fan-out, P3 join
-// time, P4 signalling scale, Scaling), prints one table and writes JSON to
+// npm run bench: runs the figures (P1 overhead, P2 fan-out, P3 join time,
+// P4 signalling scale, Scaling, Ledger), prints one table and writes JSON to
 // bench/results/. Every count and duration is a flag; see bench/README.md.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,9 +9,10 @@ import { version as mediasoupVersion } from 'mediasoup';
 import { buildFigures, printTable, type BenchReport } from './report.js';
 import { runFanout, type FanoutOptions, type FanoutResult } from './scenarios/fanout.js';
 import { runJoin } from './scenarios/p3-join.js';
+import { runLedger } from './scenarios/ledger.js';
 import { runSignalling } from './scenarios/p4-signalling.js';
 
-const ALL = ['p1', 'p2', 'p3', 'p4', 'scaling'] as const;
+const ALL = ['p1', 'p2', 'p3', 'p4', 'scaling', 'ledger'] as const;
 type Figure = (typeof ALL)[number];
 
 const { values } = parseArgs({
@@ -30,6 +31,8 @@ const { values } = parseArgs({
     'big-room': { type: 'string' },
     messages: { type: 'string' },
     workers: { type: 'string' },
+    'ledger-clients': { type: 'string' },
+    'ledger-rate': { type: 'string' },
     out: { type: 'string' },
     quiet: { type: 'boolean', default: false },
   },
@@ -63,6 +66,8 @@ const opts = {
   bigRoom: num('big-room', 200, 10),
   messages: num('messages', 40, 3),
   workers: num('workers', cores, Math.min(cores, 2)),
+  ledgerClients: num('ledger-clients', 50, 3),
+  ledgerRate: num('ledger-rate', 50, 5),
 };
 
 export async function main(): Promise<BenchReport> {
@@ -110,6 +115,10 @@ export async function main(): Promise<BenchReport> {
       { participants: opts.participants, rooms: opts.rooms, bigRoom: opts.bigRoom, messages: opts.messages },
       log,
     );
+  }
+  if (only.has('ledger')) {
+    log(`Ledger: ${opts.ledgerClients} clients churning, then ${opts.ledgerRate} joins/s; ledger off and on`);
+    raw.ledger = await runLedger({ clients: opts.ledgerClients, rooms: Math.max(1, Math.ceil(opts.ledgerClients / 10)), seconds: opts.seconds, rate: opts.ledgerRate, rounds: opts.rounds }, log);
   }
   const report: BenchReport = {
     machine: {

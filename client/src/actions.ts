@@ -149,6 +149,11 @@ export async function toggleRecording(): Promise<void> {
   await ask(room.recording.value ? 'stopRecording' : 'startRecording', {});
 }
 
+/** "Leave me out of the recording" / "Include me". */
+export async function toggleRecordingOptOut(optOut: boolean): Promise<void> {
+  await ask('setRecordingOptOut', { optOut });
+}
+
 export async function rename(displayName: string): Promise<void> {
   const conf = conference();
   if (!conf) return;

@@ -172,6 +172,7 @@ function App() {
               signalling: p.signalling,
               hello: p.hello,
               displayName: choice.displayName,
+              ...(choice.recordingOptOut ? { recordingOptOut: true } : {}),
               ...(choice.mic ? { mic: choice.mic } : {}),
               ...(choice.camera ? { camera: choice.camera } : {}),
               onWaiting: () => (phase.value = { kind: 'lobby' }),

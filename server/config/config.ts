@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
+import { ltiSchema } from '../lti/schema.js';
 import { issuersSchema } from './issuers.js';
 
 const port = z.number().int().min(0).max(65535);
@@ -135,6 +136,12 @@ export const configSchema = z
          * media and all, so that the client can resume; then they have left.
          */
         resumeGraceSeconds: z.number().int().min(0).max(600).default(30),
+        /**
+         * Join attempts per minute of one person (after a burst of 5); a shared
+         * room link as a whole gets twice the room's size at once, then the
+         * room's size (or this, if larger) per minute. Memory only.
+         */
+        joinsPerMinute: z.number().int().min(1).max(1_000_000).default(6),
       })
       .strict()
       .prefault({}),
@@ -176,6 +183,12 @@ export const configSchema = z
         /** Days after a meeting's end before its attendance is deleted. */
         retentionDays: z.number().int().min(1).max(3650).default(30),
         /**
+         * A room that empties and fills again within this many seconds stays
+         * one meeting occurrence (a reconnect, a teacher stepping out), and
+         * join/leave churn cannot make a new meeting each time. 0: end at once.
+         */
+        coalesceSeconds: z.number().int().min(0).max(3600).default(60),
+        /**
          * 32-byte key (base64url) wrapping every meeting key. Unset: generated
          * into <data.dir>/ledger-master.key. Keep it outside the data volume
          * (environment, secret store) so a copy of the disk alone is not enough.
@@ -193,6 +206,13 @@ export const configSchema = z
         retentionDays: z.number().int().min(1).max(3650).default(30),
         /** The ffmpeg binary that captures and composes recordings. */
         ffmpeg: z.string().min(1).default('ffmpeg'),
+        /** Size of the composed video, in pixels (even numbers). */
+        width: z.number().int().min(320).max(3840).multipleOf(2).default(1280),
+        height: z.number().int().min(180).max(2160).multipleOf(2).default(720),
+        /** Frames per second of the composed video. */
+        fps: z.number().int().min(1).max(30).default(10),
+        /** Seconds everyone sees the notice (and may opt out) before capture starts. */
+        countdownSeconds: z.number().int().min(0).max(60).default(5),
       })
       .strict()
       .prefault({}),
@@ -256,6 +276,8 @@ export const configSchema = z
       .refine((ops) => new Set(ops.map((o) => `${o.publicKey.x}.${o.publicKey.y}`)).size === ops.length, 'each operator needs their own key'),
     /** Organisation systems (LMS, intranet) whose signed tokens grant a role. */
     issuers: issuersSchema,
+    /** LTI 1.3 launches from Moodle, ILIAS and other platforms (server/lti/, docs/LTI.md). */
+    lti: ltiSchema,
     metrics: z
       .object({
         /** Serve Prometheus metrics at /metrics. */
@@ -317,9 +339,14 @@ export const envOverrides: Record<string, { path: [string, string]; type: 'strin
   AULA_LEDGER_ENABLED: { path: ['ledger', 'enabled'], type: 'boolean' },
   AULA_LEDGER_RETENTION_DAYS: { path: ['ledger', 'retentionDays'], type: 'number' },
   AULA_LEDGER_MASTER_KEY: { path: ['ledger', 'masterKey'], type: 'string' },
+  AULA_LEDGER_COALESCE_SECONDS: { path: ['ledger', 'coalesceSeconds'], type: 'number' },
   AULA_REPORTS_FOUR_EYES: { path: ['reports', 'fourEyes'], type: 'boolean' },
   AULA_RECORDING_RETENTION_DAYS: { path: ['recording', 'retentionDays'], type: 'number' },
   AULA_RECORDING_FFMPEG: { path: ['recording', 'ffmpeg'], type: 'string' },
+  AULA_RECORDING_WIDTH: { path: ['recording', 'width'], type: 'number' },
+  AULA_RECORDING_HEIGHT: { path: ['recording', 'height'], type: 'number' },
+  AULA_RECORDING_FPS: { path: ['recording', 'fps'], type: 'number' },
+  AULA_RECORDING_COUNTDOWN_SECONDS: { path: ['recording', 'countdownSeconds'], type: 'number' },
   AULA_PROBLEMS_RETENTION_DAYS: { path: ['problems', 'retentionDays'], type: 'number' },
   AULA_AUDIT_RETENTION_DAYS: { path: ['audit', 'retentionDays'], type: 'number' },
   AULA_METRICS_ENABLED: { path: ['metrics', 'enabled'], type: 'boolean' },

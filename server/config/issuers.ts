@@ -26,7 +26,7 @@ export function jwksUrlProblem(raw: string): string | undefined {
 export const issuerSchema = z
   .object({
     /** Expected `iss` claim; also how a token is matched to its issuer. */
-    issuer: z.string().min(1).max(512).refine((i) => i !== 'aula', '"aula" is the issuer of aula\'s own room links'),
+    issuer: z.string().min(1).max(512).refine((i) => i !== 'aula' && i !== 'aula-lti', '"aula" and "aula-lti" are the issuers of aula\'s own room tokens'),
     /** Expected `aud` claim. */
     audience: z.string().min(1).max(512),
     /** Where the issuer publishes its keys (JWKS). Use https outside a lab. */

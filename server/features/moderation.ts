@@ -15,6 +15,7 @@ export const moderationHandlers = [
       // Otherwise nobody could admit from the lobby or unlock the room any more.
       throw new AulaError('invalid_params', 'the room needs at least one moderator');
     }
+    if (target.role === role) return {};
     room.setRole(target, role);
     room.broadcast('peerUpdated', { peer: target.info() });
     target.notify('selfUpdated', { self: target.info(), permissions: permissionsOf(role) });
@@ -23,6 +24,7 @@ export const moderationHandlers = [
     if (!hasPermission(role, 'shareScreen')) {
       for (const p of target.media.producers.values()) if (p.appData.source === 'screen') p.close();
     }
+    await target.recorded; // answered once the new role is in the ledger
     return {};
   }),
 

@@ -15,6 +15,8 @@ export interface HttpDeps {
   /** Ready for traffic: workers up and the data directory writable. */
   ready(): boolean;
   problems: express.Router;
+  /** The LTI 1.3 endpoints (server/lti/), when platforms are configured. */
+  lti?: express.Router;
   /** The privacy notice, rendered from the running configuration. */
   privacyNotice(): string;
   frameAncestors: string[];
@@ -66,6 +68,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
 
   app.use('/api/problems', deps.problems);
+  if (deps.lti) app.use('/lti', deps.lti);
   app.get('/privacy', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(deps.privacyNotice());

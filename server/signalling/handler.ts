@@ -24,6 +24,8 @@ export interface Services {
   resume: ResumeRegistry;
   /** Recordings, when the server records (tests may leave it out). */
   recordings?: RecordingManager;
+  /** Join attempts per minute of one person (server/access/join-limits.ts). */
+  joinsPerMinute: number;
   /** A new router on the least busy worker (for breakout groups). */
   newRouter(): Promise<types.Router>;
 }

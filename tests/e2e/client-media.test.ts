@@ -22,7 +22,7 @@ beforeAll(async () => {
   server = await startTestServer();
   // Chromium's fake cameras: 0 is I420, 1 a Y16 depth camera (shown, but not
   // encodable), 2 MJPEG; the switch goes from 0 to 2.
-  browser = await launchChromium({ fakeCameras: 3 });
+  browser = await launchChromium(['--use-fake-device-for-media-stream=device-count=3']);
 }, 60_000);
 
 afterAll(async () => {

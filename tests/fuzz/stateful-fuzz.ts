@@ -111,6 +111,7 @@ export const ACTIONS: Record<Method, readonly [number, Action]> = {
   allowScreenShares: [1, (_p, { rng }) => ['allowScreenShares', { multiple: rng.chance(0.5) }]],
   startRecording: [0.3, () => ['startRecording', {}]],
   stopRecording: [0.3, () => ['stopRecording', {}]],
+  setRecordingOptOut: [0.5, (_p, { rng }) => ['setRecordingOptOut', { optOut: rng.chance(0.5) }]],
   createPoll: [1, (_p, { rng }) => ['createPoll', { question: 'Which?', options: rng.pick([['a', 'b'], ['a', 'b', 'c', 'd']]), multiple: rng.chance(0.5) }]],
   vote: [3, (p, ctx) => ['vote', { pollId: p.pollId && !ctx.mutate ? p.pollId : pick(ctx, p, p.pollId ? [p.pollId] : [], () => []), choices: ctx.mutate ? [9, 0] : [ctx.rng.int(2)] }]],
   closePoll: [1, (p, ctx) => ['closePoll', { pollId: pick(ctx, p, p.pollId ? [p.pollId] : [], () => []) }]],

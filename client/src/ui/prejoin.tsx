@@ -12,6 +12,7 @@ import { Icon } from './icon.js';
 
 export interface JoinChoice {
   displayName: string;
+  recordingOptOut?: boolean;
   mic?: MediaStreamTrack;
   camera?: MediaStreamTrack;
 }
@@ -37,6 +38,7 @@ function Switch({ label, on, icon, offIcon, onToggle, disabled }: { label: strin
 
 export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
   const [name, setName] = useState(hello.prefillName ?? '');
+  const [optOut, setOptOut] = useState(false);
   const [camera, setCamera] = useState<MediaStreamTrack | undefined>();
   const [mic, setMic] = useState<MediaStreamTrack | undefined>();
   const [level, setLevel] = useState(0);
@@ -118,7 +120,7 @@ export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
           setJoining(true);
           setStatus('');
           handedOver.current = true;
-          onJoin({ displayName, ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) }).catch((err: unknown) => {
+          onJoin({ displayName, ...(optOut ? { recordingOptOut: true } : {}), ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) }).catch((err: unknown) => {
             handedOver.current = false;
             setJoining(false);
             setStatus((err as Error).message);
@@ -127,6 +129,12 @@ export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
       >
         <h1>{hello.title}</h1>
         <p class={hello.recordingActive ? 'recording-indicator' : 'hint'}>{hello.recordingActive ? t.recordingRunningJoin : hello.recording ? t.recorded : t.notRecorded}</p>
+        {hello.recordingActive ? (
+          // While a recording runs: the same choice as in the room, before joining.
+          <label class="check">
+            <input type="checkbox" id="recording-opt-out" checked={optOut} onChange={(ev) => setOptOut(ev.currentTarget.checked)} /> {t.leaveMeOut}
+          </label>
+        ) : null}
         <div class="preview-box" data-on={camera ? 'on' : 'off'}>
           <video ref={preview} class="preview" autoplay muted playsInline aria-label={t.preview} />
           {camera ? null : (

@@ -2,6 +2,7 @@
 // (remembered in localStorage, device ids only, never labels), opening them
 // only when asked, a level meter and a test sound.
 import { signal } from '@preact/signals';
+import { local } from './storage.js';
 
 export interface DeviceChoice {
   camera?: string;
@@ -13,7 +14,7 @@ const KEY = 'aula-devices';
 
 function readChoice(): DeviceChoice {
   try {
-    const v = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Record<string, unknown>;
+    const v = JSON.parse(local.getItem(KEY) ?? '{}') as Record<string, unknown>;
     const pick = (k: string) => (typeof v[k] === 'string' ? { [k]: v[k] as string } : {});
     return { ...pick('camera'), ...pick('mic'), ...pick('speaker') };
   } catch {
@@ -29,7 +30,7 @@ export const devices = {
 
 export function choose(kind: keyof DeviceChoice, deviceId: string): void {
   devices.choice.value = { ...devices.choice.value, [kind]: deviceId };
-  localStorage.setItem(KEY, JSON.stringify(devices.choice.value));
+  local.setItem(KEY, JSON.stringify(devices.choice.value));
 }
 
 export async function refreshDevices(): Promise<void> {

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsumerStats, launchChromium } from '../helpers/browser.js';
+import { type ConsumerStats, launchChromium, openTab } from '../helpers/browser.js';
 import { filesUnder, scan } from '../helpers/canary.js';
 import { LtiPlatformSim, ROLE, type LaunchUser, type Scenario } from '../helpers/lti-platform.js';
 import { waitFor } from '../helpers/server.js';
@@ -174,6 +174,8 @@ describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
     // Nothing from the platform prefills the name (lti.prefillName is off).
     expect(await teacherPage.getByLabel('Display name').inputValue()).toBe('');
     await joinRoom(teacherPage, 'Teacher T');
+    // The moderator's room actions are in the Participants tab.
+    await openTab(teacherPage, 'Participants');
     await teacherPage.getByRole('button', { name: 'Lock room' }).waitFor();
   });
 

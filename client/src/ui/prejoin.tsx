@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Result } from '../../../shared/protocol.js';
 import { levelMeter, openCamera, openMic } from '../local-media.js';
 import { openProblemDialog, type ReportLink } from '../problem-dialog.js';
+import { local } from '../storage.js';
 import { LANGUAGES, type Strings } from '../strings.js';
 import { DeviceSettings } from './devices.js';
 import { Icon } from './icon.js';
@@ -199,7 +200,7 @@ export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
             id="language"
             value={lang}
             onChange={(ev) => {
-              localStorage.setItem('aula-lang', ev.currentTarget.value);
+              local.setItem('aula-lang', ev.currentTarget.value);
               location.reload();
             }}
           >

@@ -77,6 +77,7 @@ export async function joinThroughUi(
 
 /** Show a tab of the room's side panel ("Chat", "Participants", "Polls", "Breakout groups"). */
 export async function openTab(page: Page, name: string): Promise<void> {
+  await page.locator('.toolbar').waitFor(); // in the room, not still joining
   if ((await page.locator('aside.side').count()) === 0) {
     // The panel is closed: the toolbar opens it (on a phone, Polls and Breakout groups are under "More").
     const button = page.getByRole('button', { name: name === 'Chat' ? /^Chat/ : name, exact: name !== 'Chat' });

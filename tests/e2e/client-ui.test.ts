@@ -49,6 +49,9 @@ async function axeBothThemes(page: Page, what: string): Promise<void> {
 /** A page that counts getUserMedia calls (and still lets them through). */
 async function countingPage(viewport = DESKTOP, locale = 'en-US'): Promise<Page> {
   const context = await browser.newContext({ locale, viewport });
+  // Patient on a busy machine: every step waits for its state, within generous bounds.
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(120_000);
   await context.addInitScript(() => {
     const md = navigator.mediaDevices;
     const original = md.getUserMedia.bind(md);
@@ -265,7 +268,7 @@ describe('the classroom client in Chromium', () => {
     await phone.context().close();
   });
 
-  it('a whole session by keyboard alone: join, microphone on, chat, raise hand, leave', async () => {
+  it('a whole session by keyboard alone: join, microphone on, chat, raise hand, leave', { timeout: 180_000 }, async () => {
     const page = await countingPage();
     await page.goto(url(links.guest));
     const focusedName = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') || document.activeElement?.textContent?.trim() || '');

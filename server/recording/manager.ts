@@ -115,7 +115,12 @@ export class RecordingManager implements RoomObserver {
   async close(): Promise<void> {
     const rooms = [...this.running.values()];
     this.running.clear();
-    await Promise.all(rooms.map((r) => r.stop()));
+    await Promise.all(
+      rooms.map(async (r) => {
+        await r.stop();
+        if (!r.started) this.store.delete(r.id); // still in its countdown: nothing was recorded
+      }),
+    );
   }
 
   participantAdded(_room: Room, p: Participant): void {

@@ -77,6 +77,7 @@ beforeAll(async () => {
     JSON.stringify({
       http: { port: 0 },
       metrics: { port: 0 },
+      admin: { port: 0 }, // its own listener (9465 by default) must not collide with other runs
       media: { workers: 1 },
       rooms: { demoRoom: false },
       data: { dir: dataDir },

@@ -56,8 +56,11 @@ async function joinInBrowser(name: string): Promise<Page> {
 }
 
 /** A signalling client through nginx, its socket bound to `localAddress`. */
-const connect = (localAddress: string, headers: Record<string, string> = {}) =>
-  TestClient.connect(nginx.url, { localAddress, ca: nginx.ca, headers });
+async function connect(localAddress: string, headers: Record<string, string> = {}): Promise<TestClient> {
+  const c = await TestClient.connect(nginx.url, { localAddress, ca: nginx.ca, headers, handshakeTimeout: 60_000 });
+  c.replyTimeoutMs = 60_000; // a join into a room of 120 on a busy machine
+  return c;
+}
 
 beforeAll(async () => {
   const proxyPort = await freePort();

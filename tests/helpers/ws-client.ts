@@ -16,6 +16,8 @@ export class TestClient {
   private waiters: Array<() => void> = [];
   /** The WebSocket close code, once the socket has closed. */
   closeCode?: number;
+  /** How long raw() and request() wait for their reply (raise it for heavy scenes). */
+  replyTimeoutMs = 5000;
 
   private constructor(readonly socket: WebSocket) {
     socket.once('close', (code) => (this.closeCode = code));
@@ -40,7 +42,7 @@ export class TestClient {
   async raw(frame: string | Buffer, options: { binary?: boolean } = {}): Promise<Reply> {
     const before = this.replies.length;
     this.socket.send(frame, { binary: options.binary ?? false });
-    await this.until(() => this.replies.length > before);
+    await this.until(() => this.replies.length > before, this.replyTimeoutMs);
     return this.replies[before]!;
   }
 
@@ -55,7 +57,7 @@ export class TestClient {
   async request(method: string, data: unknown = {}): Promise<Reply> {
     const id = this.nextId++;
     this.socket.send(JSON.stringify({ type: 'request', id, method, data }));
-    await this.until(() => this.replies.some((r) => r.id === id));
+    await this.until(() => this.replies.some((r) => r.id === id), this.replyTimeoutMs);
     return this.replies.find((r) => r.id === id)!;
   }
 

@@ -20,6 +20,7 @@ async function start(signalling: Record<string, number>): Promise<RunningServer>
 }
 async function connect(s: RunningServer): Promise<TestClient> {
   const c = await TestClient.connect(s.url);
+  c.replyTimeoutMs = 30_000; // patient on a busy machine
   clients.push(c);
   return c;
 }

@@ -45,7 +45,8 @@ describe('ledger churn', () => {
     const [meeting] = meetingsOf(server, room.id);
     const before = eventLines(server, meeting!.id);
     const rename = (id: number, displayName: string) => JSON.stringify({ type: 'request', id, method: 'setDisplayName', data: { displayName } });
-    const replies = await a.burst(Array.from({ length: 50 }, (_, i) => rename(1000 + i, 'Ada')));
+    // 30: within the 32 requests a connection may have waiting, however fast this machine answers.
+    const replies = await a.burst(Array.from({ length: 30 }, (_, i) => rename(1000 + i, 'Ada')));
     expect(replies.every((r) => r.ok && r.data.displayName === 'Ada')).toBe(true);
     // A real rename is still recorded, and answered only once it is on disk.
     expect(await a.request('setDisplayName', { displayName: 'Ada L.' })).toMatchObject({ ok: true });

@@ -21,6 +21,7 @@ describe('presence in the logs', () => {
     const token = await tokenFor(server, room, 'participant');
     const a = await TestClient.connect(server.url);
     const b = await TestClient.connect(server.url);
+    a.replyTimeoutMs = b.replyTimeoutMs = 30_000;
     const peers = [(await a.enter(room.id, token, 'A')).data.self.id, (await b.enter(room.id, token, 'B')).data.self.id];
     await a.request('leave');
     b.socket.terminate(); // dropped: held for resume, then gone

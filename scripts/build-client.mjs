@@ -1,23 +1,48 @@
 #!/usr/bin/env node
-// Bundles the browser client with esbuild: client/src/main.ts → client/dist/app.js.
-// Everything the page needs is in this bundle; nothing is loaded from another origin.
+// Bundles the browser client with esbuild: client/src/main.tsx → client/dist/app.js,
+// client/src/styles/index.css → client/dist/style.css. Everything the page needs is
+// in these two files; nothing is loaded from another origin. Prints the gzip sizes
+// (the client's budget is 120 KB of gzipped JavaScript).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'client/dist');
+const BUDGET_KB = 120;
 fs.mkdirSync(out, { recursive: true });
-await build({
-  entryPoints: [path.join(root, 'client/src/main.ts')],
+const common = {
   bundle: true,
-  format: 'iife',
   target: ['chrome110', 'firefox115', 'safari16'],
   minify: true,
+  logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: [path.join(root, 'client/src/main.tsx')],
+  format: 'iife',
   sourcemap: true,
   outfile: path.join(out, 'app.js'),
-  logLevel: 'warning',
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  // Icons: lucide-static's SVG files, inlined as text (self-hosted, ISC).
+  loader: { '.svg': 'text' },
   define: { __AULA_VERSION__: JSON.stringify(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version) },
 });
-fs.copyFileSync(path.join(root, 'client/src/style.css'), path.join(out, 'style.css'));
+await build({ ...common, entryPoints: [path.join(root, 'client/src/styles/index.css')], outfile: path.join(out, 'style.css') });
+
+const kb = (file) => {
+  const bytes = fs.readFileSync(path.join(out, file));
+  return { raw: bytes.length / 1024, gzip: zlib.gzipSync(bytes, { level: 9 }).length / 1024 };
+};
+const js = kb('app.js');
+const css = kb('style.css');
+console.log(
+  `client: app.js ${js.raw.toFixed(1)} KB (${js.gzip.toFixed(1)} KB gzip, budget ${BUDGET_KB} KB), style.css ${css.raw.toFixed(1)} KB (${css.gzip.toFixed(1)} KB gzip)`,
+);
+if (js.gzip > BUDGET_KB) {
+  console.error(`client: app.js is over the ${BUDGET_KB} KB gzip budget`);
+  process.exit(1);
+}

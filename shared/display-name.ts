@@ -1,6 +1,6 @@
 // Display names: the one personal datum aula handles. Any script is welcome;
 // what is refused is what could deceive other participants or break a line.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const MAX_DISPLAY_NAME = 64;
 
@@ -32,15 +32,15 @@ export function normaliseDisplayName(input: string): NameResult {
   return { ok: true, name };
 }
 
-export const displayNameSchema = z
-  .string()
-  .max(MAX_DISPLAY_NAME * 8) // bound the work before normalising
-  .transform((value, ctx) => {
+export const displayNameSchema = z.pipe(
+  z.string().check(z.maxLength(MAX_DISPLAY_NAME * 8)), // bound the work before normalising
+  z.transform((value: string, ctx) => {
     const r = normaliseDisplayName(value);
     if (r.ok) return r.name;
-    ctx.addIssue({ code: 'custom', message: r.message });
+    ctx.issues.push({ code: 'custom', message: r.message, input: value });
     return z.NEVER;
-  });
+  }),
+);
 
 /** A key under which two names count as the same for the "(2)" suffix. */
 export const nameKey = (name: string): string => name.normalize('NFKC').toLocaleLowerCase('und');

@@ -2,8 +2,10 @@
 // Both sides import these schemas: the server validates every request, the
 // client validates every response and notification. docs/PROTOCOL.md explains
 // the flow; tests/unit/protocol.test.ts pins the validation.
-import { z } from 'zod';
-import { textSchema } from './chat-text.js';
+// Written with zod/mini (the functional API): the browser bundle carries a
+// fraction of full zod, and the server validates with exactly these schemas.
+import * as z from 'zod/mini';
+import { nonEmptyText, textSchema } from './chat-text.js';
 import { displayNameSchema, MAX_DISPLAY_NAME } from './display-name.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -15,32 +17,30 @@ export const LIMITS = {
   list: 64,
 } as const;
 
-const id = z.string().min(1).max(LIMITS.id);
-const roomId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'room id: 1-64 characters of A-Z a-z 0-9 _ -');
+const id = z.string().check(z.minLength(1), z.maxLength(LIMITS.id));
+const roomId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'room id: 1-64 characters of A-Z a-z 0-9 _ -'));
 export const displayName = displayNameSchema;
-const token = z.string().min(16).max(8192);
 
 // mediasoup validates the inner structure of RTP/DTLS/ICE objects itself; here
 // we bound their shape so that nothing huge or wrongly typed reaches it.
-const plainObject = z.record(z.string().max(64), z.unknown());
-const rtpCodec = z.looseObject({ mimeType: z.string().max(64), clockRate: z.number().int().positive() });
+const plainObject = z.record(z.string().check(z.maxLength(64)), z.unknown());
+const str = (max: number) => z.string().check(z.maxLength(max));
+const list = <T extends z.ZodMiniType>(item: T, max: number = LIMITS.list) => z.array(item).check(z.maxLength(max));
+const rtpCodec = z.looseObject({ mimeType: str(64), clockRate: z.int().check(z.positive()) });
 export const rtpCapabilities = z.looseObject({
-  codecs: z.array(rtpCodec).max(LIMITS.list).optional(),
-  headerExtensions: z.array(plainObject).max(LIMITS.list).optional(),
+  codecs: z.optional(list(rtpCodec)),
+  headerExtensions: z.optional(list(plainObject)),
 });
 export const rtpParameters = z.looseObject({
-  mid: z.string().max(32).optional(),
-  codecs: z.array(plainObject).min(1).max(LIMITS.list),
-  headerExtensions: z.array(plainObject).max(LIMITS.list).optional(),
-  encodings: z.array(plainObject).max(8).optional(),
-  rtcp: plainObject.optional(),
+  mid: z.optional(str(32)),
+  codecs: list(plainObject).check(z.minLength(1)),
+  headerExtensions: z.optional(list(plainObject)),
+  encodings: z.optional(list(plainObject, 8)),
+  rtcp: z.optional(plainObject),
 });
 export const dtlsParameters = z.looseObject({
-  role: z.enum(['auto', 'client', 'server']).optional(),
-  fingerprints: z
-    .array(z.object({ algorithm: z.string().max(16), value: z.string().max(256) }))
-    .min(1)
-    .max(8),
+  role: z.optional(z.enum(['auto', 'client', 'server'])),
+  fingerprints: list(z.object({ algorithm: str(16), value: str(256) }), 8).check(z.minLength(1)),
 });
 export const mediaKind = z.enum(['audio', 'video']);
 export const mediaSource = z.enum(['mic', 'camera', 'screen']);
@@ -77,11 +77,12 @@ export type Permission = (typeof permissions)[number];
 
 /** `group`: the breakout group this person is in; absent while in the main room. */
 /** `recordingOptOut`: this person chose to be left out of recordings (their tile says so). */
-export const peerInfo = z.object({ id, displayName: z.string(), role, group: id.optional(), recordingOptOut: z.boolean().optional() });
+export const peerInfo = z.object({ id, displayName: z.string(), role, group: z.optional(id), recordingOptOut: z.optional(z.boolean()) });
 export const lobbyEntry = z.object({ id, displayName: z.string() });
 export const chatMessage = z.object({ id, peerId: id, displayName: z.string(), text: z.string(), at: z.string() });
 /** The raised hands: everyone sees the count; who and in which order only those who may lower hands. */
-export const handsState = z.object({ count: z.number().int().min(0), queue: z.array(id).optional(), mine: z.boolean() });
+const count = z.int().check(z.minimum(0));
+export const handsState = z.object({ count, queue: z.optional(z.array(id)), mine: z.boolean() });
 export const producerInfo = z.object({
   producerId: id,
   peerId: id,
@@ -95,27 +96,29 @@ export const POLL_LIMITS = { question: 300, option: 100, minOptions: 2, maxOptio
 export const pollInfo = z.object({
   id,
   question: z.string(),
-  options: z.array(z.string()).max(POLL_LIMITS.maxOptions),
+  options: list(z.string(), POLL_LIMITS.maxOptions),
   multiple: z.boolean(),
   open: z.boolean(),
 });
 export const pollResults = z.object({
   pollId: id,
-  counts: z.array(z.number().int().min(0)).max(POLL_LIMITS.maxOptions),
+  counts: list(count, POLL_LIMITS.maxOptions),
   /** How many people answered (a multiple-choice answer counts once here). */
-  voters: z.number().int().min(0),
+  voters: count,
   final: z.boolean(),
 });
 // Breakout rooms: groups with their own media router.
 export const BREAKOUT_LIMITS = { groups: 20, name: 40, message: 500, minutes: 240 } as const;
 export const breakoutState = z.object({
   active: z.boolean(),
-  groups: z.array(z.object({ id, name: z.string() })).max(BREAKOUT_LIMITS.groups),
+  groups: list(z.object({ id, name: z.string() }), BREAKOUT_LIMITS.groups),
   /** When the timer calls everyone back (ISO time), if a timer is set. */
-  endsAt: z.string().optional(),
+  endsAt: z.optional(z.string()),
 });
 
 const empty = z.strictObject({});
+/** Trimmed, then 1 to `max` characters. */
+const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 // Parameters are strict objects: an unknown field (an e-mail, a phone number,
 // an avatar) is refused, not silently dropped.
 const params = z.strictObject;
@@ -129,7 +132,7 @@ const joinedData = z.object({
   locked: z.boolean(),
   chat: z.array(chatMessage),
   hands: handsState,
-  activeSpeaker: id.nullable(),
+  activeSpeaker: z.nullable(id),
   /** TURN servers with short-lived credentials; only joined participants get them. */
   iceServers: z.array(z.object({ urls: z.array(z.string()), username: z.string(), credential: z.string() })),
   iceTransportPolicy: z.enum(['all', 'relay']),
@@ -138,11 +141,11 @@ const joinedData = z.object({
    * `resume` within `graceSeconds` (name, role, hand and media kept). A bearer
    * secret held in the client's memory only.
    */
-  resume: z.object({ token: z.string().max(128), graceSeconds: z.number().int().min(0) }),
+  resume: z.object({ token: str(128), graceSeconds: count }),
   /** A recording is running now. */
-  recording: z.boolean().optional(),
-  poll: pollInfo.optional(), // the current poll, if any
-  breakout: breakoutState.optional(),
+  recording: z.optional(z.boolean()),
+  poll: z.optional(pollInfo), // the current poll, if any
+  breakout: z.optional(breakoutState),
 });
 export type JoinedData = z.infer<typeof joinedData>;
 
@@ -154,23 +157,23 @@ export const requests = {
      * locked mute survives reopening the link. Memory only on the server, for
      * the meeting.
      */
-    params: params({ roomId, token, client: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional() }),
+    params: params({ roomId, token: z.string().check(z.minLength(16), z.maxLength(8192)), client: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/))) }),
     result: z.object({
       title: z.string(),
       role,
       recording: z.boolean(),
       /** A recording is running now (the join page says so before anyone joins). */
-      recordingActive: z.boolean().optional(),
+      recordingActive: z.optional(z.boolean()),
       lobby: z.boolean(), // true if this person will wait in the lobby
-      prefillName: z.string().optional(),
+      prefillName: z.optional(z.string()),
       routerRtpCapabilities: plainObject,
     }),
   },
   join: {
     /** `recordingOptOut`: the choice on the join page while a recording runs (see setRecordingOptOut). */
-    params: params({ displayName, rtpCapabilities, recordingOptOut: z.boolean().optional() }),
+    params: params({ displayName, rtpCapabilities, recordingOptOut: z.optional(z.boolean()) }),
     result: z.discriminatedUnion('status', [
-      joinedData.extend({ status: z.literal('joined') }),
+      z.extend(joinedData, { status: z.literal('joined') }),
       z.object({ status: z.literal('waiting') }),
     ]),
   },
@@ -179,20 +182,20 @@ export const requests = {
   deny: { params: params({ lobbyId: id }), result: empty },
   setRole: { params: params({ peerId: id, role }), result: empty },
   lockRoom: { params: params({ locked: z.boolean() }), result: empty },
-  sendChat: { params: params({ text: textSchema(MAX_CHAT, { multiline: true }).pipe(z.string().min(1)) }), result: z.object({ id }) },
+  sendChat: { params: params({ text: nonEmptyText(MAX_CHAT, { multiline: true }) }), result: z.object({ id }) },
   raiseHand: { params: empty, result: empty },
   /** Without peerId: your own hand. With: someone else's (moderators). */
-  lowerHand: { params: params({ peerId: id.optional() }), result: empty },
+  lowerHand: { params: params({ peerId: z.optional(id) }), result: empty },
   muteParticipant: { params: params({ peerId: id, allowUnmute: z.boolean() }), result: empty },
   /** Mutes everyone but moderators and presenters. */
-  muteAll: { params: params({ allowUnmute: z.boolean() }), result: z.object({ muted: z.number().int() }) },
+  muteAll: { params: params({ allowUnmute: z.boolean() }), result: z.object({ muted: z.int() }) },
   stopParticipantCamera: { params: params({ peerId: id }), result: empty },
-  removeParticipant: { params: params({ peerId: id, reason: textSchema(200, { multiline: false }).optional() }), result: empty },
+  removeParticipant: { params: params({ peerId: id, reason: z.optional(textSchema(200, { multiline: false })) }), result: empty },
   endMeeting: { params: empty, result: empty },
   allowScreenShares: { params: params({ multiple: z.boolean() }), result: empty },
   /** Which simulcast layer fits the tile a consumer is shown in; paused when off-screen. */
   setConsumerPreferences: {
-    params: params({ consumerId: id, spatialLayer: z.number().int().min(0).max(2), paused: z.boolean() }),
+    params: params({ consumerId: id, spatialLayer: z.int().check(z.minimum(0), z.maximum(2)), paused: z.boolean() }),
     result: empty,
   },
   createTransport: {
@@ -234,7 +237,7 @@ export const requests = {
    * participant. Notifications missed meanwhile follow the answer, in order.
    */
   resume: {
-    params: params({ roomId, token: z.string().min(16).max(128) }),
+    params: params({ roomId, token: z.string().check(z.minLength(16), z.maxLength(128)) }),
     result: z.object({ self: peerInfo, permissions: z.array(z.enum(permissions)) }),
   },
   /** Moderators, in rooms that allow recording; names are replaced by "Participant N". */
@@ -247,15 +250,15 @@ export const requests = {
   setRecordingOptOut: { params: params({ optOut: z.boolean() }), result: empty },
   createPoll: {
     params: params({
-      question: textSchema(POLL_LIMITS.question, { multiline: false }).pipe(z.string().min(1)),
-      options: z.array(textSchema(POLL_LIMITS.option, { multiline: false }).pipe(z.string().min(1))).min(POLL_LIMITS.minOptions).max(POLL_LIMITS.maxOptions),
+      question: nonEmptyText(POLL_LIMITS.question, { multiline: false }),
+      options: list(nonEmptyText(POLL_LIMITS.option, { multiline: false }), POLL_LIMITS.maxOptions).check(z.minLength(POLL_LIMITS.minOptions)),
       multiple: z.boolean(),
     }),
     result: z.object({ pollId: id }),
   },
   /** Option indexes; a second vote replaces the first while the poll is open. */
   vote: {
-    params: params({ pollId: id, choices: z.array(z.number().int().min(0).max(POLL_LIMITS.maxOptions - 1)).min(1).max(POLL_LIMITS.maxOptions) }),
+    params: params({ pollId: id, choices: list(z.int().check(z.minimum(0), z.maximum(POLL_LIMITS.maxOptions - 1)), POLL_LIMITS.maxOptions).check(z.minLength(1)) }),
     result: empty,
   },
   closePoll: { params: params({ pollId: id }), result: pollResults },
@@ -263,19 +266,19 @@ export const requests = {
   showPollResults: { params: params({ pollId: id }), result: empty },
   startBreakout: {
     params: params({
-      groups: z.number().int().min(1).max(BREAKOUT_LIMITS.groups),
+      groups: z.int().check(z.minimum(1), z.maximum(BREAKOUT_LIMITS.groups)),
       /** random: everyone but moderators shuffled into the groups; manual: only `assign`. */
       mode: z.enum(['random', 'manual']),
-      assign: z.array(z.object({ peerId: id, group: z.number().int().min(0).max(BREAKOUT_LIMITS.groups - 1) }).strict()).max(500).optional(),
-      minutes: z.number().int().min(1).max(BREAKOUT_LIMITS.minutes).optional(),
+      assign: z.optional(list(z.strictObject({ peerId: id, group: z.int().check(z.minimum(0), z.maximum(BREAKOUT_LIMITS.groups - 1)) }), 500)),
+      minutes: z.optional(z.int().check(z.minimum(1), z.maximum(BREAKOUT_LIMITS.minutes))),
     }),
     result: breakoutState,
   },
   /** Move someone (or yourself, to visit) into a group; `group` absent = the main room. */
-  moveToGroup: { params: params({ peerId: id, group: id.optional() }), result: empty },
+  moveToGroup: { params: params({ peerId: id, group: z.optional(id) }), result: empty },
   /** Go back to the main room early (anyone). */
   leaveGroup: { params: empty, result: empty },
-  breakoutMessage: { params: params({ text: textSchema(BREAKOUT_LIMITS.message, { multiline: true }).pipe(z.string().min(1)) }), result: empty },
+  breakoutMessage: { params: params({ text: nonEmptyText(BREAKOUT_LIMITS.message, { multiline: true }) }), result: empty },
   closeGroup: { params: params({ group: id }), result: empty },
   /** Call everyone back to the main room and end the breakout. */
   endBreakout: { params: empty, result: empty },
@@ -303,8 +306,8 @@ export const notifications = {
   /** To the participant: a moderator allowed you to unmute again. */
   unmuteAllowed: z.object({}),
   /** `reason`: the moderator's own words, if any; the client words the rest in its language. */
-  removed: z.object({ reason: z.string().max(200).optional() }),
-  activeSpeaker: z.object({ peerId: id.nullable() }),
+  removed: z.object({ reason: z.optional(str(200)) }),
+  activeSpeaker: z.object({ peerId: z.nullable(id) }),
   peerLeft: z.object({ peerId: id }),
   producerAdded: producerInfo,
   producerClosed: z.object({ producerId: id, peerId: id }),
@@ -322,7 +325,7 @@ export const notifications = {
    * `countdownSeconds`: a moderator pressed Start recording; capture begins
    * after this many seconds (another recordingChanged without it), time to opt out.
    */
-  recordingChanged: z.object({ active: z.boolean(), countdownSeconds: z.number().int().min(1).max(60).optional() }),
+  recordingChanged: z.object({ active: z.boolean(), countdownSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(60))) }),
   pollOpened: pollInfo,
   pollClosed: z.object({ pollId: id }),
   /** Live to those who manage polls; to everyone when shown. Counts only. */
@@ -334,14 +337,14 @@ export const notifications = {
    * the ones to consume there.
    */
   movedToGroup: z.object({
-    group: id.optional(),
-    name: z.string().optional(),
+    group: z.optional(id),
+    name: z.optional(z.string()),
     routerRtpCapabilities: plainObject,
     producers: z.array(producerInfo),
   }),
   /** A moderator's message to every group. */
-  breakoutMessage: z.object({ text: z.string().max(BREAKOUT_LIMITS.message), from: z.string() }),
-  roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown']), reason: z.string().max(200) }),
+  breakoutMessage: z.object({ text: str(BREAKOUT_LIMITS.message), from: z.string() }),
+  roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown']), reason: str(200) }),
 } as const;
 
 export type NotificationName = keyof typeof notifications;
@@ -378,16 +381,16 @@ export const errorInfo = z.object({ code: z.enum(errorCodes), message: z.string(
 export type ErrorInfo = z.infer<typeof errorInfo>;
 
 // Envelopes.
-export const requestId = z.number().int().min(0).max(2 ** 31);
+export const requestId = z.int().check(z.minimum(0), z.maximum(2 ** 31));
 export const requestEnvelope = z.object({
   type: z.literal('request'),
   id: requestId,
-  method: z.string().max(64),
-  data: z.unknown().optional(),
+  method: str(64),
+  data: z.optional(z.unknown()),
 });
 export const responseEnvelope = z.discriminatedUnion('ok', [
   z.object({ type: z.literal('response'), id: requestId, ok: z.literal(true), data: z.unknown() }),
-  z.object({ type: z.literal('response'), id: requestId.nullable(), ok: z.literal(false), error: errorInfo }),
+  z.object({ type: z.literal('response'), id: z.nullable(requestId), ok: z.literal(false), error: errorInfo }),
 ]);
 export const notificationEnvelope = z.object({
   type: z.literal('notification'),
@@ -436,10 +439,10 @@ export function parseRequest(raw: string): ParsedRequest {
 }
 
 /** A short, human-readable summary of the first schema problems. */
-export function describe(error: z.ZodError): string {
+export function describe(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
   return error.issues
     .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
     .join('; ');
 }
 

@@ -1,39 +1,30 @@
 // The media side of a joined session: mediasoup-client device, one send and
-// one receive transport, producers for microphone and camera, a consumer for
-// every other participant's producer. UI code listens to its events.
+// one receive transport, producers for microphone, camera and screen, a
+// consumer for every other participant's producer, and what the receiver
+// wants of each video (layer, paused, audio only). No UI code here.
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
-import type { JoinedData, LobbyEntry, MediaSource, NotificationData, PeerInfo, Permission, ProducerInfo } from '../../shared/protocol.js';
+import type { JoinedData, MediaSource, NotificationData, PeerInfo, ProducerInfo } from '../../shared/protocol.js';
 import type { Method, Params } from '../../shared/protocol.js';
 import { transportDiagnostics } from './diagnostics.js';
+import { type Level, levelOf, QualitySampler } from './quality.js';
 import { resumeSession } from './resume.js';
 import type { Signalling } from './signalling.js';
 
+/**
+ * What the media side reports. Everything else the server says (people, chat,
+ * hands, polls, ...) goes to the store through room-controller.ts.
+ */
 export interface ConferenceEvents {
-  peerJoined(peer: PeerInfo): void;
-  peerUpdated(peer: PeerInfo): void;
-  selfUpdated(self: PeerInfo, permissions: Permission[]): void;
-  lobbyChanged(entries: LobbyEntry[]): void;
-  roomLocked(locked: boolean): void;
-  peerLeft(peerId: string): void;
   track(peerId: string, source: MediaSource, track: MediaStreamTrack | null): void;
   micState(peerId: string, on: boolean): void;
-  chat(message: NotificationData<'chatMessage'>): void;
-  hands(state: NotificationData<'handsChanged'>): void;
-  activeSpeaker(peerId: string | null): void;
   /** A moderator muted our microphone or stopped our camera (already done locally). */
   moderated(source: MediaSource, allowUnmute: boolean): void;
-  unmuteAllowed(): void;
   /** Our own screen share ended (stopped here, or by the browser's "Stop sharing"). */
   screenStopped(): void;
   /** The signalling connection dropped ('reconnecting') or was resumed ('connected'). */
   connection(state: 'reconnecting' | 'connected'): void;
   ended(reason: EndReason, detail?: string): void;
-  poll(poll: NotificationData<'pollOpened'>): void;
-  pollClosed(pollId: string): void;
-  pollResults(results: NotificationData<'pollResults'>): void;
-  breakout(state: NotificationData<'breakoutChanged'>): void;
-  breakoutMessage(text: string, from: string): void;
   /** We are now in this breakout group (undefined: the main room), media reconnected. */
   moved(group: string | undefined, name: string | undefined): void;
 }
@@ -187,13 +178,47 @@ export class Conference {
   setVisibility(peerId: string, source: MediaSource, width: number, visible: boolean): void {
     for (const { consumer, peerId: p, source: s } of this.consumers.values()) {
       if (p !== peerId || s !== source || consumer.kind !== 'video') continue;
-      const wanted = `${visible ? layerFor(width) : 'off'}`;
-      if (consumer.appData.wanted === wanted) continue;
-      consumer.appData.wanted = wanted;
-      void this.signalling
-        .request('setConsumerPreferences', { consumerId: consumer.id, spatialLayer: visible ? layerFor(width) : 0, paused: !visible })
-        .catch(() => undefined);
+      consumer.appData.view = { width, visible };
+      this.sendPreference(consumer);
     }
+  }
+
+  /** "Audio only": receive no video at all (a weak connection), or everything again. */
+  setAudioOnly(on: boolean): void {
+    this.audioOnly = on;
+    for (const { consumer } of this.consumers.values()) if (consumer.kind === 'video') this.sendPreference(consumer);
+  }
+
+  private audioOnly = false;
+
+  private sendPreference(consumer: types.Consumer): void {
+    const v = (consumer.appData.view as { width: number; visible: boolean } | undefined) ?? { width: 0, visible: true };
+    const visible = v.visible && !this.audioOnly;
+    const wanted = `${visible ? layerFor(v.width) : 'off'}`;
+    if (consumer.appData.wanted === wanted) return;
+    consumer.appData.wanted = wanted;
+    void this.signalling
+      .request('setConsumerPreferences', { consumerId: consumer.id, spatialLayer: visible ? layerFor(v.width) : 0, paused: !visible })
+      .catch(() => undefined);
+  }
+
+  /** A different camera or microphone: the same producer carries the new track. */
+  async replaceTrack(source: 'mic' | 'camera', track: MediaStreamTrack): Promise<boolean> {
+    const producer = this.producers.get(source);
+    if (!producer) return false;
+    const old = producer.track;
+    await producer.replaceTrack({ track });
+    if (old && old !== track) old.stop();
+    return true;
+  }
+
+  /** The track a producer sends now (the self view shows it). */
+  trackOf(source: MediaSource): MediaStreamTrack | null {
+    return this.producers.get(source)?.track ?? null;
+  }
+
+  micPaused(): boolean {
+    return this.producers.get('mic')?.paused ?? true;
   }
 
   async setMicMuted(muted: boolean): Promise<void> {
@@ -246,6 +271,27 @@ export class Conference {
       out.push({ peerId, source, kind: consumer.kind, packetsReceived, framesDecoded });
     }
     return out;
+  }
+
+  private readonly sampler = new QualitySampler();
+
+  /**
+   * Connection quality now: our own (round-trip time and the loss of what we
+   * receive) and each sender's (the loss on their consumers).
+   */
+  async quality(): Promise<{ self: Level; peers: Map<string, Level> }> {
+    const perPeer = new Map<string, number[]>();
+    for (const { consumer, peerId } of this.consumers.values()) {
+      const loss = await this.sampler.consumerLoss(consumer).catch(() => undefined);
+      if (loss === undefined) continue;
+      perPeer.set(peerId, [...(perPeer.get(peerId) ?? []), loss]);
+    }
+    const peers = new Map<string, Level>();
+    for (const [peerId, losses] of perPeer) peers.set(peerId, levelOf(Math.max(...losses), undefined));
+    const rtt = (await this.sampler.rtt(this.sendTransport).catch(() => undefined)) ?? (await this.sampler.rtt(this.recvTransport).catch(() => undefined));
+    const all = [...perPeer.values()].flat();
+    const self = levelOf(all.length ? Math.max(...all) : rtt === undefined ? undefined : 0, rtt);
+    return { self, peers };
   }
 
   /** Connection state, candidate types (no addresses) and media statistics, for a problem report. */
@@ -388,25 +434,14 @@ export class Conference {
     const entry = this.consumers.get(consumerId);
     if (!entry) return;
     this.consumers.delete(consumerId);
+    this.sampler.forget(consumerId);
     entry.consumer.close();
     this.events.track(entry.peerId, entry.source, null);
   }
 
   private listen(): void {
     const s = this.signalling;
-    s.on('peerJoined', ({ peer }) => this.events.peerJoined(peer));
-    s.on('peerUpdated', ({ peer }) => this.events.peerUpdated(peer));
-    s.on('selfUpdated', ({ self, permissions }) => {
-      this.self = self;
-      this.events.selfUpdated(self, permissions);
-    });
-    s.on('lobbyChanged', ({ entries }) => this.events.lobbyChanged(entries));
-    s.on('roomLocked', ({ locked }) => this.events.roomLocked(locked));
     s.on('denied', () => this.end('denied'));
-    s.on('chatMessage', (m) => this.events.chat(m));
-    s.on('handsChanged', (h) => this.events.hands(h));
-    s.on('activeSpeaker', ({ peerId }) => this.events.activeSpeaker(peerId));
-    s.on('unmuteAllowed', () => this.events.unmuteAllowed());
     s.on('removed', ({ reason }) => this.end('removed', reason));
     s.on('roomClosed', ({ code }) => this.end(code === 'meeting_ended' ? 'ended' : 'closed'));
     s.on('moderated', ({ source, allowUnmute }) => {
@@ -422,7 +457,6 @@ export class Conference {
     });
     s.on('peerLeft', ({ peerId }) => {
       for (const [id, c] of this.consumers) if (c.peerId === peerId) this.dropConsumer(id);
-      this.events.peerLeft(peerId);
     });
     s.on('producerAdded', (info) => void this.consume(info).catch(() => undefined));
     // The media worker failed: the others' producers follow as producerAdded.
@@ -433,11 +467,6 @@ export class Conference {
     });
     s.on('producerPaused', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, false));
     s.on('producerResumed', ({ producerId, peerId }) => this.onProducerState(producerId, peerId, true));
-    s.on('pollOpened', (poll) => this.events.poll(poll));
-    s.on('pollClosed', ({ pollId }) => this.events.pollClosed(pollId));
-    s.on('pollResults', (r) => this.events.pollResults(r));
-    s.on('breakoutChanged', (state) => this.events.breakout(state));
-    s.on('breakoutMessage', ({ text, from }) => this.events.breakoutMessage(text, from));
     s.on('movedToGroup', (data) => this.moveTo(data));
     s.onClose((code) => void this.onConnectionLost(code));
   }

@@ -1,12 +1,18 @@
-// "Report a problem": gathers technical data only, shows the exact JSON that
+// "Report a problem": a self-contained native <dialog>, built imperatively
+// (it lives outside the component tree, on <body>). Gathers technical data only, shows the exact JSON that
 // will be sent, lets the user untick any part and add a description, and
 // sends only on "Send report". Nothing technical leaves the browser otherwise.
 import type { ProblemReport } from '../../shared/problem-report.js';
 import type { Conference } from './conference.js';
-import { button } from './room-view.js';
 import type { Strings } from './strings.js';
 
-declare const __AULA_VERSION__: string;
+function button(label: string, className = ''): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  if (className) b.className = className;
+  return b;
+}
 
 function browserOf(ua: string): { name: string; version: string } {
   const rules: Array<[string, RegExp]> = [
@@ -61,13 +67,8 @@ export interface ReportLink {
   token: string;
 }
 
-export function problemButton(t: Strings, link: ReportLink, page: 'join' | 'room', conference?: () => Conference | undefined): HTMLButtonElement {
-  const b = button(t.reportProblem);
-  b.addEventListener('click', () => void openDialog(t, link, page, conference?.()));
-  return b;
-}
-
-async function openDialog(t: Strings, link: ReportLink, page: 'join' | 'room', conference?: Conference): Promise<void> {
+/** Opens the dialog (appended to <body>, removed again when closed). */
+export async function openProblemDialog(t: Strings, link: ReportLink, page: 'join' | 'room', conference?: Conference): Promise<void> {
   const dialog = document.createElement('dialog');
   dialog.className = 'problem';
   dialog.setAttribute('aria-labelledby', 'problem-title');

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, openTab, personAction, switchDevicesOn } from '../helpers/browser.js';
 import { linkPath, startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 
 let server: RunningServer;
@@ -17,8 +17,9 @@ async function open(path: string): Promise<Page> {
   return page;
 }
 
-async function join(page: Page, name: string): Promise<void> {
+async function join(page: Page, name: string, media = false): Promise<void> {
   await page.getByLabel('Display name').fill(name);
+  if (media) await switchDevicesOn(page);
   await page.getByRole('button', { name: 'Join' }).click();
 }
 
@@ -60,8 +61,9 @@ describe('links', () => {
 
     const mod = await open(linkPath(links.moderator));
     await join(mod, 'Teacher Tina');
+    await openTab(mod, 'Participants');
     await mod.getByRole('button', { name: 'Lock room' }).waitFor();
-    await mod.getByRole('button', { name: 'Make presenter: Pupil Paula' }).click();
+    await personAction(mod, 'Pupil Paula', 'Make presenter: Pupil Paula');
     await waitFor(() => [...room.participants.values()].find((x) => x.displayName === 'Pupil Paula')?.role === 'presenter', 5000, 'promotion');
     await mod.getByText('Pupil Paula (presenter)').waitFor();
 
@@ -101,11 +103,11 @@ describe('lobby', () => {
     const room = await server.rooms.create({ title: 'Office hours', lobby: true });
     const links = await server.links(room);
     const mod = await open(linkPath(links.moderator));
-    await join(mod, 'Prof Petra');
+    await join(mod, 'Prof Petra', true);
     await mod.getByRole('button', { name: 'Leave' }).waitFor();
 
     const guest = await open(linkPath(links.guest));
-    await join(guest, 'Student Sam');
+    await join(guest, 'Student Sam', true);
     await guest.getByText('Waiting for a moderator to let you in').waitFor();
     expect(room.participants.size).toBe(1);
 

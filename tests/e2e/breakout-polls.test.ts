@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, openTab, switchDevicesOn } from '../helpers/browser.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 
 interface ConsumerStats {
@@ -73,6 +73,7 @@ async function join(url: string, name: string, viewport = { width: 1280, height:
   p.setDefaultTimeout(120_000);
   await p.goto(url, { waitUntil: 'commit' });
   await p.getByLabel('Display name').fill(name);
+  await switchDevicesOn(p);
   await p.getByRole('button', { name: 'Join' }).click();
   await p.getByRole('button', { name: 'Leave' }).waitFor();
   p.on('pageerror', (e) => console.log('page error at', name, e.message));
@@ -96,6 +97,7 @@ afterAll(async () => {
 describe('breakout groups in Chromium', () => {
   it('splits a class of four into two groups that see and hear only each other', async () => {
     const teacher = page(TEACHER);
+    await openTab(teacher, 'Breakout groups');
     await teacher.getByLabel('Number of groups').fill('2');
     await teacher.getByRole('button', { name: 'Split at random' }).click();
     await waitFor(() => PUPILS.every((p) => groupOf(p)), 30_000, 'pupils in groups');
@@ -138,11 +140,13 @@ describe('breakout groups in Chromium', () => {
 describe('an anonymous poll in Chromium', () => {
   it('three voters, a changed vote counted once, results shown to everyone', async () => {
     const teacher = page(TEACHER);
+    await openTab(teacher, 'Polls');
     await teacher.getByLabel('Question').fill('Longest river?');
     await teacher.getByLabel('Answers, one per line').fill('Nile\nAmazon\nDanube');
     await teacher.getByRole('button', { name: 'Start poll' }).click();
     const choose = async (name: string, option: string) => {
       const p = page(name);
+      await openTab(p, 'Polls');
       await p.getByRole('radio', { name: option }).check();
       await p.getByRole('button', { name: /^(Vote|Change vote)$/ }).click();
       await p.getByText('Your vote was counted.', { exact: false }).waitFor();

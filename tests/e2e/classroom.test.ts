@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { type ConsumerStats, launchChromium } from '../helpers/browser.js';
+import { type ConsumerStats, launchChromium, switchDevicesOn } from '../helpers/browser.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 
 
@@ -19,6 +19,7 @@ async function joinAs(name: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${server.url}/r/${room.id}#t=${await tokenFor(server, room, 'participant')}`);
   await page.getByLabel('Display name').fill(name);
+  await switchDevicesOn(page);
   await page.getByRole('button', { name: 'Join' }).click();
   try {
     await page.getByRole('button', { name: 'Leave' }).waitFor({ timeout: 15_000 });

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsumerStats, launchChromium } from '../helpers/browser.js';
+import { type ConsumerStats, launchChromium, openTab, switchDevicesOn } from '../helpers/browser.js';
 import { filesUnder, scan } from '../helpers/canary.js';
 import { LtiPlatformSim, ROLE, type LaunchUser, type Scenario } from '../helpers/lti-platform.js';
 import { waitFor } from '../helpers/server.js';
@@ -62,6 +62,7 @@ async function newPage(): Promise<Page> {
 
 async function joinRoom(page: Page, name: string): Promise<void> {
   await page.getByLabel('Display name').fill(name);
+  await switchDevicesOn(page); // camera and microphone are off by default
   await page.getByRole('button', { name: 'Join' }).click();
   await page.getByRole('button', { name: 'Leave' }).waitFor({ timeout: 60_000 });
 }
@@ -185,6 +186,8 @@ describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
     // Nothing from the platform prefills the name (lti.prefillName is off).
     expect(await teacherPage.getByLabel('Display name').inputValue()).toBe('');
     await joinRoom(teacherPage, 'Teacher T');
+    // The moderator's room actions are in the Participants tab.
+    await openTab(teacherPage, 'Participants');
     await teacherPage.getByRole('button', { name: 'Lock room' }).waitFor();
   });
 
@@ -245,6 +248,11 @@ describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
       await frame.getByLabel('Display name').fill('Framed F');
     } catch (err) {
       throw new Error(`no join page in the iframe; frames: ${await framesOf(course)}; errors: ${problems.join(' | ')}`, { cause: err });
+    }
+    // Turning the camera and microphone on inside the iframe: the platform's delegation at work.
+    for (const name of ['Camera', 'Microphone']) {
+      await frame.getByRole('switch', { name, exact: true }).click();
+      await frame.locator('[role="switch"][aria-checked="true"]', { hasText: name }).waitFor({ timeout: 60_000 });
     }
     await frame.getByRole('button', { name: 'Join' }).click();
     await frame.getByRole('button', { name: 'Leave' }).waitFor({ timeout: 60_000 });

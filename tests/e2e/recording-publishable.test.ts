@@ -17,7 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { joinThroughUi, launchChromium } from '../helpers/browser.js';
+import { joinThroughUi, launchChromium, switchDevicesOn } from '../helpers/browser.js';
 import { filesUnder } from '../helpers/canary.js';
 import { aulaCli } from '../helpers/cli.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
@@ -105,6 +105,7 @@ describe('a recording a school can publish (issue 21)', () => {
     await shy.getByText('A recording is running now').waitFor();
     await shy.getByLabel('Leave me out of the recording').check();
     await shy.getByLabel('Display name').fill(SHY);
+    await switchDevicesOn(shy); // a camera that is on, yet must not be recorded
     await shy.getByRole('button', { name: 'Join' }).click();
     await shy.getByRole('button', { name: 'Include me' }).waitFor();
     await shy.getByText('You are left out of the recording').waitFor();

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { joinThroughUi, launchChromium } from '../helpers/browser.js';
+import { joinThroughUi, launchChromium, switchDevicesOn } from '../helpers/browser.js';
 import { filesUnder, scan } from '../helpers/canary.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 
@@ -108,6 +108,7 @@ describe('recording', () => {
     await visitor.goto(`${server.url}${linkPath(links.guest)}`);
     await visitor.getByText('A recording is running now').waitFor();
     await visitor.getByLabel('Display name').fill(VISITOR);
+    await switchDevicesOn(visitor); // camera and microphone are off by default
     await visitor.getByRole('button', { name: 'Join' }).click();
     await visitor.getByRole('button', { name: 'Leave', exact: true }).waitFor({ timeout: 20_000 });
     await visitor.getByRole('status').filter({ hasText: 'this meeting is being recorded' }).waitFor();

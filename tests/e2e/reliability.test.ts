@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouterAppData } from '../../server/media/worker-pool.js';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { type ConsumerStats, launchChromium } from '../helpers/browser.js';
+import { type ConsumerStats, launchChromium, switchDevicesOn } from '../helpers/browser.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 
@@ -54,6 +54,7 @@ async function joinAs(room: Room, name: string, base = server.url): Promise<Page
   const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
   await page.goto(`${base}/r/${room.id}#t=${await tokenFor(server, room, 'participant')}`, { timeout: 60_000 });
   await page.getByLabel('Display name').fill(name);
+  await switchDevicesOn(page);
   await page.getByRole('button', { name: 'Join' }).click();
   await page.getByRole('button', { name: 'Leave' }).waitFor({ timeout: 60_000 });
   pages.set(name, page);

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.js';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, switchDevicesOn } from '../helpers/browser.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 
 const run = promisify(execFile);
@@ -41,6 +41,7 @@ async function joinAs(link: string, name: string): Promise<Page> {
   page.on('websocket', (ws) => sockets.push(ws.url()));
   await page.goto(`${server.url}${linkPath(link)}`);
   await page.getByLabel('Display name').fill(name);
+  await switchDevicesOn(page);
   await page.getByRole('button', { name: 'Join' }).click();
   await page.getByRole('button', { name: 'Leave' }).waitFor();
   pages.push(page);

@@ -1,9 +1,11 @@
 # syntax=docker/dockerfile:1
-# Build stage: Debian bookworm, the project's own worker build script, the client bundle.
-FROM node:20-bookworm-slim AS build
+# Build stage: Node 24 LTS on Debian bookworm, the project's own worker build
+# script (it fetches meson from bookworm-backports and Debian's libsrtp2 source
+# itself, through a private apt configuration), the client bundle.
+FROM node:24-bookworm-slim AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends build-essential pkg-config python3 meson ninja-build \
-      libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev flatbuffers-compiler libflatbuffers-dev \
+ && apt-get install -y --no-install-recommends build-essential dpkg-dev xz-utils pkg-config python3 ninja-build \
+      libuv1-dev libssl-dev libabsl-dev flatbuffers-compiler libflatbuffers-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -21,11 +23,11 @@ COPY server ./server
 COPY client ./client
 RUN node scripts/build-client.mjs
 
-# Run stage: only the runtime libraries the worker links against, and ffmpeg
-# with a font for recordings.
-FROM node:20-bookworm-slim
+# Run stage: only the runtime libraries the worker links against (libsrtp is
+# inside it), and ffmpeg with a font for recordings.
+FROM node:24-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libuv1 libssl3 libsrtp2-1 libusrsctp2 libabsl20220623 \
+ && apt-get install -y --no-install-recommends libuv1 libssl3 libabsl20220623 \
     ffmpeg fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app

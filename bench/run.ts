@@ -1,5 +1,5 @@
-// npm run bench: runs the five figures (P1 overhead, P2 fan-out, P3 join
-// time, P4 signalling scale, Scaling), prints one table and writes JSON to
+// npm run bench: runs the figures (P1 overhead, P2 fan-out, P3 join time,
+// P4 signalling scale, Scaling, Ledger), prints one table and writes JSON to
 // bench/results/. Every count and duration is a flag; see bench/README.md.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,11 +7,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { version as mediasoupVersion } from 'mediasoup';
 import { buildFigures, printTable, type BenchReport } from './report.js';
+import { SUITES, type Suite } from './lib/plain-media.js';
 import { runFanout, type FanoutOptions, type FanoutResult } from './scenarios/fanout.js';
+import { runKnee } from './scenarios/knee.js';
 import { runJoin } from './scenarios/p3-join.js';
+import { runLedger } from './scenarios/ledger.js';
 import { runSignalling } from './scenarios/p4-signalling.js';
 
-const ALL = ['p1', 'p2', 'p3', 'p4', 'scaling'] as const;
+const ALL = ['p1', 'p2', 'p3', 'p4', 'scaling', 'ledger'] as const;
 type Figure = (typeof ALL)[number];
 
 const { values } = parseArgs({
@@ -30,6 +33,12 @@ const { values } = parseArgs({
     'big-room': { type: 'string' },
     messages: { type: 'string' },
     workers: { type: 'string' },
+    suites: { type: 'string' },
+    'knee-from': { type: 'string' },
+    'knee-step': { type: 'string' },
+    'knee-max': { type: 'string' },
+    'ledger-clients': { type: 'string' },
+    'ledger-rate': { type: 'string' },
     out: { type: 'string' },
     quiet: { type: 'boolean', default: false },
   },
@@ -50,6 +59,13 @@ const log = (s: string) => {
   if (!values.quiet) process.stderr.write(`${s}\n`);
 };
 
+const given = (flag: string) =>
+  (values as Record<string, unknown>)[flag] !== undefined || process.env[`AULA_BENCH_${flag.toUpperCase().replace(/-/g, '_')}`] !== undefined;
+const suites = (values.suites ?? process.env.AULA_BENCH_SUITES ?? SUITES.join(','))
+  .split(',')
+  .map((x) => x.trim()) as Suite[];
+for (const x of suites) if (!SUITES.includes(x)) throw new Error(`--suites: unknown SRTP suite ${x} (one of ${SUITES.join(', ')})`);
+
 const opts = {
   listeners: num('listeners', 200, 4),
   seconds: num('seconds', 10, 2),
@@ -63,6 +79,13 @@ const opts = {
   bigRoom: num('big-room', 200, 10),
   messages: num('messages', 40, 3),
   workers: num('workers', cores, Math.min(cores, 2)),
+  suites,
+  kneeFrom: num('knee-from', 200, 2),
+  kneeStep: num('knee-step', 100, 2),
+  // P2 steps up to --knee-max; a given --listeners is the top of the sweep too.
+  kneeMax: given('knee-max') ? num('knee-max', 800, 4) : given('listeners') ? num('listeners', 200, 4) : values.smoke ? 4 : 800,
+  ledgerClients: num('ledger-clients', 50, 3),
+  ledgerRate: num('ledger-rate', 50, 5),
 };
 
 export async function main(): Promise<BenchReport> {
@@ -77,11 +100,12 @@ export async function main(): Promise<BenchReport> {
       warmSeconds: opts.warm,
       seconds: opts.seconds,
       videoKbps: opts.videoKbps,
+      suite: opts.suites[0],
     };
     return runFanout(o, log);
   };
   const raw: BenchReport['raw'] = {};
-  if (only.has('p1') || only.has('p2') || only.has('scaling')) {
+  if (only.has('p1') || only.has('scaling')) {
     raw.bare = [];
     raw.aula1 = [];
     // Alternating rounds, so that the shared machine's drift hits both alike.
@@ -92,6 +116,18 @@ export async function main(): Promise<BenchReport> {
       }
       log(`fan-out round ${r + 1}/${opts.rounds}: aula, 1 worker`);
       raw.aula1.push(await fan('aula', 1));
+    }
+  }
+  if (only.has('p2')) {
+    raw.knee = [];
+    for (const suite of opts.suites) {
+      log(`P2: knee, ${opts.kneeFrom} to ${opts.kneeMax} listeners in steps of ${opts.kneeStep}, ${suite}`);
+      raw.knee.push(
+        await runKnee(
+          { from: opts.kneeFrom, step: opts.kneeStep, max: opts.kneeMax, suite, warmSeconds: opts.warm, seconds: opts.seconds, videoKbps: opts.videoKbps },
+          log,
+        ),
+      );
     }
   }
   if (only.has('scaling')) {
@@ -110,6 +146,10 @@ export async function main(): Promise<BenchReport> {
       { participants: opts.participants, rooms: opts.rooms, bigRoom: opts.bigRoom, messages: opts.messages },
       log,
     );
+  }
+  if (only.has('ledger')) {
+    log(`Ledger: ${opts.ledgerClients} clients churning, then ${opts.ledgerRate} joins/s; ledger off and on`);
+    raw.ledger = await runLedger({ clients: opts.ledgerClients, rooms: Math.max(1, Math.ceil(opts.ledgerClients / 10)), seconds: opts.seconds, rate: opts.ledgerRate, rounds: opts.rounds }, log);
   }
   const report: BenchReport = {
     machine: {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test` needs Debian's Chromium for the browser tests (and coturn, ffmpeg,
+// `npm test` needs Debian's Chromium and Firefox ESR for the browser tests (and coturn, ffmpeg,
 // fonts-dejavu-core for the TURN and recording tests). Install it when we
 // may (root on Debian), otherwise say exactly what to run. Never downloads a
 // browser build of its own.
@@ -9,6 +9,9 @@ import fs from 'node:fs';
 const chromium = process.env.AULA_CHROMIUM ?? '/usr/bin/chromium';
 const missing = [
   ...(fs.existsSync(chromium) ? [] : ['chromium']),
+  // Firefox ESR for the cross-browser test (tests/e2e/firefox.test.ts), iproute2 for its network namespace.
+  ...(fs.existsSync(process.env.AULA_FIREFOX ?? '/usr/bin/firefox-esr') ? [] : ['firefox-esr']),
+  ...(fs.existsSync('/usr/bin/ip') || fs.existsSync('/sbin/ip') ? [] : ['iproute2']),
   ...(fs.existsSync('/usr/bin/turnserver') ? [] : ['coturn']),
   // Recording: capture, composition and the tests' ffprobe; the tiles' label font.
   ...(fs.existsSync('/usr/bin/ffmpeg') ? [] : ['ffmpeg']),

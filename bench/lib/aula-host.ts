@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { types } from 'mediasoup';
 import { type ConfigInput, loadConfig } from '../../server/config/config.js';
 import { observeSpeaker } from '../../server/features/active-speaker.js';
@@ -14,9 +15,10 @@ import type { ProducerAppData } from '../../server/media/peer-media.js';
 import type { Room } from '../../server/rooms/room.js';
 import { type RunningServer, startServer } from '../../server/server.js';
 import { serve } from './ipc.js';
-import { plainListener, plainProducer, producerPackets } from './plain-media.js';
+import { plainListener, plainProducer, producerPackets, type Suite } from './plain-media.js';
 
 let server: RunningServer | undefined;
+let loopMonitor: ReturnType<typeof monitorEventLoopDelay> | undefined; // ELDHistogram in @types/node 24
 let dataDir = '';
 const benchProducers: types.Producer[] = [];
 
@@ -44,11 +46,12 @@ serve({
         ...overrides,
         http: { port: 0, host: '127.0.0.1' },
         metrics: { enabled: false },
+        admin: { port: 0 },
         rooms: { demoRoom: false, max: 10_000 },
         data: { dir: dataDir },
         log: { level: 'silent' },
         // The bench connects hundreds of participants from one address, quickly.
-        signalling: { messagesPerSecond: 10_000, messageBurst: 10_000, connectionsPerAddress: 10_000 },
+        signalling: { messagesPerSecond: 10_000, messageBurst: 10_000, connectionsPerAddress: 10_000, unjoinedConnections: 10_000, joinsPerMinute: 1_000_000 },
       },
     });
     server = await startServer(config, createLogger('silent'));
@@ -91,7 +94,7 @@ serve({
   },
 
   /** Joined participants each receive every producer of the room on an SRTP PlainTransport. */
-  async listen({ roomId, peerIds, sinkPorts }: { roomId: string; peerIds: string[]; sinkPorts: number[] }) {
+  async listen({ roomId, peerIds, sinkPorts, suite }: { roomId: string; peerIds: string[]; sinkPorts: number[]; suite?: Suite }) {
     const s = running();
     const room = roomOf(roomId);
     let consumers = 0;
@@ -103,7 +106,7 @@ serve({
       const { transport, consumers: cs } = await plainListener(router, producers, sinkPorts[i % sinkPorts.length]!, (p) => ({
         peerId: (p.appData as ProducerAppData).peerId,
         source: (p.appData as ProducerAppData).source,
-      }));
+      }), suite);
       participant.media.transports.set(transport.id, transport as unknown as types.WebRtcTransport);
       transport.observer.once('close', () => participant.media.transports.delete(transport.id));
       for (const c of cs) participant.media.consumers.set(c.id, c as never);
@@ -114,6 +117,25 @@ serve({
 
   async producerPackets() {
     return producerPackets(benchProducers);
+  },
+
+  /** The server's event-loop delay (perf_hooks), from `start` to `stop`: p50/p99/max in ms. */
+  loopDelay({ action }: { action: 'start' | 'stop' }) {
+    if (action === 'start') {
+      loopMonitor?.disable();
+      loopMonitor = monitorEventLoopDelay({ resolution: 5 });
+      loopMonitor.enable();
+      return {};
+    }
+    const h = loopMonitor!;
+    h.disable();
+    const ms = (ns: number) => ns / 1e6;
+    return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), samples: h.count };
+  },
+
+  /** Ledger batches written and events in them (group commit at work). */
+  ledgerStats() {
+    return running().ledger?.stats ?? { batches: 0, events: 0 };
   },
 
   info() {

@@ -4,7 +4,7 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { mediaCodecs } from '../../server/media/codecs.js';
 import { serve } from './ipc.js';
-import { plainListener, plainProducer, producerPackets } from './plain-media.js';
+import { plainListener, plainProducer, producerPackets, type Suite } from './plain-media.js';
 
 let worker: types.Worker | undefined;
 let router: types.Router | undefined;
@@ -28,8 +28,10 @@ serve({
     return out;
   },
 
-  async listen({ count, sinkPorts }: { count: number; sinkPorts: number[] }) {
-    for (let i = 0; i < count; i++) consumers += (await plainListener(router!, producers, sinkPorts[i % sinkPorts.length]!)).consumers.length;
+  async listen({ count, sinkPorts, suite }: { count: number; sinkPorts: number[]; suite?: Suite }) {
+    for (let i = 0; i < count; i++) {
+      consumers += (await plainListener(router!, producers, sinkPorts[i % sinkPorts.length]!, () => ({}), suite)).consumers.length;
+    }
     return { consumers };
   },
 

@@ -53,14 +53,15 @@ export class Host {
     return this.child.pid!;
   }
 
-  call<T = any>(cmd: string, args: unknown = {}): Promise<T> {
+  call<T = any>(cmd: string, args: unknown = {}, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
+      if (this.child.exitCode !== null || this.child.signalCode) return reject(new Error(`host has exited; cannot ${cmd}`));
       // A host that never answers (a starved or stuck worker) fails the run instead of hanging it.
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`host did not answer ${cmd} within ${CALL_TIMEOUT_MS / 1000} s`));
-      }, CALL_TIMEOUT_MS);
+        reject(new Error(`host did not answer ${cmd} within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
       this.pending.set(id, {
         resolve: (v) => (clearTimeout(timer), resolve(v)),
         reject: (e) => (clearTimeout(timer), reject(e)),
@@ -69,12 +70,24 @@ export class Host {
     });
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-    await this.call('stop').catch(() => undefined);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+  /**
+   * Ask the host to stop; after `graceMs` without an answer or exit, kill it
+   * and the given worker processes (a saturated worker may never answer).
+   */
+  async stop(workerPids: number[] = [], graceMs = 15_000): Promise<void> {
+    if (this.child.exitCode === null && !this.child.signalCode) {
+      const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+      await this.call('stop', {}, graceMs).catch(() => undefined);
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    for (const pid of workerPids) {
+      try {
+        process.kill(pid, 'SIGKILL'); // gone already: throws ESRCH
+      } catch {
+        /* already exited */
+      }
+    }
   }
 }

@@ -60,10 +60,15 @@ export function sendRtp(clip: string, outputs: RtpOutput[]): ChildProcess {
   return child;
 }
 
+/** SIGTERM, and SIGKILL if ffmpeg has not exited 3 s later: stopping never hangs. */
 export function stop(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }

@@ -6,8 +6,12 @@ import { randomBytes } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { AUDIO_PT, VIDEO_PT } from './media-source.js';
 
-const SUITE = 'AES_CM_128_HMAC_SHA1_80' as const;
-const srtpParameters = () => ({ cryptoSuite: SUITE, keyBase64: randomBytes(30).toString('base64') });
+/** SRTP suites a listener may use; Chromium negotiates AEAD_AES_256_GCM with aula. */
+export const SUITES = ['AEAD_AES_256_GCM', 'AES_CM_128_HMAC_SHA1_80'] as const;
+export type Suite = (typeof SUITES)[number];
+// Master key + salt: 32 + 12 bytes for AES-256-GCM, 16 + 14 for AES-CM-128.
+const KEY_BYTES: Record<Suite, number> = { AEAD_AES_256_GCM: 44, AES_CM_128_HMAC_SHA1_80: 30 };
+const srtpParameters = (suite: Suite) => ({ cryptoSuite: suite, keyBase64: randomBytes(KEY_BYTES[suite]).toString('base64') });
 
 export function rtpParametersFor(kind: 'audio' | 'video', ssrc: number): types.RtpParameters {
   const codec =
@@ -50,16 +54,17 @@ export async function plainListener(
   producers: types.Producer[],
   sinkPort: number,
   appData: (p: types.Producer) => types.AppData = () => ({}),
+  suite: Suite = 'AES_CM_128_HMAC_SHA1_80',
 ): Promise<{ transport: types.PlainTransport; consumers: types.Consumer[] }> {
   const transport = await router.createPlainTransport({
     listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
     rtcpMux: true,
     comedia: false,
     enableSrtp: true,
-    srtpCryptoSuite: SUITE,
+    srtpCryptoSuite: suite,
     appData: { direction: 'recv' },
   });
-  await transport.connect({ ip: '127.0.0.1', port: sinkPort, srtpParameters: srtpParameters() });
+  await transport.connect({ ip: '127.0.0.1', port: sinkPort, srtpParameters: srtpParameters(suite) });
   const consumers: types.Consumer[] = [];
   for (const p of producers) {
     consumers.push(await transport.consume({ producerId: p.id, rtpCapabilities: router.rtpCapabilities, appData: appData(p) }));

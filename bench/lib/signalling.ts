@@ -40,6 +40,8 @@ export class BenchClient {
   request<M extends Method>(method: M, data: Params<M>): Promise<Result<M>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      // ws drops a frame sent on a closed socket without a word: fail at once instead of waiting forever.
+      if (this.socket.readyState !== WebSocket.OPEN) return reject(new Error('connection closed'));
       this.pending.set(id, { method, resolve, reject });
       this.socket.send(JSON.stringify({ type: 'request', id, method, data }));
     });

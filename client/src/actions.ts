@@ -111,7 +111,7 @@ export async function switchDevice(kind: keyof DeviceChoice, deviceId: string): 
   const source = kind === 'camera' ? 'camera' : 'mic';
   if (!conf.hasProducer(source)) return;
   try {
-    const track = kind === 'camera' ? await openCamera() : await openMic();
+    const track = kind === 'camera' ? await openCamera(true) : await openMic(true);
     if (!(await conf.replaceTrack(source, track))) return track.stop();
     setMedia(room.selfId.value, { [source]: track });
   } catch (err) {
@@ -147,6 +147,11 @@ export async function toggleScreen(): Promise<void> {
 
 export async function toggleRecording(): Promise<void> {
   await ask(room.recording.value ? 'stopRecording' : 'startRecording', {});
+}
+
+/** "Leave me out of the recording" / "Include me". */
+export async function toggleRecordingOptOut(optOut: boolean): Promise<void> {
+  await ask('setRecordingOptOut', { optOut });
 }
 
 export async function rename(displayName: string): Promise<void> {

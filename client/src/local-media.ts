@@ -2,6 +2,7 @@
 // (remembered in localStorage, device ids only, never labels), opening them
 // only when asked, a level meter and a test sound.
 import { signal } from '@preact/signals';
+import { local } from './storage.js';
 
 export interface DeviceChoice {
   camera?: string;
@@ -13,7 +14,7 @@ const KEY = 'aula-devices';
 
 function readChoice(): DeviceChoice {
   try {
-    const v = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Record<string, unknown>;
+    const v = JSON.parse(local.getItem(KEY) ?? '{}') as Record<string, unknown>;
     const pick = (k: string) => (typeof v[k] === 'string' ? { [k]: v[k] as string } : {});
     return { ...pick('camera'), ...pick('mic'), ...pick('speaker') };
   } catch {
@@ -29,7 +30,7 @@ export const devices = {
 
 export function choose(kind: keyof DeviceChoice, deviceId: string): void {
   devices.choice.value = { ...devices.choice.value, [kind]: deviceId };
-  localStorage.setItem(KEY, JSON.stringify(devices.choice.value));
+  local.setItem(KEY, JSON.stringify(devices.choice.value));
 }
 
 export async function refreshDevices(): Promise<void> {
@@ -40,21 +41,25 @@ export async function refreshDevices(): Promise<void> {
   }
 }
 
-const exact = (id: string | undefined) => (id ? { deviceId: { ideal: id } } : {});
+/**
+ * The remembered device if it is still there (`ideal`), or exactly the one
+ * just picked (`exact`: a switch must not silently land on the old device).
+ */
+const pick = (id: string | undefined, exact: boolean) => (id ? { deviceId: exact ? { exact: id } : { ideal: id } } : {});
 
 /** Ask for the microphone (this is when the browser asks the person). */
-export async function openMic(): Promise<MediaStreamTrack> {
+export async function openMic(exact = false): Promise<MediaStreamTrack> {
   const stream = await navigator.mediaDevices.getUserMedia({
-    audio: { ...exact(devices.choice.value.mic), echoCancellation: true, noiseSuppression: true },
+    audio: { ...pick(devices.choice.value.mic, exact), echoCancellation: true, noiseSuppression: true },
   });
   void refreshDevices();
   return stream.getAudioTracks()[0]!;
 }
 
 /** Ask for the camera, 960×540 (the top simulcast layer). */
-export async function openCamera(): Promise<MediaStreamTrack> {
+export async function openCamera(exact = false): Promise<MediaStreamTrack> {
   const stream = await navigator.mediaDevices.getUserMedia({
-    video: { ...exact(devices.choice.value.camera), width: 960, height: 540 },
+    video: { ...pick(devices.choice.value.camera, exact), width: 960, height: 540 },
   });
   void refreshDevices();
   return stream.getVideoTracks()[0]!;

@@ -9,6 +9,7 @@ import type { EndReason } from './conference.js';
 import { openProblemDialog, type ReportLink } from './problem-dialog.js';
 import { enterRoom } from './room-controller.js';
 import { RequestError, Signalling } from './signalling.js';
+import { local, session } from './storage.js';
 import { pickStrings } from './strings.js';
 import { Icon } from './ui/icon.js';
 import { PreJoin } from './ui/prejoin.js';
@@ -42,11 +43,11 @@ function takeToken(roomId: string): string | null {
   const key = `aula-token:${roomId}`;
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('t');
   if (fromHash) {
-    sessionStorage.setItem(key, fromHash);
+    session.setItem(key, fromHash);
     history.replaceState(null, '', location.pathname);
     return fromHash;
   }
-  return sessionStorage.getItem(key);
+  return session.getItem(key);
 }
 
 /** The message a user sees for a refused request: what they can act on, no more. */
@@ -75,10 +76,10 @@ function explain(err: unknown): string {
 /** A random id per room in this browser: lets a moderator's removal stick. Names nobody. */
 function clientId(roomId: string): string {
   const key = `aula-client:${roomId}`;
-  let id = localStorage.getItem(key);
+  let id = local.getItem(key);
   if (!id) {
     id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-    localStorage.setItem(key, id);
+    local.setItem(key, id);
   }
   return id;
 }
@@ -93,8 +94,8 @@ function ended(reason: EndReason, roomId: string, detail?: string): void {
     // The moderator's own words, if they gave any, after the sentence in the user's language.
     removed: detail ? `${t.removed} ${detail}` : t.removed,
   }[reason];
-  if (reason === 'removed') sessionStorage.removeItem(`aula-token:${roomId}`); // coming back needs the link again
-  const still = sessionStorage.getItem(`aula-token:${roomId}`);
+  if (reason === 'removed') session.removeItem(`aula-token:${roomId}`); // coming back needs the link again
+  const still = session.getItem(`aula-token:${roomId}`);
   phase.value = {
     kind: 'message',
     text,
@@ -172,6 +173,7 @@ function App() {
               signalling: p.signalling,
               hello: p.hello,
               displayName: choice.displayName,
+              ...(choice.recordingOptOut ? { recordingOptOut: true } : {}),
               ...(choice.mic ? { mic: choice.mic } : {}),
               ...(choice.camera ? { camera: choice.camera } : {}),
               onWaiting: () => (phase.value = { kind: 'lobby' }),

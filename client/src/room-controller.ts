@@ -26,6 +26,8 @@ export interface EnterOptions {
   signalling: Signalling;
   hello: Result<'hello'>;
   displayName: string;
+  /** Chosen on the pre-join screen while a recording runs. */
+  recordingOptOut?: boolean;
   /** Tracks the person turned on before joining; absent: nothing is published. */
   mic?: MediaStreamTrack;
   camera?: MediaStreamTrack;
@@ -35,6 +37,7 @@ export interface EnterOptions {
 }
 
 let current: Conference | undefined;
+let countdownTimer: ReturnType<typeof setInterval> | undefined;
 /** The conference of this page (actions.ts uses it). */
 export const conference = (): Conference | undefined => current;
 
@@ -68,9 +71,15 @@ function listen(t: Strings, s: Signalling): void {
     setLocal({ mayUnmute: true });
     room.notice.value = t.unmuteAllowedNow;
   });
-  s.on('recordingChanged', ({ active }) => {
+  s.on('recordingChanged', ({ active, countdownSeconds }) => {
     room.recording.value = active;
-    announce(active ? t.announceRecordingStarted : t.announceRecordingStopped);
+    clearInterval(countdownTimer);
+    room.recordingCountdown.value = active && countdownSeconds ? countdownSeconds : 0;
+    if (room.recordingCountdown.value) {
+      // The notice counts down; capture begins with the next recordingChanged.
+      countdownTimer = setInterval(() => (room.recordingCountdown.value = Math.max(1, room.recordingCountdown.value - 1)), 1000);
+      announce(t.announceRecordingCountdown(countdownSeconds!));
+    } else announce(active ? t.announceRecordingStarted : t.announceRecordingStopped);
   });
   s.on('pollOpened', (poll) => {
     if (poll.id !== room.poll.value?.id) {
@@ -126,12 +135,13 @@ export async function enterRoom(o: EnterOptions): Promise<void> {
       o.mic?.stop();
       o.camera?.stop();
       stopQuality();
+      clearInterval(countdownTimer);
       current = undefined;
       o.onEnded(reason, detail);
     },
   });
   current = conf;
-  const joined = await conf.join(o.displayName, o.hello.routerRtpCapabilities as unknown as types.RtpCapabilities, o.onWaiting);
+  const joined = await conf.join(o.displayName, o.hello.routerRtpCapabilities as unknown as types.RtpCapabilities, o.onWaiting, o.recordingOptOut);
   applyJoined(joined, o.hello.title, o.hello.recording);
   applyPresentation(joined.presentation);
   setLocal({ mic: 'off', camera: false, screen: false, mayUnmute: true, busy: false });

@@ -52,6 +52,8 @@ export const room = {
   activeSpeaker: signal<string | null>(null),
   recording: signal(false),
   recordingAllowed: signal(false),
+  /** Seconds until capture begins (a countdown after Start recording), else 0. */
+  recordingCountdown: signal(0),
   notice: signal(''),
   /** Last few lines for the polite live region. */
   announcements: signal<Array<{ id: number; text: string }>>([]),
@@ -80,6 +82,8 @@ export type Dialog =
 export const can = (p: Permission): boolean => room.permissions.value.has(p);
 export const self = computed(() => room.people.value.get(room.selfId.value));
 export const myGroup = computed(() => self.value?.group);
+/** This person chose to be left out of recordings. */
+export const optedOut = computed(() => self.value?.recordingOptOut === true);
 export const nameOf = (id: string): string => room.people.value.get(id)?.displayName ?? '';
 /** Those shown on the stage: everyone in the same breakout group (or the main room). */
 export const onStage = computed(() => [...room.people.value.values()].filter((p) => p.group === myGroup.value));

@@ -4,8 +4,11 @@
 // Order: MEDIASOUP_WORKER_BIN if set; else a worker cached by an earlier build
 // (~/.cache/aula, keyed by mediasoup version + hash of this folder); else build
 // it from the worker sources inside the mediasoup npm tarball, against Debian's
-// libraries, with meson/ninja from Debian. The result is copied to mediasoup's
-// default path (node_modules/mediasoup/worker/out/Release/mediasoup-worker).
+// libraries: meson from bookworm-backports (unpacked, not installed), libsrtp2
+// from Debian's source package built with OpenSSL and linked statically
+// (libsrtp.mjs), the rest from Debian 12's -dev packages through the shims in
+// subprojects/. The result is copied to mediasoup's default path
+// (node_modules/mediasoup/worker/out/Release/mediasoup-worker).
 //
 // mediasoup's own postinstall is denied in package.json ("allowScripts"),
 // because it would try GitHub and then PyPI. This script is the root postinstall.
@@ -15,14 +18,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { privateApt } from './debian-apt.mjs';
+import { buildLibsrtp, checkLinkage } from './libsrtp.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const PINNED_VERSION = '3.19.3';
+const PINNED_VERSION = '3.27.1';
+// mediasoup 3.27 wants meson >= 1.1; Debian 12 has 1.0.1, bookworm-backports 1.7.
+// The .deb is pure Python: unpacked into the build directory and run from there.
+const MESON_VERSION = '1.7.0-1~bpo12+1';
 
+// dpkg-dev and xz-utils unpack the libsrtp2 source package; no libsrtp2-dev
+// (it is built from source) and no meson (backports' is used).
 export const BUILD_PACKAGES = [
-  'build-essential', 'pkg-config', 'python3', 'meson', 'ninja-build',
-  'libuv1-dev', 'libssl-dev', 'libsrtp2-dev', 'libusrsctp-dev', 'libabsl-dev',
-  'flatbuffers-compiler', 'libflatbuffers-dev',
+  'build-essential', 'dpkg-dev', 'xz-utils', 'pkg-config', 'python3', 'ninja-build',
+  'libuv1-dev', 'libssl-dev', 'libabsl-dev', 'flatbuffers-compiler', 'libflatbuffers-dev',
 ];
 
 const log = (msg) => console.log(`[aula worker] ${msg}`);
@@ -98,16 +107,28 @@ function build(mediasoupDir, cacheDir, outBin, system) {
   ensureBuildPackages(system);
   const buildRoot = fs.mkdtempSync(path.join(cacheDir, 'build-'));
   const worker = path.join(buildRoot, 'worker');
-  log(`building mediasoup-worker in ${buildRoot} (about 7 minutes on 2 cores)`);
-  fs.cpSync(path.join(mediasoupDir, 'worker'), worker, { recursive: true });
+  log(`building mediasoup-worker in ${buildRoot} (10-20 minutes on 2 cores)`);
 
+  const apt = privateApt(path.join(buildRoot, 'apt'), run);
+  // Backports keeps only its newest meson: take the pinned one, else the newest offered.
+  const offered = apt.binaryVersions('meson');
+  const mesonVersion = offered.includes(MESON_VERSION) ? MESON_VERSION : offered[0];
+  if (!mesonVersion) fail('bookworm-backports offers no meson (mediasoup 3.27 needs meson >= 1.1)');
+  if (mesonVersion !== MESON_VERSION) log(`NOTE: bookworm-backports has meson ${mesonVersion}, not ${MESON_VERSION}; using it`);
+  const mesonDir = apt.unpack('meson', mesonVersion, path.join(buildRoot, 'meson'));
+  // /usr/bin/python3: a python3 earlier on PATH (pyenv) may be another version.
+  const meson = ['/usr/bin/python3', path.join(mesonDir, 'usr/bin/meson')];
+  const env = { ...process.env, PYTHONPATH: path.join(mesonDir, 'usr/lib/python3/dist-packages') };
+  const pkgconfig = buildLibsrtp({ apt, buildRoot, meson, run, env, log });
+  env.PKG_CONFIG_PATH = [pkgconfig, process.env.PKG_CONFIG_PATH].filter(Boolean).join(':');
+
+  fs.cpSync(path.join(mediasoupDir, 'worker'), worker, { recursive: true });
   // Replace the download-only wraps with shims that use Debian's libraries.
   const subprojects = path.join(worker, 'subprojects');
   for (const f of fs.readdirSync(subprojects)) if (f.endsWith('.wrap')) fs.rmSync(path.join(subprojects, f));
+  fs.rmSync(path.join(subprojects, 'packagefiles'), { recursive: true, force: true });
   fs.cpSync(path.join(HERE, 'subprojects'), subprojects, { recursive: true });
 
-  // Debian 12 has meson 1.0.1; mediasoup asks for 1.1 but builds with 1.0.
-  patchFile(path.join(worker, 'meson.build'), "meson_version: '>= 1.1.0'", "meson_version: '>= 1.0.0'");
   // Required: Debian's OpenSSL has kTLS; mediasoup's BIO callback answers 1 to
   // BIO_CTRL_GET_KTLS_SEND, OpenSSL then allocates no write buffer and the
   // worker segfaults on the first DTLS handshake. Return `ret` for every
@@ -120,16 +141,19 @@ function build(mediasoupDir, cacheDir, outBin, system) {
 
   const out = path.join(worker, 'out/Release');
   const jobs = String(Math.max(1, os.cpus().length));
-  run('meson', [
-    'setup', '--prefix', out, '--bindir', '', '--libdir', '', '--buildtype', 'release',
-    '-Db_ndebug=true', '-Dms_disable_liburing=true', '--wrap-mode=nodownload', path.join(out, 'build'),
-  ], { cwd: worker });
+  const [cmd, ...pre] = meson;
+  run(cmd, [
+    ...pre, 'setup', '--prefix', out, '--bindir', '', '--libdir', '', '--buildtype', 'release',
+    '-Db_ndebug=true', '--wrap-mode=nodownload', path.join(out, 'build'),
+  ], { cwd: worker, env });
   // flatbuffers-generator writes FBS/*.h that the worker sources include.
-  run('meson', ['compile', '-C', path.join(out, 'build'), 'flatbuffers-generator'], { cwd: worker });
-  run('meson', ['compile', '-C', path.join(out, 'build'), '-j', jobs, 'mediasoup-worker'], { cwd: worker });
+  run(cmd, [...pre, 'compile', '-C', path.join(out, 'build'), 'flatbuffers-generator'], { cwd: worker, env });
+  run(cmd, [...pre, 'compile', '-C', path.join(out, 'build'), '-j', jobs, 'mediasoup-worker'], { cwd: worker, env });
 
   const built = path.join(out, 'build', 'mediasoup-worker');
   if (!smokeTest(built)) fail(`the freshly built worker did not pass its smoke test: ${built}`);
+  const linkage = checkLinkage(built);
+  if (!linkage.ok) fail(`the freshly built worker ${linkage.problem}: ${built}`);
   fs.mkdirSync(path.dirname(outBin), { recursive: true });
   const tmp = `${outBin}.tmp-${process.pid}`;
   fs.copyFileSync(built, tmp);

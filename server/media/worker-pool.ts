@@ -5,6 +5,7 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from '../log.js';
 import { mediaCodecs } from './codecs.js';
+import { keepWorkerThroughSignals } from './worker-signals.js';
 
 export interface WorkerPoolOptions {
   workers: number;
@@ -61,6 +62,8 @@ export class WorkerPool {
       rtcMinPort: options.rtcMinPort,
       rtcMaxPort: options.rtcMaxPort,
     });
+    // aula closes workers last on SIGTERM/SIGINT (server/main.ts), not mediasoup at once.
+    if (!keepWorkerThroughSignals(worker)) log.warn({ workerPid: worker.pid }, 'mediasoup closes this worker on SIGTERM itself');
     const slot: Slot = { worker, routers: 0 };
     worker.on('died', (error) => {
       log.error({ workerPid: worker.pid, err: error.message }, 'mediasoup worker died; starting a replacement');

@@ -5,6 +5,7 @@
 // log; the request state is read back from that log.
 import { randomUUID } from 'node:crypto';
 import { CompactEncrypt, type CryptoKey, decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
+import type { AssertionReplay } from './assertion-replay.js';
 import type { AuditLog } from './audit-log.js';
 import type { Ledger, LedgerEvent, MeetingMeta } from './ledger.js';
 import { type ReportEntry, type ReportPayload, NOTICE } from './report-format.js';
@@ -75,19 +76,21 @@ export function entriesFrom(events: LedgerEvent[], meetingEnd: string): ReportEn
   return entries;
 }
 
+const tampered = () => new ReportError('meeting_tampered', 409, 'the meeting\'s ledger files were altered on disk (they fail their authentication); no report can be made from them');
+
 export class Reports {
   private readonly operators = new Map<string, OperatorKeys>();
-  private readonly seenAssertions = new Map<string, number>(); // jti → expiry (ms)
 
   private constructor(
     private readonly ledger: Ledger,
     private readonly audit: AuditLog,
     private readonly fourEyes: boolean,
+    private readonly replay: AssertionReplay,
   ) {}
 
   /** Imports every operator's key now, so a bad one stops start-up with its name. */
-  static async create(ledger: Ledger, audit: AuditLog, operators: OperatorConfig[], fourEyes: boolean): Promise<Reports> {
-    const reports = new Reports(ledger, audit, fourEyes);
+  static async create(ledger: Ledger, audit: AuditLog, operators: OperatorConfig[], fourEyes: boolean, replay: AssertionReplay): Promise<Reports> {
+    const reports = new Reports(ledger, audit, fourEyes, replay);
     for (const op of operators) {
       const jwk = op.publicKey as JWK;
       try {
@@ -162,7 +165,7 @@ export class Reports {
       notice: NOTICE,
       meeting: { id: meeting.id, title: meeting.title, start: meeting.startedAt, end },
       request: { id: req.id, reason: req.reason, requestedBy: req.requestedBy, approvedBy: req.approvedBy, requestedAt: req.requestedAt },
-      entries: entriesFrom(this.ledger.read(meeting.id), end),
+      entries: entriesFrom(this.readIntact(meeting.id), end),
     };
     const keys = this.operators.get(operator)!;
     const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
@@ -170,6 +173,10 @@ export class Reports {
       .encrypt(keys.encrypt);
     this.audit.append({ type: 'report.delivered', operator, meetingId: meeting.id, requestId });
     return jwe;
+  }
+
+  auditHead(): { seq: number; hash: string } {
+    return this.audit.head();
   }
 
   list(): RequestState[] {
@@ -211,6 +218,7 @@ export class Reports {
   private liveMeeting(meetingId: string): MeetingMeta {
     const expired = new ReportError('meeting_expired', 410, 'the meeting passed its retention period and its attendance data was deleted');
     const meta = this.ledger.meeting(meetingId);
+    if (meta?.tampered) throw tampered();
     // Past retention counts as gone even before the next purge has run.
     if (meta && this.ledger.isExpired(meta)) throw expired;
     if (meta) return meta;
@@ -219,10 +227,16 @@ export class Reports {
     throw new ReportError('unknown_meeting', 404, 'no such meeting');
   }
 
+  private readIntact(meetingId: string): LedgerEvent[] {
+    try {
+      return this.ledger.read(meetingId);
+    } catch {
+      throw tampered();
+    }
+  }
+
   private rememberAssertion(jti: string, expiresAt: number): void {
-    const now = Date.now();
-    for (const [k, exp] of this.seenAssertions) if (exp < now) this.seenAssertions.delete(k);
-    if (this.seenAssertions.has(jti)) throw new ReportError('bad_assertion', 401, 'this assertion was used already');
-    this.seenAssertions.set(jti, expiresAt);
+    if (jti.length > 256) throw new ReportError('bad_assertion', 401, 'the assertion id (jti) is too long');
+    if (!this.replay.use(jti, expiresAt)) throw new ReportError('bad_assertion', 401, 'this assertion was used already');
   }
 }

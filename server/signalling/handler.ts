@@ -27,6 +27,8 @@ export interface Services {
   recordings?: RecordingManager;
   /** Slides' PDFs while they are shown (tests may leave it out). */
   presentations?: PresentationFiles;
+  /** Join attempts per minute of one person (server/access/join-limits.ts). */
+  joinsPerMinute: number;
   /** A new router on the least busy worker (for breakout groups). */
   newRouter(): Promise<types.Router>;
 }

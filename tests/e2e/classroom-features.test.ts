@@ -14,7 +14,7 @@ import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 // The README's screenshot: regenerated with AULA_SCREENSHOT=1 npm test, else kept out of the tree.
 const SCREENSHOT = process.env.AULA_SCREENSHOT
-  ? path.resolve(import.meta.dirname, '../../docs/room-view.png')
+  ? path.resolve(import.meta.dirname, '../../docs/screenshots/teacher-wide-light.png')
   : path.join(os.tmpdir(), 'aula-room-view.png');
 
 let server: RunningServer;
@@ -111,15 +111,21 @@ describe('classroom features in Chromium', () => {
         const out: Array<{ id: number; ok: boolean; error?: { code: string } }> = [];
         ws.addEventListener('message', (ev) => out.push(JSON.parse(String(ev.data))));
         const send = (id: number, method: string, data: unknown) => ws.send(JSON.stringify({ type: 'request', id, method, data }));
+        // Each step waits for its answers, however long the server takes.
+        const answered = async (...ids: number[]) => {
+          while (!ids.every((id) => out.some((m) => (m as { type?: string }).type === 'response' && m.id === id))) {
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        };
         send(1, 'hello', { roomId, token });
-        await new Promise((r) => setTimeout(r, 300));
+        await answered(1);
         send(2, 'join', { displayName: 'Pia again', rtpCapabilities: {} });
-        await new Promise((r) => setTimeout(r, 300));
+        await answered(2);
         send(3, 'muteParticipant', { peerId: target, allowUnmute: false });
         send(4, 'removeParticipant', { peerId: target });
         send(5, 'endMeeting', {});
         send(6, 'setRole', { peerId: target, role: 'participant' });
-        await new Promise((r) => setTimeout(r, 500));
+        await answered(3, 4, 5, 6);
         ws.close();
         return out.filter((m) => (m as { type?: string }).type === 'response' && m.id >= 3);
       },

@@ -20,7 +20,9 @@ const framesFrom = async (page: Page, peerId: string) =>
 
 beforeAll(async () => {
   server = await startTestServer();
-  browser = await launchChromium({ fakeCameras: 2 });
+  // Chromium's fake cameras: 0 is I420, 1 a Y16 depth camera (shown, but not
+  // encodable), 2 MJPEG; the switch goes from 0 to 2.
+  browser = await launchChromium(['--use-fake-device-for-media-stream=device-count=3']);
 }, 60_000);
 
 afterAll(async () => {
@@ -45,11 +47,11 @@ describe('client media in Chromium', () => {
     await teacher.getByRole('menuitem', { name: 'Audio and video settings' }).click();
     const dialog = teacher.getByRole('dialog', { name: 'Audio and video settings' });
     const select = dialog.getByLabel('Camera');
-    const options = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(options.length).toBe(2);
-    const current = await select.inputValue();
-    await select.selectOption(options.find((o) => o !== current)!);
-    await waitFor(async () => (await selfCameraLabel(teacher)) !== before, 20_000, 'the self view shows the other camera');
+    const options = await select.locator('option').evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent })));
+    expect(options.length).toBe(3);
+    expect(before).toBe('fake_device_0');
+    await select.selectOption(options.find((o) => o.label === 'fake_device_2')!.value);
+    await waitFor(async () => (await selfCameraLabel(teacher)) === 'fake_device_2', 20_000, 'the self view shows the other camera');
     await dialog.getByRole('button', { name: 'Close' }).click();
 
     // The same producer carries the new track: nothing was renegotiated, and the pupil keeps decoding.

@@ -49,6 +49,9 @@ async function axeBothThemes(page: Page, what: string): Promise<void> {
 /** A page that counts getUserMedia calls (and still lets them through). */
 async function countingPage(viewport = DESKTOP, locale = 'en-US'): Promise<Page> {
   const context = await browser.newContext({ locale, viewport });
+  // Patient on a busy machine: every step waits for its state, within generous bounds.
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(120_000);
   await context.addInitScript(() => {
     const md = navigator.mediaDevices;
     const original = md.getUserMedia.bind(md);
@@ -183,6 +186,11 @@ describe('the classroom client in Chromium', () => {
     await teacher.emulateMedia({ colorScheme: 'dark' });
     await shot(teacher, 'teacher-desktop-dark');
     await teacher.emulateMedia({ colorScheme: 'light' });
+    // Windows high contrast: forced colours keep every control and state visible.
+    await teacher.emulateMedia({ forcedColors: 'active' });
+    expect(await axe(teacher)).toEqual([]);
+    await shot(teacher, 'teacher-forced-colors');
+    await teacher.emulateMedia({ forcedColors: 'none' });
     await axeBothThemes(pupil, 'pupil, chat');
     await shot(pupil, 'student-desktop-light');
     await pupil.emulateMedia({ colorScheme: 'dark' });
@@ -204,6 +212,22 @@ describe('the classroom client in Chromium', () => {
     await teacher.keyboard.press('Escape');
     await devices.waitFor({ state: 'detached' });
     await pupil.getByRole('button', { name: 'Lower hand' }).click();
+
+    // Presentation view: the shared screen large, the class in a filmstrip beside it.
+    await teacher.getByRole('button', { name: 'Share screen' }).click();
+    await teacher.getByRole('button', { name: 'Stop sharing' }).waitFor();
+    const screen = pupil.getByRole('figure', { name: 'Screen of Ms Curie' });
+    await screen.waitFor();
+    await waitFor(() => screen.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth > 0), 30_000, 'screen frames');
+    expect(await pupil.locator('.stage').getAttribute('data-layout')).toBe('presentation');
+    // The class stays in view beside the screen.
+    const strip = await pupil.locator('.tiles li').evaluateAll((lis) => lis.map((li) => li.getBoundingClientRect().bottom <= innerHeight && li.getBoundingClientRect().right <= innerWidth));
+    expect(strip.length).toBe(2);
+    expect(strip.every(Boolean)).toBe(true);
+    await shot(pupil, 'student-presentation-light');
+    await axeBothThemes(pupil, 'presentation view');
+    await teacher.getByRole('button', { name: 'Stop sharing' }).click();
+    await screen.waitFor({ state: 'detached' });
   });
 
   it('on a 390×844 phone: no horizontal scroll, the toolbar and the chat are reachable', { timeout: 180_000 }, async () => {
@@ -244,7 +268,7 @@ describe('the classroom client in Chromium', () => {
     await phone.context().close();
   });
 
-  it('a whole session by keyboard alone: join, microphone on, chat, raise hand, leave', async () => {
+  it('a whole session by keyboard alone: join, microphone on, chat, raise hand, leave', { timeout: 180_000 }, async () => {
     const page = await countingPage();
     await page.goto(url(links.guest));
     const focusedName = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') || document.activeElement?.textContent?.trim() || '');
@@ -275,7 +299,7 @@ describe('the classroom client in Chromium', () => {
     await page.context().close();
   });
 
-  it('German labels under a German browser', async () => {
+  it('German labels under a German browser', { timeout: 180_000 }, async () => {
     const page = await countingPage(DESKTOP, 'de-DE');
     await page.goto(url(links.guest));
     await page.getByLabel('Anzeigename').fill('Ute');

@@ -13,8 +13,9 @@ export interface ConsumerStats {
 
 export const CHROMIUM = process.env.AULA_CHROMIUM ?? '/usr/bin/chromium';
 
-/** `fakeCameras`: how many fake cameras Chromium offers (one by default). */
-export function launchChromium(options: { fakeCameras?: number } = {}): Promise<Browser> {
+/** `extraArgs`: e.g. --use-file-for-fake-video-capture=<y4m> for a camera picture of the test's choosing,
+ * or --use-fake-device-for-media-stream=device-count=3 for three fake cameras (the later switch wins). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -22,7 +23,7 @@ export function launchChromium(options: { fakeCameras?: number } = {}): Promise<
       '--no-sandbox',
       '--disable-gpu',
       '--use-fake-ui-for-media-stream',
-      options.fakeCameras ? `--use-fake-device-for-media-stream=device-count=${options.fakeCameras}` : '--use-fake-device-for-media-stream',
+      '--use-fake-device-for-media-stream',
       '--allow-loopback-in-peer-connection',
       // Keep Chromium from calling home; this machine's network refuses it anyway.
       '--disable-background-networking',
@@ -31,6 +32,7 @@ export function launchChromium(options: { fakeCameras?: number } = {}): Promise<
       '--disable-quic',
       '--no-first-run',
       '--lang=en-US',
+      ...extraArgs,
     ],
   });
 }
@@ -66,7 +68,7 @@ export async function joinThroughUi(
   if (options.media !== false) await switchDevicesOn(page, de);
   await page.getByRole('button', { name: de ? 'Beitreten' : 'Join' }).click();
   try {
-    await page.getByRole('button', { name: de ? 'Verlassen' : 'Leave' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: de ? 'Verlassen' : 'Leave', exact: true }).waitFor({ timeout: 20_000 });
   } catch (err) {
     throw new Error(`${name} did not get into the room; page shows: ${await page.locator('main').innerText()}`, { cause: err });
   }
@@ -75,6 +77,7 @@ export async function joinThroughUi(
 
 /** Show a tab of the room's side panel ("Chat", "Participants", "Polls", "Breakout groups"). */
 export async function openTab(page: Page, name: string): Promise<void> {
+  await page.locator('.toolbar').waitFor(); // in the room, not still joining
   if ((await page.locator('aside.side').count()) === 0) {
     // The panel is closed: the toolbar opens it (on a phone, Polls and Breakout groups are under "More").
     const button = page.getByRole('button', { name: name === 'Chat' ? /^Chat/ : name, exact: name !== 'Chat' });

@@ -14,8 +14,13 @@ export class TestClient {
   readonly notifications: Array<{ method: string; data: any }> = [];
   private nextId = 1;
   private waiters: Array<() => void> = [];
+  /** The WebSocket close code, once the socket has closed. */
+  closeCode?: number;
+  /** How long raw() and request() wait for their reply (raise it for heavy scenes). */
+  replyTimeoutMs = 5000;
 
   private constructor(readonly socket: WebSocket) {
+    socket.once('close', (code) => (this.closeCode = code));
     socket.on('message', (buf) => {
       const msg = JSON.parse(buf.toString());
       if (msg.type === 'notification') this.notifications.push(msg);
@@ -24,8 +29,9 @@ export class TestClient {
     });
   }
 
-  static connect(baseUrl: string): Promise<TestClient> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`);
+  /** Options go to ws (e.g. `localAddress`, `ca`, `headers`). */
+  static connect(baseUrl: string, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, options);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new TestClient(socket)));
       socket.once('error', reject);
@@ -36,7 +42,7 @@ export class TestClient {
   async raw(frame: string | Buffer, options: { binary?: boolean } = {}): Promise<Reply> {
     const before = this.replies.length;
     this.socket.send(frame, { binary: options.binary ?? false });
-    await this.until(() => this.replies.length > before);
+    await this.until(() => this.replies.length > before, this.replyTimeoutMs);
     return this.replies[before]!;
   }
 
@@ -51,7 +57,7 @@ export class TestClient {
   async request(method: string, data: unknown = {}): Promise<Reply> {
     const id = this.nextId++;
     this.socket.send(JSON.stringify({ type: 'request', id, method, data }));
-    await this.until(() => this.replies.some((r) => r.id === id));
+    await this.until(() => this.replies.some((r) => r.id === id), this.replyTimeoutMs);
     return this.replies.find((r) => r.id === id)!;
   }
 

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildFigures, printTable, type BenchReport } from '../../bench/report.js';
 import { runFanout } from '../../bench/scenarios/fanout.js';
+import { runKnee } from '../../bench/scenarios/knee.js';
 import { runJoin } from '../../bench/scenarios/p3-join.js';
+import { runLedger } from '../../bench/scenarios/ledger.js';
 import { runSignalling } from '../../bench/scenarios/p4-signalling.js';
 
 const tiny = { listeners: 3, warmSeconds: 1, seconds: 2, videoKbps: 300 };
@@ -28,6 +30,20 @@ describe('bench smoke', () => {
       expect(r.cpu.mediasoupWorkers).toBeGreaterThan(0);
     }
   }, 120_000);
+
+  it('steps the fan-out for the knee, aula and bare, with AES-256-GCM listeners', async () => {
+    const knee = await runKnee({ from: 2, step: 2, max: 2, suite: 'AEAD_AES_256_GCM', warmSeconds: 1, seconds: 2, videoKbps: 300 });
+    raw.knee = [knee];
+    expect(knee.steps.map((s) => `${s.target} ${s.listeners}`)).toEqual(['aula 2', 'bare 2']);
+    for (const s of knee.steps) {
+      expect(s.result).toBeDefined(); // measured (not timed out); "failed" may still say the generator was the limit
+      expect(s.result!.suite).toBe('AEAD_AES_256_GCM');
+      expect(s.result!.consumers).toBe(4);
+      expect(s.result!.packetsReceived).toBeGreaterThan(0);
+    }
+    // The knee is a step that passed, or 0 when none did (this test asserts no speed).
+    for (const t of ['aula', 'bare'] as const) expect([0, 2]).toContain(knee.knee[t]);
+  }, 180_000);
 
   it('spreads one room over two workers for the scaling figure', async () => {
     raw.aulaAll = await runFanout({ target: 'aula', workers: 2, consumersPerWorker: 3, ...tiny });
@@ -54,7 +70,24 @@ describe('bench smoke', () => {
     expect(raw.signalling.serverRssMB.after).toBeGreaterThan(0);
   }, 120_000);
 
-  it('reports all five figures with the core count', () => {
+  it('churns joins and leaves with the ledger off and on, and reads the server\'s loop delay', async () => {
+    raw.ledger = await runLedger({ clients: 3, rooms: 1, seconds: 1, rate: 5, rounds: 1 });
+    expect(raw.ledger.rounds.map((r) => r.ledger)).toEqual([false, true]);
+    for (const r of raw.ledger.rounds) {
+      expect(r.churnPerSecond).toBeGreaterThan(0);
+      expect(r.paced.joinsPerSecond).toBeGreaterThan(0);
+      expect(r.paced.loopDelayMs.samples).toBeGreaterThan(0);
+      expect(r.paced.loopDelayMs.p99).toBeGreaterThanOrEqual(r.paced.loopDelayMs.p50);
+    }
+    const [off, on] = raw.ledger.rounds;
+    expect(off!.events).toBe(0);
+    // Every join and leave was written, in batches (group commit: never more batches than events).
+    expect(on!.events).toBeGreaterThan(0);
+    expect(on!.batches).toBeGreaterThan(0);
+    expect(on!.batches).toBeLessThanOrEqual(on!.events);
+  }, 120_000);
+
+  it('reports all six figures with the core count', () => {
     const report: BenchReport = {
       machine: { cores: os.cpus().length, cpuModel: 'test', memoryGB: 1, node: process.version, mediasoup: 'x', loadAverageAtStart: [], loadAverageAtEnd: [] },
       startedAt: new Date().toISOString(),
@@ -64,17 +97,17 @@ describe('bench smoke', () => {
       raw,
     };
     report.figures = buildFigures(report);
-    expect(report.figures.map((f) => f.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'Scaling']);
+    expect(report.figures.map((f) => f.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'Scaling', 'Ledger']);
     for (const f of report.figures) {
       expect(f.cores).toBe(os.cpus().length);
       expect(typeof f.met).toBe('boolean');
       for (const v of Object.values(f.values)) expect(Number.isNaN(v)).toBe(false);
     }
     const table = printTable(report);
-    for (const id of ['P1', 'P2', 'P3', 'P4', 'Scaling']) expect(table).toMatch(new RegExp(`^${id}\\s`, 'm'));
+    for (const id of ['P1', 'P2', 'P3', 'P4', 'Scaling', 'Ledger']) expect(table).toMatch(new RegExp(`^${id}\\s`, 'm'));
     // The JSON the bench writes round-trips.
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aula-bench-smoke-')), 'r.json');
     fs.writeFileSync(file, JSON.stringify(report));
-    expect(JSON.parse(fs.readFileSync(file, 'utf8')).figures).toHaveLength(5);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).figures).toHaveLength(6);
   });
 });

@@ -27,8 +27,16 @@ describe('soak', () => {
   it(`${PARTICIPANTS} participants joining, producing, resuming and leaving for ${SECONDS} s leave nothing behind`, async () => {
     const start = await footprint(server);
     const result = await soak(server, { participants: PARTICIPANTS, seconds: SECONDS, rooms: 4 });
-    await waitFor(async () => (await footprint(server)).participants === 0, 10_000, 'everyone to have left');
-    await new Promise((r) => setTimeout(r, 3000)); // closes settle, grace timers run out
+    await waitFor(async () => (await footprint(server)).participants === 0, 60_000, 'everyone to have left');
+    // Closes settle and grace timers run out: wait for the media objects to go, however long that takes.
+    await waitFor(
+      async () => {
+        const fp = await footprint(server);
+        return fp.transports === 0 && fp.producers === 0 && fp.consumers === 0;
+      },
+      60_000,
+      'media objects to close',
+    );
     const endFp = await footprint(server);
     console.table({ start, end: endFp });
     console.log(`soak: ${result.cycles} cycles, ${result.requests} requests, errors ${JSON.stringify(result.errors)}`);

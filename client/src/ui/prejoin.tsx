@@ -6,12 +6,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Result } from '../../../shared/protocol.js';
 import { levelMeter, openCamera, openMic } from '../local-media.js';
 import { openProblemDialog, type ReportLink } from '../problem-dialog.js';
+import { local } from '../storage.js';
 import { LANGUAGES, type Strings } from '../strings.js';
 import { DeviceSettings } from './devices.js';
 import { Icon } from './icon.js';
 
 export interface JoinChoice {
   displayName: string;
+  recordingOptOut?: boolean;
   mic?: MediaStreamTrack;
   camera?: MediaStreamTrack;
 }
@@ -37,6 +39,7 @@ function Switch({ label, on, icon, offIcon, onToggle, disabled }: { label: strin
 
 export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
   const [name, setName] = useState(hello.prefillName ?? '');
+  const [optOut, setOptOut] = useState(false);
   const [camera, setCamera] = useState<MediaStreamTrack | undefined>();
   const [mic, setMic] = useState<MediaStreamTrack | undefined>();
   const [level, setLevel] = useState(0);
@@ -93,8 +96,8 @@ export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
     if (!current) return;
     current.stop();
     try {
-      if (kind === 'camera') setCamera(await openCamera());
-      else setMic(await openMic());
+      if (kind === 'camera') setCamera(await openCamera(true));
+      else setMic(await openMic(true));
     } catch {
       if (kind === 'camera') setCamera(undefined);
       else setMic(undefined);
@@ -118,7 +121,7 @@ export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
           setJoining(true);
           setStatus('');
           handedOver.current = true;
-          onJoin({ displayName, ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) }).catch((err: unknown) => {
+          onJoin({ displayName, ...(optOut ? { recordingOptOut: true } : {}), ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) }).catch((err: unknown) => {
             handedOver.current = false;
             setJoining(false);
             setStatus((err as Error).message);
@@ -127,6 +130,12 @@ export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
       >
         <h1>{hello.title}</h1>
         <p class={hello.recordingActive ? 'recording-indicator' : 'hint'}>{hello.recordingActive ? t.recordingRunningJoin : hello.recording ? t.recorded : t.notRecorded}</p>
+        {hello.recordingActive ? (
+          // While a recording runs: the same choice as in the room, before joining.
+          <label class="check">
+            <input type="checkbox" id="recording-opt-out" checked={optOut} onChange={(ev) => setOptOut(ev.currentTarget.checked)} /> {t.leaveMeOut}
+          </label>
+        ) : null}
         <div class="preview-box" data-on={camera ? 'on' : 'off'}>
           <video ref={preview} class="preview" autoplay muted playsInline aria-label={t.preview} />
           {camera ? null : (
@@ -191,7 +200,7 @@ export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
             id="language"
             value={lang}
             onChange={(ev) => {
-              localStorage.setItem('aula-lang', ev.currentTarget.value);
+              local.setItem('aula-lang', ev.currentTarget.value);
               location.reload();
             }}
           >

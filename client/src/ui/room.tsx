@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { moderation, rename, request, toggleCamera, toggleHand, toggleMic } from '../actions.js';
 import { openProblemDialog, type ReportLink } from '../problem-dialog.js';
 import { conference } from '../room-controller.js';
-import { can, myGroup, room, type Tab, view } from '../store.js';
+import { can, myGroup, optedOut, room, type Tab, view } from '../store.js';
 import type { Strings } from '../strings.js';
 import { Confirm, Dialog } from './dialog.js';
 import { DeviceSettings } from './devices.js';
@@ -138,8 +138,9 @@ function Banners({ t }: { t: Strings }) {
   return (
     <div class="banners">
       <p class="recording-indicator" role="status" hidden={!room.recording.value}>
-        {room.recording.value ? t.recordingNow : ''}
+        {room.recording.value ? (room.recordingCountdown.value ? t.recordingCountdown(room.recordingCountdown.value) : t.recordingNow) : ''}
       </p>
+      {room.recording.value && optedOut.value ? <p class="banner recording-left-out">{t.leftOut}</p> : null}
       {group ? (
         <div class="banner breakout-banner">
           <p role="status">{`${t.youAreIn(group.name)}${ends}`}</p>

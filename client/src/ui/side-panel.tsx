@@ -126,7 +126,11 @@ export function SidePanel({ t }: { t: Strings }) {
               onClick={() => (view.tab.value = id)}
             >
               {titles[id]}
-              {id === 'chat' && room.unread.value > 0 ? <span class="badge">{room.unread.value}</span> : null}
+              {id === 'chat' && room.unread.value > 0 ? (
+                <span class="badge" aria-hidden="true">
+                  {room.unread.value}
+                </span>
+              ) : null}
             </button>
           ))}
         </div>

@@ -98,6 +98,7 @@ export function Tile({ peer, t, featured = false }: TileProps) {
         <QualityBars level={quality} t={t} />
       </span>
       {speaking ? <span class="visually-hidden">{t.speaking}</span> : null}
+      {room.recording.value && peer.recordingOptOut ? <span class="not-recorded">{t.notRecordedBadge}</span> : null}
       <button
         type="button"
         class="pin icon-button"

@@ -2,8 +2,8 @@
 // ("Mute microphone", "Raise hand", "Share screen", "Leave", ...). Controls
 // appear only for what this person's role allows; on a phone the less
 // frequent ones move into "More".
-import { leave, setAudioOnly, toggleCamera, toggleHand, toggleMic, toggleRecording, toggleScreen } from '../actions.js';
-import { can, room, type Tab, view } from '../store.js';
+import { leave, setAudioOnly, toggleCamera, toggleHand, toggleMic, toggleRecording, toggleRecordingOptOut, toggleScreen } from '../actions.js';
+import { can, optedOut, room, type Tab, view } from '../store.js';
 import type { Strings } from '../strings.js';
 import { narrow } from './layout-state.js';
 import { presenting as slidesShown, startWhiteboard } from '../slides/state.js';
@@ -88,6 +88,8 @@ export function Toolbar({ t }: { t: Strings }) {
   if (small && canShare) more.push({ label: local.screen ? t.stopSharing : t.shareScreen, onSelect: () => void toggleScreen() });
   if (small && canPresent) more.push({ label: s.uploadSlides, onSelect: pickSlides }, { label: s.whiteboard, onSelect: () => void startWhiteboard() });
   if (small && canRecord) more.push({ label: room.recording.value ? t.stopRecording : t.startRecording, onSelect: () => void toggleRecording() });
+  const out = optedOut.value;
+  if (small && room.recording.value) more.push({ label: out ? t.includeMe : t.leaveMeOut, onSelect: () => void toggleRecordingOptOut(!out) });
   if (small) more.push({ label: t.participantsTitle, onSelect: () => togglePanel('people') });
   if (small && showPolls) more.push({ label: t.pollsTab, onSelect: () => togglePanel('polls') });
   if (small && showBreakout) more.push({ label: t.breakoutTitle, onSelect: () => togglePanel('breakout') });
@@ -134,6 +136,9 @@ export function Toolbar({ t }: { t: Strings }) {
         {canPresent ? <PresentButtons compact={small} /> : null}
         {canRecord && !small ? (
           <ToolButton icon="circleDot" label={room.recording.value ? t.stopRecording : t.startRecording} class={room.recording.value ? 'active rec' : ''} onClick={() => void toggleRecording()} />
+        ) : null}
+        {room.recording.value && !small ? (
+          <ToolButton icon="circleDot" label={out ? t.includeMe : t.leaveMeOut} class={out ? 'active' : ''} pressed={out} onClick={() => void toggleRecordingOptOut(!out)} />
         ) : null}
       </div>
       <div class="tool-group">

@@ -38,6 +38,9 @@ import { createMetrics, startMetricsServer } from './http/metrics.js';
 import { Dispatcher } from './signalling/dispatcher.js';
 import { ResumeRegistry } from './signalling/resume.js';
 import { attachSignalling } from './signalling/ws-server.js';
+import { Cluster } from './cluster/cluster.js';
+import { clusterAdminRouter } from './cluster/admin-routes.js';
+import { clusterInternalRoutes } from './cluster/segments.js';
 
 export interface RunningServer {
   url: string;
@@ -58,6 +61,10 @@ export interface RunningServer {
   retention: RetentionScheduler;
   recordings: RecordingManager;
   links(room: Room, validityDays?: number): Promise<RoomLinks>;
+  /** Several nodes (cluster.redisUrl): the coordination through Redis. */
+  cluster?: Cluster;
+  /** Create a room (in cluster mode through Redis, so that every node knows it). */
+  createRoom(input: Parameters<RoomRegistry['create']>[0]): Promise<Room>;
   close(): Promise<void>;
 }
 
@@ -101,13 +108,20 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const facts = processingFacts(config);
   const notice = renderNotice(facts, config.reports.fourEyes);
   const resume = new ResumeRegistry(config.signalling.resumeGraceSeconds, log);
+  const cluster = config.cluster.redisUrl ? new Cluster(config, log) : undefined;
+  if (cluster) resume.unknownToken = (roomId) => cluster.movedError(roomId);
   const recordings = new RecordingManager(dataDir, config.recording.retentionDays, config.recording.ffmpeg, log);
   retention.register('recordings', (now) => recordings.purge(now));
   recordings.recover();
-  const observers = [speakerCleanup, resume, recordings, ...(ledger ? [new Attendance(ledger, log)] : [])];
+  const observers = [speakerCleanup, resume, recordings, ...(ledger ? [new Attendance(ledger, log, cluster?.meetingHooks)] : [])];
   const placement = new Placement(pool, config.media.consumersPerWorker);
   const rooms = new RoomRegistry(placement, new RoomStore(dataDir), observers, config.rooms.max, log);
   const restored = await rooms.load();
+  if (cluster && ledger) {
+    const l = ledger;
+    cluster.hasSegment = (id) => Boolean(l.meeting(id));
+  }
+  await cluster?.start(rooms);
   const metrics = createMetrics(rooms, pool);
   const access = new AccessControl(signer, new OrgIssuers(config.issuers));
   const dispatcher = new Dispatcher({
@@ -121,6 +135,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
       iceTransportPolicy: config.media.iceTransportPolicy,
     }),
     resume,
+    ...(cluster ? { rejoin: cluster.rejoin } : {}),
     listen: {
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,
@@ -145,10 +160,12 @@ export async function startServer(config: Config, log = createLogger(config.log.
   };
   const adminRoutes = [problemsAdminRouter(problems), privacyAdminRouter(facts), recordingsRouter(recordings)];
   if (reports && ledger) adminRoutes.push(reportsRouter(reports, ledger));
+  if (cluster) adminRoutes.push(clusterAdminRouter(cluster));
+  const adminRooms = cluster ? cluster.adminRooms() : rooms;
   const app = createHttpApp({
     healthy: () => pool.workers.some((w) => !w.closed),
     ready: () => pool.workers.some((w) => !w.closed) && writable(),
-    admin: adminRouter({ rooms, adminToken, links, routers: adminRoutes }),
+    admin: adminRouter({ rooms: adminRooms, adminToken, links, routers: adminRoutes, ...(cluster ? { live: (ids: string[]) => cluster.liveCounts(ids) } : {}) }),
     problems: problemsRouter(problems, async (roomId, token) => {
       const room = rooms.get(roomId);
       if (!room) return false;
@@ -180,6 +197,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     server.listen(config.http.port, config.http.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  await cluster?.attach(server, clusterInternalRoutes({ ledger, recordings }));
   const metricsServer = config.metrics.enabled
     ? await startMetricsServer(metrics, config.metrics.host, config.metrics.port, config.metrics.token)
     : undefined;
@@ -205,11 +223,14 @@ export async function startServer(config: Config, log = createLogger(config.log.
     retention,
     recordings,
     links,
+    cluster,
+    createRoom: (input) => adminRooms.create(input),
     async close() {
       retention.stop();
       // Before the rooms close: every capture finishes its file.
       await recordings.close().catch((err) => log.error({ err: (err as Error).message }, 'recording: stopping failed'));
       recordings.composer.close();
+      await cluster?.close().catch((err) => log.error({ err: (err as Error).message }, 'cluster: leaving failed'));
       rooms.shutdown('the server is shutting down');
       signalling.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

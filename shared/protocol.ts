@@ -136,6 +136,8 @@ const joinedData = z.object({
    * secret held in the client's memory only.
    */
   resume: z.object({ token: z.string().max(128), graceSeconds: z.number().int().min(0) }),
+  /** Several nodes: presented in hello if the room moves to another node (signed; room, identity hash, meeting, expiry). */
+  rejoin: z.string().max(1024).optional(),
   /** A recording is running now. */
   recording: z.boolean().optional(),
   poll: pollInfo.optional(), // the current poll, if any
@@ -151,7 +153,13 @@ export const requests = {
      * locked mute survives reopening the link. Memory only on the server, for
      * the meeting.
      */
-    params: params({ roomId, token, client: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional() }),
+    params: params({
+      roomId,
+      token,
+      client: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
+      /** Several nodes: the ticket from `joined` after the room moved (no name in it); skips the lobby again. */
+      rejoin: z.string().max(1024).optional(),
+    }),
     result: z.object({
       title: z.string(),
       role,
@@ -328,7 +336,7 @@ export const notifications = {
   }),
   /** A moderator's message to every group. */
   breakoutMessage: z.object({ text: z.string().max(BREAKOUT_LIMITS.message), from: z.string() }),
-  roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown']), reason: z.string().max(200) }),
+  roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown', 'room_moved']), reason: z.string().max(200) }),
 } as const;
 
 export type NotificationName = keyof typeof notifications;
@@ -354,6 +362,8 @@ export const errorCodes = [
   'removed', // a moderator removed this browser from the meeting; re-issued links let it back
   'rate_limited', // too many requests in flight on this connection
   'resume_failed', // the participation to resume has ended (grace period over, removed, or unknown)
+  'room_moved', // several nodes: the room now runs on another node; join again (the client does so by itself)
+  'unavailable', // several nodes: the room cannot be placed now (coordination store unreachable); try again shortly
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

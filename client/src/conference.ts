@@ -38,7 +38,8 @@ export interface ConferenceEvents {
   moved(group: string | undefined, name: string | undefined): void;
 }
 
-export type EndReason = 'left' | 'closed' | 'ended' | 'disconnected' | 'denied' | 'removed';
+/** 'moved': the room moved to another node; `detail` is the rejoin ticket and the page joins again by itself. */
+export type EndReason = 'left' | 'closed' | 'ended' | 'disconnected' | 'denied' | 'removed' | 'moved';
 
 // Three VP8 layers for cameras; each receiver gets the one that fits its tile.
 const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
@@ -90,6 +91,7 @@ export class Conference {
   private readonly consumers = new Map<string, RemoteConsumer>(); // by consumer id
   private ended = false;
   private resumeInfo?: JoinedData['resume'];
+  private rejoinTicket?: string;
   private reconnecting = false;
   // Producers announced before the receive transport exists wait for it.
   private markRecvReady!: () => void;
@@ -125,6 +127,7 @@ export class Conference {
     }
     this.self = joined.self;
     this.resumeInfo = joined.resume;
+    this.rejoinTicket = joined.rejoin;
     this.ice = { iceServers: joined.iceServers, iceTransportPolicy: joined.iceTransportPolicy };
     this.recvTransport = await this.createTransport('recv');
     this.markRecvReady();
@@ -407,7 +410,10 @@ export class Conference {
     s.on('activeSpeaker', ({ peerId }) => this.events.activeSpeaker(peerId));
     s.on('unmuteAllowed', () => this.events.unmuteAllowed());
     s.on('removed', ({ reason }) => this.end('removed', reason));
-    s.on('roomClosed', ({ code }) => this.end(code === 'meeting_ended' ? 'ended' : 'closed'));
+    s.on('roomClosed', ({ code }) => {
+      if (code === 'room_moved' && this.rejoinTicket) return this.end('moved', this.rejoinTicket);
+      this.end(code === 'meeting_ended' ? 'ended' : 'closed');
+    });
     s.on('moderated', ({ source, allowUnmute }) => {
       const producer = this.producers.get(source);
       if (source === 'mic') producer?.pause();
@@ -453,7 +459,9 @@ export class Conference {
     this.reconnecting = true;
     try {
       this.events.connection('reconnecting');
-      if (await resumeSession(this.signalling, this.roomId, resume, () => this.ended)) return this.events.connection('connected');
+      const resumed = await resumeSession(this.signalling, this.roomId, resume, () => this.ended);
+      if (resumed === 'moved' && this.rejoinTicket) return this.end('moved', this.rejoinTicket);
+      if (resumed === true) return this.events.connection('connected');
     } finally {
       this.reconnecting = false;
     }

@@ -197,7 +197,7 @@ async function joinPage(roomId: string, token: string): Promise<void> {
           local,
           show,
           onWaiting: () => show(message(t.lobbyTitle, 'hint'), message(t.lobbyWaiting, 'lobby-wait')),
-          onEnded: (reason, detail) => endedPage(t, reason, roomId, detail),
+          onEnded: afterEnd(roomId, token, name),
         }),
       )
       .catch((err: unknown) => {
@@ -208,12 +208,51 @@ async function joinPage(roomId: string, token: string): Promise<void> {
   });
 }
 
+/** When the conference ends: the page that says why, or (the room moved to another node) joining again by itself. */
+function afterEnd(roomId: string, token: string, name: string) {
+  return (reason: EndReason, detail?: string): void => {
+    if (reason === 'moved' && detail) void rejoin(roomId, token, name, detail);
+    else endedPage(t, reason, roomId, detail);
+  };
+}
+
+// The name is the one this page already holds; the ticket (no name in it) skips the lobby.
+async function rejoin(roomId: string, token: string, name: string, ticket: string): Promise<void> {
+  show(message(t.reconnecting, 'hint'));
+  for (let attempt = 0; attempt < 30; attempt++) {
+    try {
+      const signalling = await Signalling.connect();
+      const hello = await signalling.request('hello', { roomId, token, client: clientId(roomId), rejoin: ticket });
+      const local = await getLocalMedia();
+      await enterRoom({
+        t,
+        signalling,
+        link: { roomId, token },
+        hello,
+        displayName: name,
+        local,
+        show,
+        onWaiting: () => show(message(t.lobbyTitle, 'hint'), message(t.lobbyWaiting, 'lobby-wait')),
+        onEnded: afterEnd(roomId, token, name),
+      });
+      return;
+    } catch (err) {
+      const code = err instanceof RequestError ? err.info.code : undefined;
+      // Only "not placed yet" is worth another try; a refusal (link revoked, removed) is final.
+      if (code && code !== 'unavailable' && code !== 'room_moved') return endedPage(t, 'disconnected', roomId);
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 2000)));
+    }
+  }
+  endedPage(t, 'disconnected', roomId);
+}
+
 function endedPage(strings: Strings, reason: EndReason, roomId: string, detail?: string): void {
   const text = {
     left: strings.left,
     closed: strings.roomClosed,
     ended: strings.meetingEnded,
     disconnected: strings.disconnected,
+    moved: strings.disconnected,
     denied: strings.lobbyDenied,
     // The moderator's own words, if they gave any, after the sentence in the user's language.
     removed: detail ? `${strings.removed} ${detail}` : strings.removed,

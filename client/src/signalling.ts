@@ -64,7 +64,9 @@ export class Signalling {
 
   static defaultUrl(): string {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${scheme}//${location.host}/ws`;
+    // The room id (from the page path) lets any node of a cluster relay the socket to the room's node.
+    const room = /^\/r\/([A-Za-z0-9_-]{1,64})\/?$/.exec(location.pathname)?.[1];
+    return `${scheme}//${location.host}/ws${room ? `?room=${room}` : ''}`;
   }
 
   request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {

@@ -51,6 +51,7 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     activeSpeaker: room.classroom.activeSpeaker,
     ...services.ice(),
     resume: services.resume.issue(room, participant, session),
+    ...(services.rejoin ? { rejoin: services.rejoin.issue(room.id, who.identity) } : {}),
     recording: services.recordings?.isRecording(room) ?? false,
     ...(room.poll ? { poll: room.poll.info() } : {}),
     ...(room.breakout ? { breakout: room.breakout.state() } : {}),
@@ -58,7 +59,7 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
 }
 
 export const sessionHandlers = [
-  openHandler('hello', async ({ session, services }, { roomId, token, client }) => {
+  openHandler('hello', async ({ session, services }, { roomId, token, client, rejoin }) => {
     if (session.participant || session.lobby) throw new AulaError('already_joined', 'this connection has already joined');
     const room = services.rooms.get(roomId);
     if (!room || room.isClosed) throw new AulaError('not_found', 'no such room');
@@ -70,13 +71,15 @@ export const sessionHandlers = [
       .digest('base64url');
     if (room.classroom.barred.has(identity)) throw removedError();
     // The prefill name goes back to the browser and is not kept here.
-    session.access = { room, grant, identity };
+    // The room moved to this node: who was already in skips the lobby.
+    const admitted = Boolean(rejoin && services.rejoin?.valid(rejoin, room.id, identity));
+    session.access = { room, grant, identity, admitted };
     return {
       title: room.title,
       role: grant.role,
       recording: room.settings.recording,
       recordingActive: services.recordings?.isRecording(room) ?? false,
-      lobby: room.settings.lobby && !hasPermission(grant.role, 'bypassLobby'),
+      lobby: room.settings.lobby && !hasPermission(grant.role, 'bypassLobby') && !admitted,
       ...(prefillName ? { prefillName } : {}),
       routerRtpCapabilities: room.router.rtpCapabilities as Record<string, unknown>,
     };
@@ -85,14 +88,14 @@ export const sessionHandlers = [
   openHandler('join', async ({ session, services }, { displayName, rtpCapabilities }) => {
     if (session.participant || session.lobby) throw new AulaError('already_joined', 'this connection has already joined');
     if (!session.access) throw new AulaError('no_access', 'join: say hello with a valid link first');
-    const { room, grant, identity } = session.access;
+    const { room, grant, identity, admitted } = session.access;
     services.access.recheck(grant, room);
     if (room.classroom.barred.has(identity)) throw removedError();
     room.checkEntry(hasPermission(grant.role, 'bypassLock'));
     // Shape-checked by the protocol schema; mediasoup checks the rest in canConsume().
     const who: Entrant = { displayName, role: grant.role, rtpCapabilities: rtpCapabilities as types.RtpCapabilities, identity };
-    if (!room.settings.lobby || hasPermission(grant.role, 'bypassLobby')) {
-      return { status: 'joined' as const, ...enter(session, room, who, services) };
+    if (!room.settings.lobby || hasPermission(grant.role, 'bypassLobby') || admitted) {
+      return { status: 'joined' as const, ...enter(session, room, who, services, admitted) };
     }
     // Waiting costs every moderator an update; the lobby is no larger than the room.
     if (room.lobby.size >= room.settings.maxParticipants) throw new AulaError('room_full', 'the room and its lobby are full');

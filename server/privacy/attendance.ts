@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { Participant } from '../rooms/participant.js';
 import type { Room, RoomObserver } from '../rooms/room.js';
 import type { Ledger } from './ledger.js';
+import type { MeetingHooks } from '../cluster/cluster.js';
 
 export class Attendance implements RoomObserver {
   private readonly open = new Map<string, string>(); // room id → meeting id
@@ -11,18 +12,21 @@ export class Attendance implements RoomObserver {
   constructor(
     private readonly ledger: Ledger,
     private readonly log: Logger,
+    /** Several nodes: continue a meeting that moved here, and index the meetings in Redis. */
+    private readonly cluster?: MeetingHooks,
   ) {}
 
   participantAdded(room: Room, p: Participant): void {
     let meetingId = this.open.get(room.id);
     if (!meetingId) {
       try {
-        meetingId = this.ledger.start(room.id, room.title).id;
+        meetingId = this.ledger.start(room.id, room.title, undefined, this.cluster?.idFor(room.id)).id;
       } catch (err) {
         this.log.error({ room: room.id, err: (err as NodeJS.ErrnoException).code ?? 'error' }, 'attendance ledger start failed');
         return;
       }
       this.open.set(room.id, meetingId);
+      this.cluster?.started(room.id, meetingId);
       this.log.info({ room: room.id, meeting: meetingId }, 'meeting started');
     }
     this.record(meetingId, { type: 'join', session: p.id, displayName: p.displayName, role: p.role });
@@ -48,6 +52,7 @@ export class Attendance implements RoomObserver {
     const meetingId = this.open.get(room.id);
     if (!meetingId) return;
     this.open.delete(room.id);
+    this.cluster?.ended(room.id, meetingId);
     try {
       this.ledger.end(meetingId);
     } catch (err) {

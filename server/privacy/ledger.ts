@@ -71,8 +71,9 @@ export class Ledger {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 
-  start(roomId: string, title: string, now = new Date()): MeetingMeta {
-    const meta: MeetingMeta = { id: randomUUID(), roomId, title, startedAt: now.toISOString() };
+  /** `id`: several nodes, a meeting that moved here continues under its id (this node's segment of it). */
+  start(roomId: string, title: string, now = new Date(), id: string = randomUUID()): MeetingMeta {
+    const meta: MeetingMeta = { id, roomId, title, startedAt: now.toISOString() };
     const dir = this.meetingDir(meta.id);
     fs.mkdirSync(dir, { mode: 0o700 });
     fsyncDir(this.dir);

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { types } from 'mediasoup';
 import { Room, type RoomObserver } from './room.js';
 import { type RoomSettingsInput, roomSettingsSchema } from './settings.js';
-import type { RoomStore } from './store.js';
+import type { RoomStore, StoredRoom } from './store.js';
 
 export class TooManyRooms extends Error {
   constructor(max: number) {
@@ -65,6 +65,26 @@ export class RoomRegistry {
     return room;
   }
 
+  /** Add a room defined elsewhere (in cluster mode: created through another node). */
+  async adopt(r: StoredRoom): Promise<Room> {
+    const known = this.rooms.get(r.id);
+    if (known) return known;
+    const room = new Room(r.id, r.settings, r.linkGeneration, r.createdAt, await this.pool.createRouter(), this.observers);
+    this.rooms.set(room.id, room);
+    this.persist();
+    return room;
+  }
+
+  /** Send everyone out of a room but keep it, as a fresh copy (cluster: the room moved to another node). */
+  async reopen(id: string, reason: string, code: 'room_moved' | 'server_shutdown'): Promise<void> {
+    const room = this.rooms.get(id);
+    if (!room) return;
+    const router = await this.pool.createRouter();
+    if (this.rooms.get(id) !== room) return void router.close();
+    room.close(reason, code);
+    this.rooms.set(id, new Room(id, room.settings, room.linkGeneration, room.createdAt, router, this.observers));
+  }
+
   get(id: string): Room | undefined {
     return this.rooms.get(id);
   }
@@ -100,7 +120,7 @@ export class RoomRegistry {
     this.rooms.clear();
   }
 
-  private persist(): void {
+  persist(): void {
     this.store?.save(
       this.list().map((r) => ({ id: r.id, settings: r.settings, linkGeneration: r.linkGeneration, createdAt: r.createdAt })),
     );

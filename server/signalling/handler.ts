@@ -24,6 +24,8 @@ export interface Services {
   resume: ResumeRegistry;
   /** Recordings, when the server records (tests may leave it out). */
   recordings?: RecordingManager;
+  /** Several nodes: tickets that let an admitted participant back in after the room moved. */
+  rejoin?: { issue(roomId: string, identity: string): string; valid(ticket: string, roomId: string, identity: string): boolean };
   /** A new router on the least busy worker (for breakout groups). */
   newRouter(): Promise<types.Router>;
 }

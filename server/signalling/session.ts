@@ -10,7 +10,7 @@ type Outgoing = ResponseMessage | { type: 'notification'; method: NotificationNa
  * either waiting in a room's lobby or joined as a participant.
  */
 export class Session {
-  access?: { room: Room; grant: Grant; identity: string };
+  access?: { room: Room; grant: Grant; identity: string; admitted?: boolean };
   lobby?: { room: Room; entryId: string };
   room?: Room;
   participant?: Participant;

@@ -24,8 +24,9 @@ export class TestClient {
     });
   }
 
-  static connect(baseUrl: string): Promise<TestClient> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`);
+  /** `roomId`: say which room in the URL (several nodes: any node relays the socket to the room's node). */
+  static connect(baseUrl: string, roomId?: string): Promise<TestClient> {
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws${roomId ? `?room=${roomId}` : ''}`);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new TestClient(socket)));
       socket.once('error', reject);

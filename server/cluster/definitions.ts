@@ -1,0 +1,113 @@
+// Room definitions across nodes. Redis holds them (persisted by its AOF); every
+// node keeps them all in its RoomRegistry (and so in its own rooms.json, the
+// local copy for a Redis that comes back empty). The admin API writes to Redis
+// first and publishes a hint; every node applies the change from the keys, on
+// the hint, after a reconnect and every 30 s.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log.js';
+import { newRoomId, type RoomRegistry, TooManyRooms } from '../rooms/registry.js';
+import type { Room } from '../rooms/room.js';
+import { type RoomSettingsInput, roomSettingsSchema } from '../rooms/settings.js';
+import type { StoredRoom } from '../rooms/store.js';
+import { keys } from './keys.js';
+import type { Redis } from './redis.js';
+
+const SCHEMA = 'aula:schema';
+const stored = (r: Room): StoredRoom => ({ id: r.id, settings: r.settings, linkGeneration: r.linkGeneration, createdAt: r.createdAt });
+
+export class Definitions {
+  constructor(
+    private readonly redis: Redis,
+    private readonly rooms: RoomRegistry,
+    private readonly maxRooms: number,
+    /** A room was deleted cluster-wide (its node forgets it). */
+    private readonly deleted: (roomId: string) => void,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.redis.subscribe(keys.defsChannel, (message) => {
+      let roomId: unknown;
+      try {
+        roomId = (JSON.parse(message) as { roomId?: unknown }).roomId;
+      } catch {
+        return;
+      }
+      if (typeof roomId === 'string') void this.apply(roomId).catch((err: Error) => this.log.debug({ err: err.message }, 'room definition update failed'));
+    });
+  }
+
+  async create(input: RoomSettingsInput): Promise<Room> {
+    const settings = roomSettingsSchema.parse(input);
+    if (((await this.redis.call('SCARD', keys.rooms)) as number) >= this.maxRooms) throw new TooManyRooms(this.maxRooms);
+    const room: StoredRoom = { id: newRoomId(), settings, linkGeneration: randomBytes(12).toString('base64url'), createdAt: Date.now() };
+    await this.write(room);
+    return this.rooms.adopt(room);
+  }
+
+  async rotateLinks(id: string): Promise<Room | undefined> {
+    const room = this.rooms.get(id);
+    if (!room) return undefined;
+    const next = { ...stored(room), linkGeneration: randomBytes(12).toString('base64url') };
+    await this.write(next);
+    this.applyLocal(next);
+    return this.rooms.get(id);
+  }
+
+  async close(id: string): Promise<boolean> {
+    if (!this.rooms.get(id)) return false;
+    await this.redis.multi([
+      ['DEL', keys.def(id)],
+      ['SREM', keys.rooms, id],
+      ['INCR', keys.rev],
+      ['PUBLISH', keys.defsChannel, JSON.stringify({ roomId: id })],
+    ]);
+    this.removeLocal(id);
+    return true;
+  }
+
+  /** Bring this node's copy in line with Redis; reseed Redis from it if Redis came back empty. */
+  async sync(): Promise<void> {
+    if ((await this.redis.call('EXISTS', SCHEMA)) === 0) {
+      const local = this.rooms.list();
+      for (const r of local) await this.write(stored(r), true);
+      await this.redis.call('SET', SCHEMA, '1', 'NX');
+      if (local.length) this.log.warn({ rooms: local.length }, 'redis held no room definitions; restored them from this node\'s copy');
+      return;
+    }
+    const ids = new Set((await this.redis.call('SMEMBERS', keys.rooms)) as string[]);
+    for (const id of ids) await this.apply(id);
+    for (const r of this.rooms.list()) if (!ids.has(r.id)) this.removeLocal(r.id);
+  }
+
+  private async apply(id: string): Promise<void> {
+    const text = (await this.redis.call('HGET', keys.def(id), 'def')) as string | null;
+    if (!text) return this.removeLocal(id);
+    const room = JSON.parse(text) as StoredRoom;
+    if (!this.rooms.get(id)) await this.rooms.adopt({ ...room, settings: roomSettingsSchema.parse(room.settings) });
+    else this.applyLocal(room);
+  }
+
+  private applyLocal(def: StoredRoom): void {
+    const room = this.rooms.get(def.id);
+    if (!room || room.linkGeneration === def.linkGeneration) return;
+    room.linkGeneration = def.linkGeneration;
+    // New links are a new invitation: who was removed may come back (as on one node).
+    room.classroom.barred.clear();
+    this.rooms.persist();
+  }
+
+  private removeLocal(id: string): void {
+    if (this.rooms.close(id)) this.deleted(id);
+  }
+
+  private async write(room: StoredRoom, onlyIfMissing = false): Promise<void> {
+    const json = JSON.stringify(room);
+    await this.redis.multi([
+      [onlyIfMissing ? 'HSETNX' : 'HSET', keys.def(room.id), 'def', json],
+      ['SADD', keys.rooms, room.id],
+      ['INCR', keys.rev],
+      ['PUBLISH', keys.defsChannel, JSON.stringify({ roomId: room.id })],
+    ]);
+  }
+}

@@ -25,7 +25,11 @@ export class Definitions {
     private readonly log: Logger,
   ) {}
 
+  private subscribed = false;
+
+  /** Listen for changes (once; the client resubscribes by itself after a reconnect). */
   async start(): Promise<void> {
+    if (this.subscribed) return;
     await this.redis.subscribe(keys.defsChannel, (message) => {
       let roomId: unknown;
       try {
@@ -35,6 +39,7 @@ export class Definitions {
       }
       if (typeof roomId === 'string') void this.apply(roomId).catch((err: Error) => this.log.debug({ err: err.message }, 'room definition update failed'));
     });
+    this.subscribed = true;
   }
 
   async create(input: RoomSettingsInput): Promise<Room> {

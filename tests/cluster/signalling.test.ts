@@ -87,3 +87,43 @@ describe('several nodes on Redis', () => {
     expect(Math.min(...homes)).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('Redis outage', () => {
+  it('running classes go on, new rooms answer unavailable, and everything works again once Redis is back', async () => {
+    const make = async (title: string) => (await admin(nodes[B]!.url, secrets.adminToken, 'POST', '/rooms', { title })).json;
+    const running = await make('Runs through the outage');
+    const waiting = await make('Never placed before the outage');
+    const roomId = running.room.id as string;
+    await waitFor(async () => (await admin(nodes[C]!.url, secrets.adminToken, 'GET', '/rooms')).json.rooms.filter((r: any) => [roomId, waiting.room.id].includes(r.id)).length === 2, 10_000, 'rooms on C');
+    const t1 = await client(nodes[C]!.url, roomId);
+    expect(await t1.enter(roomId, new URL(running.links.moderator).hash.slice(3), 'Outage Teacher')).toMatchObject({ ok: true });
+    const t2 = await client(nodes[B]!.url, roomId);
+    expect(await t2.enter(roomId, new URL(running.links.guest).hash.slice(3), 'Outage Pupil')).toMatchObject({ ok: true });
+
+    await redis.kill();
+    // The class carries on: chat from one to the other (one of them relayed).
+    expect(await t2.request('sendChat', { text: 'still here' })).toMatchObject({ ok: true });
+    await waitFor(() => t1.notifications.some((n) => n.method === 'chatMessage' && n.data.text === 'still here'), 10_000, 'chat during the outage');
+    // New rooms and placing one: a clear `unavailable`, not a hang.
+    const refused = await admin(nodes[A]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'During the outage' });
+    expect(refused.status).toBe(503);
+    expect(refused.json.error.code).toBe('unavailable');
+    const late = await client(nodes[A]!.url, waiting.room.id);
+    const answer = await late.request('hello', { roomId: waiting.room.id, token: new URL(waiting.links.guest).hash.slice(3) });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(answer.error!.message).toMatch(/try again/);
+
+    await redis.restart();
+    await waitFor(async () => (await admin(nodes[A]!.url, secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive).length === 3, 30_000, 'nodes registered again');
+    const after = await waitFor(async () => {
+      const r = await admin(nodes[A]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'After the outage' });
+      return r.status === 201 ? r : undefined;
+    }, 20_000, 'room creation works again');
+    expect(after.json.room.id).toMatch(/^[0-9a-f]{32}$/);
+    const now = await client(nodes[A]!.url, waiting.room.id);
+    expect(await now.enter(waiting.room.id, new URL(waiting.links.guest).hash.slice(3), 'After Pupil')).toMatchObject({ ok: true });
+    // The running class was never interrupted.
+    expect(await t1.request('sendChat', { text: 'after' })).toMatchObject({ ok: true });
+    await waitFor(() => t2.notifications.some((n) => n.method === 'chatMessage' && n.data.text === 'after'), 10_000, 'chat after');
+  });
+});

@@ -104,7 +104,7 @@ export function nodeConfig(spec: NodeSpec, redisUrl: string, s: ReturnType<typeo
       publicUrl: `http://127.0.0.1:${spec.port}`,
       secret: s.secret,
       heartbeatMs: 300,
-      nodeTtlMs: 2000,
+      nodeTtlMs: 3000,
       roomIdleSeconds: 60,
       redisTimeoutMs: 1000,
       ...extra.cluster,

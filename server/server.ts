@@ -40,7 +40,8 @@ import { ResumeRegistry } from './signalling/resume.js';
 import { attachSignalling } from './signalling/ws-server.js';
 import { Cluster } from './cluster/cluster.js';
 import { clusterAdminRouter } from './cluster/admin-routes.js';
-import { clusterInternalRoutes } from './cluster/segments.js';
+import { ClusterLedger, clusterInternalRoutes } from './cluster/segments.js';
+import { clusterFanoutRouter } from './cluster/admin-fanout.js';
 
 export interface RunningServer {
   url: string;
@@ -90,6 +91,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     log.warn('ledger master key is kept in the data directory; set ledger.masterKey (AULA_LEDGER_MASTER_KEY) to keep it elsewhere');
   }
   const audit = new AuditLog(dataDir, masterKey && auditKey(masterKey));
+  const cluster = config.cluster.redisUrl ? new Cluster(config, log) : undefined;
   const retention = new RetentionScheduler(log);
   let ledger: Ledger | undefined;
   let reports: Reports | undefined;
@@ -97,7 +99,9 @@ export async function startServer(config: Config, log = createLogger(config.log.
     ledger = new Ledger(dataDir, masterKey, config.ledger.retentionDays, audit);
     const reopened = ledger.endOpenMeetings();
     if (reopened) log.warn({ meetings: reopened }, 'meetings left open by an earlier run were ended');
-    reports = await Reports.create(ledger, audit, config.operators, config.reports.fourEyes);
+    // Several nodes: a report also reads the other nodes' segments of the meeting.
+    const view = cluster ? new ClusterLedger(ledger, masterKey, cluster) : ledger;
+    reports = await Reports.create(view, audit, config.operators, config.reports.fourEyes);
     const l = ledger;
     retention.register('meetings', (now) => l.purge(now));
   }
@@ -108,7 +112,6 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const facts = processingFacts(config);
   const notice = renderNotice(facts, config.reports.fourEyes);
   const resume = new ResumeRegistry(config.signalling.resumeGraceSeconds, log);
-  const cluster = config.cluster.redisUrl ? new Cluster(config, log) : undefined;
   if (cluster) resume.unknownToken = (roomId) => cluster.movedError(roomId);
   const recordings = new RecordingManager(dataDir, config.recording.retentionDays, config.recording.ffmpeg, log);
   retention.register('recordings', (now) => recordings.purge(now));
@@ -160,7 +163,11 @@ export async function startServer(config: Config, log = createLogger(config.log.
   };
   const adminRoutes = [problemsAdminRouter(problems), privacyAdminRouter(facts), recordingsRouter(recordings)];
   if (reports && ledger) adminRoutes.push(reportsRouter(reports, ledger));
-  if (cluster) adminRoutes.push(clusterAdminRouter(cluster));
+  if (cluster) {
+    const has = { recording: (id: string) => Boolean(recordings.store.get(id)), request: (id: string) => Boolean(reports?.state(id)), segment: (id: string) => Boolean(ledger?.meeting(id)) };
+    adminRoutes.unshift(clusterFanoutRouter(cluster, has));
+    adminRoutes.push(clusterAdminRouter(cluster));
+  }
   const adminRooms = cluster ? cluster.adminRooms() : rooms;
   const app = createHttpApp({
     healthy: () => pool.workers.some((w) => !w.closed),
@@ -197,7 +204,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     server.listen(config.http.port, config.http.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  await cluster?.attach(server, clusterInternalRoutes({ ledger, recordings }));
+  await cluster?.attach(server, clusterInternalRoutes({ ledger, recordings }), app, adminToken);
   const metricsServer = config.metrics.enabled
     ? await startMetricsServer(metrics, config.metrics.host, config.metrics.port, config.metrics.token)
     : undefined;

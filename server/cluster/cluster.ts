@@ -12,10 +12,10 @@ import { Definitions } from './definitions.js';
 import { Homes } from './homes.js';
 import { END_MEETING, keys } from './keys.js';
 import { NodeRegistry, type NodeStatus } from './nodes.js';
-import { Redis } from './redis.js';
+import { ClusterUnavailable, Redis } from './redis.js';
 import { RejoinTickets } from './rejoin.js';
 import { acceptRelayed, attachRelay, type RelayDeps } from './relay.js';
-import { type InternalRoutes, internalRequest } from './internal-api.js';
+import { askNode, type InternalRoutes, internalRequest } from './internal-api.js';
 
 /** What the cluster needs to know about this node's meetings (the attendance ledger calls these). */
 export interface MeetingHooks {
@@ -33,6 +33,8 @@ export interface LiveCounts {
 }
 
 const MEETING_TTL_MS = 15 * 60_000;
+/** Set on admin requests another node forwarded here: answer with this node's own data. */
+export const LOCAL_HEADER = 'x-aula-node-local';
 const RESYNC_MS = 30_000;
 
 export class Cluster {
@@ -97,7 +99,8 @@ export class Cluster {
   }
 
   /** Put the relay on the public listener and open the internal listener. */
-  async attach(server: http.Server, routes: InternalRoutes): Promise<void> {
+  /** `adminApp`: serves /api/admin; the other nodes reach it through /internal/admin/… (this node's view only). */
+  async attach(server: http.Server, routes: InternalRoutes, adminApp: http.RequestListener, adminToken: string): Promise<void> {
     const deps: RelayDeps = {
       nodeId: this.nodeId,
       secret: this.secret,
@@ -108,7 +111,13 @@ export class Cluster {
     const relay = attachRelay(server, deps);
     this.relay = relay;
     const internalUrl = new URL(this.config.cluster.internalUrl!);
-    this.internal = http.createServer((req, res) => void internalRequest(req, res, this.secret, routes));
+    this.internal = http.createServer((req, res) => void internalRequest(req, res, this.secret, routes, (r, s) => {
+      // Another node asks for this node's own view (no fan-out from here).
+      r.url = `/api/admin/${(r.url ?? '').slice('/internal/admin/'.length)}`;
+      r.headers.authorization = `Bearer ${adminToken}`;
+      r.headers[LOCAL_HEADER] = '1';
+      adminApp(r, s);
+    }));
     this.internal.on('upgrade', acceptRelayed(deps, relay.handOver));
     await new Promise<void>((resolve, reject) => {
       this.internal!.once('error', reject);
@@ -232,6 +241,22 @@ export class Cluster {
       out.set(id, { participants: Number(h.participants ?? 0), waiting: Number(h.waiting ?? 0), locked: h.locked === '1', node: h.node ?? '' });
     });
     return out;
+  }
+
+  /** Nodes holding a ledger segment of the meeting, earliest first. */
+  async segmentHolders(meetingId: string): Promise<string[]> {
+    const h = await this.redis.hgetall(keys.meetingIndex(meetingId));
+    return Object.entries(h)
+      .filter(([k]) => k.startsWith('segment:'))
+      .sort((a, b) => a[1].localeCompare(b[1]))
+      .map(([k]) => k.slice('segment:'.length));
+  }
+
+  /** A request to another node's internal listener (its address from Redis). */
+  async ask(node: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Response> {
+    const info = await this.nodes.info(node);
+    if (!info) throw new ClusterUnavailable(`node ${node} is not registered`);
+    return askNode(info.internalUrl, this.secret, this.nodeId, method, path, body);
   }
 
   listNodes(): Promise<NodeStatus[]> {

@@ -16,7 +16,13 @@ export interface InternalRoute {
 }
 export type InternalRoutes = InternalRoute[];
 
-export async function internalRequest(req: http.IncomingMessage, res: http.ServerResponse, secret: string, routes: InternalRoutes): Promise<void> {
+export async function internalRequest(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  secret: string,
+  routes: InternalRoutes,
+  admin: http.RequestListener,
+): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://x').pathname;
   const json = (status: number, value: unknown) => {
     if (res.headersSent) return void res.end();
@@ -25,6 +31,7 @@ export async function internalRequest(req: http.IncomingMessage, res: http.Serve
   if (!authValid(secret, req.headers[AUTH] as string | undefined, `${req.method} ${path}`)) {
     return json(403, { error: { code: 'forbidden', message: 'not a node of this cluster' } });
   }
+  if (path.startsWith('/internal/admin/')) return void admin(req, res);
   for (const route of routes) {
     const match = route.method === req.method ? route.path.exec(path) : null;
     if (!match) continue;
@@ -54,14 +61,15 @@ export async function askNode(
   internalUrl: string,
   secret: string,
   self: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body?: unknown,
   timeoutMs = 10_000,
 ): Promise<Response> {
-  return fetch(new URL(path, internalUrl), {
+  const url = new URL(path, internalUrl);
+  return fetch(url, {
     method,
-    headers: { [AUTH]: nodeAuth(secret, self, `${method} ${path}`), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: { [AUTH]: nodeAuth(secret, self, `${method} ${url.pathname}`), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body !== undefined ? JSON.stringify(body) : undefined,
     signal: AbortSignal.timeout(timeoutMs),
   });

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Ledger, LedgerEvent, MeetingMeta } from '../privacy/ledger.js';
 import { open } from '../privacy/sealed.js';
+import type { LedgerView } from '../privacy/reports.js';
 import type { RecordingManager } from '../recording/manager.js';
 import type { InternalRoutes } from './internal-api.js';
 
@@ -53,4 +54,78 @@ export function clusterInternalRoutes(deps: { ledger?: Ledger; recordings: Recor
       },
     },
   ];
+}
+
+export interface SegmentSource {
+  nodeId: string;
+  /** Nodes holding a segment of the meeting (from the meeting index in Redis). */
+  segmentHolders(meetingId: string): Promise<string[]>;
+  /** A request to another node's internal listener. */
+  ask(node: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response>;
+}
+
+const offline = (why: string) => Object.assign(new Error(why), { code: 'segment_unavailable', status: 503 });
+
+/**
+ * The ledger as reports see it in cluster mode: this node's segment of a
+ * meeting plus those of every other node it ran on, merged in time. A
+ * participant still inside when a node died left when the next segment began.
+ */
+export class ClusterLedger implements LedgerView {
+  private readonly ends = new Map<string, string>();
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly masterKey: Buffer,
+    private readonly source: SegmentSource,
+  ) {}
+
+  meeting(id: string): MeetingMeta | undefined {
+    return this.ledger.meeting(id);
+  }
+
+  isExpired(meta: MeetingMeta, now?: Date): boolean {
+    return this.ledger.isExpired(meta, now);
+  }
+
+  endOf(id: string): string | undefined {
+    return this.ends.get(id);
+  }
+
+  async read(meetingId: string): Promise<LedgerEvent[]> {
+    const own = this.ledger.meeting(meetingId);
+    const segments: Array<{ meta: MeetingMeta; events: LedgerEvent[] }> = own ? [{ meta: own, events: this.ledger.read(meetingId) }] : [];
+    let holders: string[];
+    try {
+      holders = await this.source.segmentHolders(meetingId);
+    } catch (err) {
+      throw offline(`the meeting index cannot be read (${(err as Error).message}); try again in a moment`);
+    }
+    for (const node of holders.filter((n) => n !== this.source.nodeId)) {
+      const res = await this.source.ask(node, 'GET', `/internal/ledger/${meetingId}`).catch(() => undefined);
+      if (!res?.ok) throw offline(`node ${node}, which holds part of this meeting, is not reachable; the report would be incomplete, try again when it is back`);
+      const sealed = (await res.json()) as SealedSegment;
+      segments.push({ meta: sealed.meta, events: openSegment(this.masterKey, sealed) });
+    }
+    segments.sort((a, b) => a.meta.startedAt.localeCompare(b.meta.startedAt));
+    const merged: LedgerEvent[] = [];
+    segments.forEach(({ meta, events }, i) => {
+      merged.push(...events);
+      const next = segments[i + 1];
+      if (!next) return;
+      // Still inside when this segment ended (its node died): left when the meeting continued elsewhere.
+      const open = new Set<string>();
+      for (const e of events) {
+        if (e.type === 'join') open.add(e.session);
+        if (e.type === 'leave') open.delete(e.session);
+      }
+      const at = meta.endedAt && meta.endedAt < next.meta.startedAt ? meta.endedAt : next.meta.startedAt;
+      for (const session of open) merged.push({ type: 'leave', session, at });
+    });
+    merged.sort((a, b) => a.at.localeCompare(b.at));
+    const last = segments.at(-1);
+    // Still running in its latest segment: the report is as of now.
+    this.ends.set(meetingId, last?.meta.endedAt ?? new Date().toISOString());
+    return merged;
+  }
 }

@@ -11,10 +11,27 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, type NodeSpec, nodeConfig, nodeSpec, sharedSecrets, spawnNode, TestRedis } from '../helpers/cluster.js';
+import { admin, type NodeSpec, nodeConfig, nodeSpec, ROOT, sharedSecrets, spawnNode, TestRedis } from '../helpers/cluster.js';
 import { type ConsumerStats, launchChromium } from '../helpers/browser.js';
 import { waitFor } from '../helpers/server.js';
 import { TcpBalancer } from '../helpers/tcp-lb.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+/** `npx aula …` against one node, as an operator would. */
+async function aula(node: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, ['bin/aula.mjs', ...args, '--url', base(node), '--token', secrets.adminToken], { cwd: ROOT });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+const keysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-cluster-operators-'));
+const key = (name: string) => path.join(keysDir, `${name}.private.jwk`);
+let operators: Array<{ name: string; publicKey: Record<string, unknown> }> = [];
 
 const TEACHER = 'Zyxwa Lehrkraft';
 const PUPIL = 'Qorvath Schuelerin';
@@ -50,15 +67,22 @@ async function join(url: string, name: string): Promise<Page> {
   return page;
 }
 
+const config = (spec: NodeSpec) => nodeConfig(spec, redis.url, secrets, { operators });
+
 beforeAll(async () => {
+  for (const name of ['alice', 'bob']) {
+    await run(process.execPath, ['bin/aula.mjs', 'keys', 'generate', '--out', path.join(keysDir, name), '--json'], { cwd: ROOT });
+    const publicKey = JSON.parse(fs.readFileSync(path.join(keysDir, `${name}.public.jwk`), 'utf8'));
+    operators.push({ name: publicKey.kid, publicKey });
+  }
   redis = await TestRedis.start();
   monitor = redis.monitor(monitorFile);
   specs.push(await nodeSpec('a'));
-  procs.set('a', await spawnNode(specs[0]!, nodeConfig(specs[0]!, redis.url, secrets)));
+  procs.set('a', await spawnNode(specs[0]!, config(specs[0]!)));
   for (const id of ['b', 'c']) {
     const spec = await nodeSpec(id, specs[0]!.dataDir);
     specs.push(spec);
-    procs.set(id, await spawnNode(spec, nodeConfig(spec, redis.url, secrets)));
+    procs.set(id, await spawnNode(spec, config(spec)));
   }
   lbA = await TcpBalancer.start([specs[0]!.port, specs[2]!.port]);
   lbB = await TcpBalancer.start([specs[1]!.port]);
@@ -132,6 +156,35 @@ describe('several nodes, real browsers', () => {
     await pupil.getByText(TEACHER).first().waitFor();
     await teacher.getByRole('button', { name: 'Mute all' }).waitFor();
     expect(await pupil.getByRole('button', { name: 'Mute all' }).count()).toBe(0);
+  });
+
+  it('the meeting\'s report, requested through a node that never hosted it, lists both sessions of each person', async () => {
+    // A comes back (its disk holds the first segment); its interrupted segment is ended at its last event.
+    procs.set('a', await spawnNode(specs[0]!, config(specs[0]!)));
+    const list = await aula('c', 'meeting', 'list', '--json');
+    expect(list.code).toBe(0);
+    const meeting = (JSON.parse(list.stdout).meetings as Array<{ id: string; roomId: string; nodes: string[] }>).find((m) => m.roomId === roomId)!;
+    expect(meeting.nodes.sort()).toHaveLength(2);
+    const req = await aula('c', 'report', 'request', '--meeting', meeting.id, '--reason', 'Attendance dispute after a server failure', '--key', key('alice'), '--json');
+    expect(req.stderr).toBe('');
+    const requestId = JSON.parse(req.stdout).request.id;
+    expect((await aula('b', 'report', 'approve', requestId, '--key', key('bob'))).code).toBe(0);
+    const file = path.join(keysDir, 'report.jwe');
+    const fetched = await aula('c', 'report', 'fetch', requestId, '--key', key('alice'), '--out', file);
+    expect(fetched.stderr).toBe('');
+    const opened = await run(process.execPath, ['bin/aula.mjs', 'report', 'decrypt', file, '--key', key('alice')], { cwd: ROOT });
+    const entries = JSON.parse(opened.stdout).entries as Array<{ displayName: string; role: string; joined: string; left: string }>;
+    expect(entries.map((e) => [e.displayName, e.role]).sort()).toEqual([
+      [PUPIL, 'participant'],
+      [PUPIL, 'participant'],
+      [TEACHER, 'moderator'],
+      [TEACHER, 'moderator'],
+    ]);
+    for (const e of entries) expect(Date.parse(e.left)).toBeGreaterThanOrEqual(Date.parse(e.joined));
+    // One audit chain holds the whole request: the node it was handled on.
+    const requests = JSON.parse((await aula('b', 'report', 'list', '--json')).stdout).requests as Array<{ id: string; node: string; approvedBy: string }>;
+    expect(requests.filter((r) => r.id === requestId)).toHaveLength(1);
+    expect(requests.find((r) => r.id === requestId)!.approvedBy).toBe('bob');
   });
 
   it('redis-cli monitor saw no name, chat text, token or browser address', async () => {

@@ -126,8 +126,11 @@ export class NodeRegistry {
       }
     }
     if (!infos.length) return [];
-    const boots = (await this.redis.call('MGET', ...infos.map((n) => keys.alive(n.id)))) as Array<string | null>;
-    return infos.map((n, i) => ({ ...n, alive: boots[i] === n.boot })).sort((a, b) => a.id.localeCompare(b.id));
+    const values = (await this.redis.call('MGET', ...infos.flatMap((n) => [keys.alive(n.id), drainKey(n.id)]))) as Array<string | null>;
+    // The drain flag counts at once, not only after the node's next beat.
+    return infos
+      .map((n, i) => ({ ...n, alive: values[2 * i] === n.boot, state: values[2 * i + 1] !== null ? ('draining' as const) : n.state }))
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** Nodes a new room may be placed on: alive and serving. */

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { ConfigInput } from '../../server/config/config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, type NodeSpec, nodeConfig, nodeSpec, ROOT, sharedSecrets, spawnNode, TestRedis } from '../helpers/cluster.js';
 import { type ConsumerStats, launchChromium } from '../helpers/browser.js';
@@ -31,7 +32,7 @@ async function aula(node: string, ...args: string[]): Promise<{ code: number; st
 }
 const keysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-cluster-operators-'));
 const key = (name: string) => path.join(keysDir, `${name}.private.jwk`);
-let operators: Array<{ name: string; publicKey: Record<string, unknown> }> = [];
+const operators: NonNullable<ConfigInput['operators']> = [];
 
 const TEACHER = 'Zyxwa Lehrkraft';
 const PUPIL = 'Qorvath Schuelerin';

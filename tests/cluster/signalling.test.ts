@@ -3,7 +3,7 @@
 // close codes across it, burst-safe placement, draining, a Redis outage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.js';
-import { admin, nodeConfig, nodeSpec, sharedSecrets, TestRedis } from '../helpers/cluster.js';
+import { admin, nodeConfig, nodeSpec, ROOT, sharedSecrets, TestRedis } from '../helpers/cluster.js';
 import { startTestServer, waitFor } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 
@@ -125,5 +125,50 @@ describe('Redis outage', () => {
     // The running class was never interrupted.
     expect(await t1.request('sendChat', { text: 'after' })).toMatchObject({ ok: true });
     await waitFor(() => t2.notifications.some((n) => n.method === 'chatMessage' && n.data.text === 'after'), 10_000, 'chat after');
+  });
+});
+
+describe('nodes: list, drain, fencing', () => {
+  it('`npx aula node list` on any node shows all three; a drained node gets no new rooms', async () => {
+    const cli = async (node: RunningServer, ...args: string[]) => {
+      const { execFile } = await import('node:child_process');
+      return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['bin/aula.mjs', ...args, '--url', node.url, '--token', secrets.adminToken], { cwd: ROOT }, (err, stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    };
+    const listed = await cli(nodes[C]!, 'node', 'list', '--json');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).nodes.map((n: any) => [n.id, n.alive, n.state])).toEqual([['a', true, 'serving'], ['b', true, 'serving'], ['c', true, 'serving']]);
+    expect((await cli(nodes[A]!, 'node', 'drain', 'b')).code).toBe(0);
+    expect((await cli(nodes[A]!, 'node', 'list')).stdout).toMatch(/^b {2}draining/m);
+    const before = nodes[B]!.cluster!.homes.owned.size;
+    for (let i = 0; i < 4; i++) {
+      const r = (await admin(nodes[C]!.url, secrets.adminToken, 'POST', '/rooms', { title: `After drain ${i}` })).json;
+      await waitFor(() => nodes[B]!.rooms.get(r.room.id), 10_000, 'definition on B');
+      const c = await client(nodes[B]!.url, r.room.id);
+      expect(await c.enter(r.room.id, new URL(r.links.guest).hash.slice(3), `Drained ${i}`)).toMatchObject({ ok: true });
+    }
+    expect(nodes[B]!.cluster!.homes.owned.size).toBe(before);
+    expect((await cli(nodes[A]!, 'node', 'undrain', 'b')).code).toBe(0);
+    expect((await cli(nodes[A]!, 'node', 'drain', 'zz')).stderr).toMatch(/no such node/);
+  });
+
+  it('a node that finds its room homed elsewhere (it was cut off meanwhile) gives its copy up and sends its participants there', async () => {
+    const r = (await admin(nodes[A]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'Fenced' })).json;
+    const roomId = r.room.id as string;
+    const c = await client(nodes[A]!.url, roomId);
+    await waitFor(() => nodes[A]!.rooms.get(roomId), 10_000, 'definition on A');
+    expect(await c.enter(roomId, new URL(r.links.guest).hash.slice(3), 'Fenced Pupil')).toMatchObject({ ok: true });
+    const home = Object.entries({ a: 0, b: 1, c: 2 }).find(([, i]) => nodes[i]!.cluster!.homes.owned.has(roomId))!;
+    const owner = nodes[home[1]]!;
+    // What a claim by another node during a partition leaves in Redis: a new owner, a higher epoch.
+    const other = home[0] === 'c' ? nodes[B]! : nodes[C]!;
+    await owner.cluster!.redis.call('SET', `aula:r:{${roomId}}:home`, `${other.cluster!.nodeId} ${other.cluster!.nodes.boot} 99`);
+    await waitFor(() => c.notifications.some((n) => n.method === 'roomClosed' && n.data.code === 'room_moved'), 10_000, 'roomClosed room_moved');
+    expect(owner.cluster!.homes.owned.has(roomId)).toBe(false);
+    expect(owner.rooms.get(roomId)!.participants.size).toBe(0);
+    expect(owner.rooms.get(roomId)!.isClosed).toBe(false); // a fresh copy for later
   });
 });

@@ -238,7 +238,9 @@ export async function startServer(config: Config, log = createLogger(config.log.
       await recordings.close().catch((err) => log.error({ err: (err as Error).message }, 'recording: stopping failed'));
       recordings.composer.close();
       await cluster?.close().catch((err) => log.error({ err: (err as Error).message }, 'cluster: leaving failed'));
-      rooms.shutdown('the server is shutting down');
+      // Several nodes: the rooms were released above, so their participants join again on another node.
+      if (cluster) rooms.shutdown('this server is restarting; the classroom continues on another one', 'room_moved');
+      else rooms.shutdown('the server is shutting down');
       signalling.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));

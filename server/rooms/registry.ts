@@ -115,8 +115,8 @@ export class RoomRegistry {
   }
 
   /** Server shutdown: close the rooms in memory but keep them in the store. */
-  shutdown(reason: string): void {
-    for (const room of this.rooms.values()) room.close(reason, 'server_shutdown');
+  shutdown(reason: string, code: 'server_shutdown' | 'room_moved' = 'server_shutdown'): void {
+    for (const room of this.rooms.values()) room.close(reason, code);
     this.rooms.clear();
   }
 

@@ -4,9 +4,10 @@ import type { FanoutResult } from './scenarios/fanout.js';
 import type { JoinResult } from './scenarios/p3-join.js';
 import type { SignallingResult } from './scenarios/p4-signalling.js';
 import { round } from './lib/stats.js';
+import { clusterFigures, type NodesResult, type RelayJoinResult } from './scenarios/cluster.js';
 
 export interface Figure {
-  id: 'P1' | 'P2' | 'P3' | 'P4' | 'Scaling';
+  id: 'P1' | 'P2' | 'P3' | 'P4' | 'Scaling' | 'Nodes' | 'Relay';
   name: string;
   result: string;
   target: string;
@@ -23,7 +24,16 @@ export interface BenchReport {
   durationSeconds: number;
   options: Record<string, unknown>;
   figures: Figure[];
-  raw: { bare?: FanoutResult[]; aula1?: FanoutResult[]; aulaAll?: FanoutResult; join?: JoinResult; signalling?: SignallingResult };
+  raw: {
+    bare?: FanoutResult[];
+    aula1?: FanoutResult[];
+    aulaAll?: FanoutResult;
+    join?: JoinResult;
+    signalling?: SignallingResult;
+    /** Several nodes (bench/scenarios/cluster.ts). */
+    nodes?: NodesResult;
+    relayJoin?: RelayJoinResult;
+  };
 }
 
 /** Loss at the server: sequence gaps the sink saw, less the sink sockets' own drops. */
@@ -118,6 +128,7 @@ export function buildFigures(report: BenchReport): Figure[] {
       note: `busiest worker decides; consumers per worker ${raw.aulaAll.perWorker.map((w) => w.consumers).join('/')} (pipe consumers included); loss at the server ${pct(serverLoss(raw.aulaAll))}, end to end ${pct(endToEndLoss(raw.aulaAll))}`,
     });
   }
+  figures.push(...clusterFigures(raw, cores));
   return figures;
 }
 

@@ -10,8 +10,9 @@ import { buildFigures, printTable, type BenchReport } from './report.js';
 import { runFanout, type FanoutOptions, type FanoutResult } from './scenarios/fanout.js';
 import { runJoin } from './scenarios/p3-join.js';
 import { runSignalling } from './scenarios/p4-signalling.js';
+import { runNodes, runRelayJoin } from './scenarios/cluster.js';
 
-const ALL = ['p1', 'p2', 'p3', 'p4', 'scaling'] as const;
+const ALL = ['p1', 'p2', 'p3', 'p4', 'scaling', 'nodes', 'relay'] as const;
 type Figure = (typeof ALL)[number];
 
 const { values } = parseArgs({
@@ -30,6 +31,10 @@ const { values } = parseArgs({
     'big-room': { type: 'string' },
     messages: { type: 'string' },
     workers: { type: 'string' },
+    'node-step': { type: 'string' },
+    'node-max-rooms': { type: 'string' },
+    'node-listeners': { type: 'string' },
+    'relay-joins': { type: 'string' },
     out: { type: 'string' },
     quiet: { type: 'boolean', default: false },
   },
@@ -63,6 +68,10 @@ const opts = {
   bigRoom: num('big-room', 200, 10),
   messages: num('messages', 40, 3),
   workers: num('workers', cores, Math.min(cores, 2)),
+  nodeStep: num('node-step', 2, 1),
+  nodeMaxRooms: num('node-max-rooms', 30, 2),
+  nodeListeners: num('node-listeners', 20, 2),
+  relayJoins: num('relay-joins', 10, 1),
 };
 
 export async function main(): Promise<BenchReport> {
@@ -110,6 +119,16 @@ export async function main(): Promise<BenchReport> {
       { participants: opts.participants, rooms: opts.rooms, bigRoom: opts.bigRoom, messages: opts.messages },
       log,
     );
+  }
+  if (only.has('nodes')) {
+    raw.nodes = await runNodes(
+      { step: opts.nodeStep, maxRooms: opts.nodeMaxRooms, listeners: opts.nodeListeners, warmSeconds: opts.warm, seconds: opts.seconds },
+      log,
+    );
+  }
+  if (only.has('relay')) {
+    log(`Relay: ${opts.relayJoins} Chromium joins straight to the room's node and as many through another node`);
+    raw.relayJoin = await runRelayJoin({ joins: opts.relayJoins }, log);
   }
   const report: BenchReport = {
     machine: {

@@ -10,6 +10,7 @@ import { buildFigures, printTable, type BenchReport } from '../../bench/report.j
 import { runFanout } from '../../bench/scenarios/fanout.js';
 import { runJoin } from '../../bench/scenarios/p3-join.js';
 import { runSignalling } from '../../bench/scenarios/p4-signalling.js';
+import { runNodes, runRelayJoin } from '../../bench/scenarios/cluster.js';
 
 const tiny = { listeners: 3, warmSeconds: 1, seconds: 2, videoKbps: 300 };
 const raw: BenchReport['raw'] = {};
@@ -54,6 +55,22 @@ describe('bench smoke', () => {
     expect(raw.signalling.serverRssMB.after).toBeGreaterThan(0);
   }, 120_000);
 
+  it('serves rooms on one node and on three (a real redis-server) and counts every stream', async () => {
+    raw.nodes = await runNodes({ step: 1, maxRooms: 2, listeners: 2, warmSeconds: 1, seconds: 2 });
+    for (const run of [raw.nodes.one, raw.nodes.three]) {
+      expect(run.steps.length).toBeGreaterThan(0);
+      expect(run.roomsServed).toBeGreaterThan(0);
+    }
+    expect(raw.nodes.ratio).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('times Chromium joins straight to the room\'s node and through a relaying node', async () => {
+    raw.relayJoin = await runRelayJoin({ joins: 1 });
+    expect(raw.relayJoin.failed).toBe(0);
+    expect(raw.relayJoin.joins).toBe(2);
+    expect(raw.relayJoin.ratio).toBeGreaterThan(0);
+  }, 240_000);
+
   it('reports all five figures with the core count', () => {
     const report: BenchReport = {
       machine: { cores: os.cpus().length, cpuModel: 'test', memoryGB: 1, node: process.version, mediasoup: 'x', loadAverageAtStart: [], loadAverageAtEnd: [] },
@@ -64,17 +81,17 @@ describe('bench smoke', () => {
       raw,
     };
     report.figures = buildFigures(report);
-    expect(report.figures.map((f) => f.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'Scaling']);
+    expect(report.figures.map((f) => f.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'Scaling', 'Nodes', 'Relay']);
     for (const f of report.figures) {
       expect(f.cores).toBe(os.cpus().length);
       expect(typeof f.met).toBe('boolean');
       for (const v of Object.values(f.values)) expect(Number.isNaN(v)).toBe(false);
     }
     const table = printTable(report);
-    for (const id of ['P1', 'P2', 'P3', 'P4', 'Scaling']) expect(table).toMatch(new RegExp(`^${id}\\s`, 'm'));
+    for (const id of ['P1', 'P2', 'P3', 'P4', 'Scaling', 'Nodes', 'Relay']) expect(table).toMatch(new RegExp(`^${id}\\s`, 'm'));
     // The JSON the bench writes round-trips.
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aula-bench-smoke-')), 'r.json');
     fs.writeFileSync(file, JSON.stringify(report));
-    expect(JSON.parse(fs.readFileSync(file, 'utf8')).figures).toHaveLength(5);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).figures).toHaveLength(7);
   });
 });

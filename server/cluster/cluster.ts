@@ -104,7 +104,8 @@ export class Cluster {
     const deps: RelayDeps = {
       nodeId: this.nodeId,
       secret: this.secret,
-      route: (roomId) => (this.rooms.get(roomId) ? this.homes.route(roomId) : Promise.resolve({ local: true })),
+      // A room this node does not know (yet): ask Redis; unknown there too, hello answers not_found here.
+      route: async (roomId) => ((await this.definitions.ensure(roomId).catch(() => Boolean(this.rooms.get(roomId)))) ? this.homes.route(roomId) : { local: true }),
       confirm: (roomId) => this.homes.confirm(roomId),
       log: this.log,
     };
@@ -267,7 +268,8 @@ export class Cluster {
     await this.nodes.stop();
     for (const id of [...this.homes.owned.keys()]) await this.homes.release(id);
     this.relay?.close();
-    await new Promise<void>((resolve) => (this.internal ? this.internal.close(() => resolve()) : resolve()));
+    // Not awaited: relayed sockets end when the signalling server closes them (after the rooms said where to go).
+    this.internal?.close();
     this.internal?.closeAllConnections();
     await this.redis.close();
   }

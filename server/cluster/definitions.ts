@@ -64,6 +64,9 @@ export class Definitions {
     await this.redis.multi([
       ['DEL', keys.def(id)],
       ['SREM', keys.rooms, id],
+      // The room is gone for good: nobody owns it any more.
+      ['DEL', keys.home(id)],
+      ['DEL', keys.live(id)],
       ['INCR', keys.rev],
       ['PUBLISH', keys.defsChannel, JSON.stringify({ roomId: id })],
     ]);
@@ -83,6 +86,12 @@ export class Definitions {
     const ids = new Set((await this.redis.call('SMEMBERS', keys.rooms)) as string[]);
     for (const id of ids) await this.apply(id);
     for (const r of this.rooms.list()) if (!ids.has(r.id)) this.removeLocal(r.id);
+  }
+
+  /** Make sure this node knows the room (a hint may not have arrived yet). */
+  async ensure(id: string): Promise<boolean> {
+    if (!this.rooms.get(id)) await this.apply(id);
+    return Boolean(this.rooms.get(id));
   }
 
   private async apply(id: string): Promise<void> {

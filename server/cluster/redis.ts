@@ -41,10 +41,6 @@ export class Redis {
       this.wasReady = true;
       if (again) this.onReconnect();
     });
-    this.client.on('end', () => undefined);
-    this.client.on('reconnecting', () => {
-      if (this.client.isReady) return;
-    });
   }
 
   /** Connect; resolves once connected or after the timeout (the client keeps retrying in the background). */

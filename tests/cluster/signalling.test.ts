@@ -153,7 +153,7 @@ describe('nodes: list, drain, fencing', () => {
     expect(nodes[B]!.cluster!.homes.owned.size).toBe(before);
     expect((await cli(nodes[A]!, 'node', 'undrain', 'b')).code).toBe(0);
     expect((await cli(nodes[A]!, 'node', 'drain', 'zz')).stderr).toMatch(/no such node/);
-  });
+  }, 300_000); // five CLI processes; each starts Node and tsx, slow on a busy machine
 
   it('a node that finds its room homed elsewhere (it was cut off meanwhile) gives its copy up and sends its participants there', async () => {
     const r = (await admin(nodes[A]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'Fenced' })).json;
@@ -170,5 +170,42 @@ describe('nodes: list, drain, fencing', () => {
     expect(owner.cluster!.homes.owned.has(roomId)).toBe(false);
     expect(owner.rooms.get(roomId)!.participants.size).toBe(0);
     expect(owner.rooms.get(roomId)!.isClosed).toBe(false); // a fresh copy for later
+  });
+});
+
+describe('links and shutdown across nodes', () => {
+  it('new links made through one node revoke the old ones on the room\'s node', async () => {
+    const r = (await admin(nodes[A]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'Rotated' })).json;
+    const roomId = r.room.id as string;
+    const old = new URL(r.links.guest).hash.slice(3);
+    const first = await client(nodes[B]!.url, roomId);
+    expect(await first.enter(roomId, old, 'Before Rotation')).toMatchObject({ ok: true });
+    const rotated = await admin(nodes[C]!.url, secrets.adminToken, 'POST', `/rooms/${roomId}/links`, {});
+    expect(rotated.status).toBe(200);
+    await waitFor(async () => {
+      const c = await client(nodes[B]!.url, roomId);
+      return (await c.request('hello', { roomId, token: old })).error?.code === 'invalid_link';
+    }, 10_000, 'old link refused');
+    const fresh = await client(nodes[A]!.url, roomId);
+    expect(await fresh.enter(roomId, new URL(rotated.json.links.guest).hash.slice(3), 'After Rotation')).toMatchObject({ ok: true });
+  });
+
+  it('a node that shuts down sends its participants to another node (room_moved) and leaves the cluster', async () => {
+    const r = (await admin(nodes[A]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'Shutdown' })).json;
+    const roomId = r.room.id as string;
+    const c = await client(nodes[A]!.url, roomId);
+    expect(await c.enter(roomId, new URL(r.links.guest).hash.slice(3), 'Shutdown Pupil')).toMatchObject({ ok: true });
+    const index = nodes.findIndex((n) => n.cluster!.homes.owned.has(roomId));
+    const leaving = nodes[index]!;
+    const survivor = nodes[(index + 1) % 3]!;
+    await leaving.close();
+    nodes.splice(index, 1);
+    await waitFor(() => c.notifications.some((n) => n.method === 'roomClosed' && n.data.code === 'room_moved'), 10_000, 'room_moved');
+    const listed = (await admin(survivor.url, secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive);
+    expect(listed).toHaveLength(2);
+    // The room is placed again at once (no waiting for a TTL): its node released it.
+    const again = await client(survivor.url, roomId);
+    expect(await again.enter(roomId, new URL(r.links.guest).hash.slice(3), 'Shutdown Pupil')).toMatchObject({ ok: true });
+    expect(survivor.cluster!.homes.owned.has(roomId) || nodes.some((n) => n.cluster!.homes.owned.has(roomId))).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 // Several nodes, signalling only (in-process nodes, bare WebSocket clients,
 // a real redis-server): definitions everywhere, placement, the relay and
 // close codes across it, burst-safe placement, draining, a Redis outage.
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.js';
 import { admin, nodeConfig, nodeSpec, ROOT, sharedSecrets, TestRedis } from '../helpers/cluster.js';
@@ -170,6 +171,26 @@ describe('nodes: list, drain, fencing', () => {
     expect(owner.cluster!.homes.owned.has(roomId)).toBe(false);
     expect(owner.rooms.get(roomId)!.participants.size).toBe(0);
     expect(owner.rooms.get(roomId)!.isClosed).toBe(false); // a fresh copy for later
+  });
+});
+
+describe('recordings and meetings across nodes', () => {
+  it('lists a recording held by another node and streams its file from there', async () => {
+    // The recording's files as the recorder leaves them (capture itself is tested in tests/e2e/recording.test.ts).
+    const store = nodes[C]!.recordings.store;
+    const rec = store.create('0'.repeat(32));
+    store.save({ ...rec, state: 'ready', progress: 1, stoppedAt: new Date().toISOString() });
+    const bytes = Buffer.from('not really webm, but the bytes must arrive unchanged');
+    fs.writeFileSync(store.file(rec.id, 'recording.webm'), bytes);
+    const list = await admin(nodes[A]!.url, secrets.adminToken, 'GET', '/recordings');
+    expect(list.json.recordings.find((r: any) => r.id === rec.id)).toMatchObject({ node: 'c', state: 'ready' });
+    expect((await admin(nodes[B]!.url, secrets.adminToken, 'GET', `/recordings/${rec.id}`)).json.recording.id).toBe(rec.id);
+    const res = await fetch(`${nodes[A]!.url}/api/admin/recordings/${rec.id}/video`, { headers: { authorization: `Bearer ${secrets.adminToken}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain(rec.id);
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes);
+    expect((await admin(nodes[A]!.url, secrets.adminToken, 'DELETE', `/recordings/${rec.id}`)).status).toBe(204);
+    expect(store.get(rec.id)).toBeUndefined();
   });
 });
 

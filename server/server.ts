@@ -61,6 +61,8 @@ export interface RunningServer {
   audit: AuditLog;
   retention: RetentionScheduler;
   recordings: RecordingManager;
+  /** Participants whose connection dropped, held for a resume. */
+  resume: ResumeRegistry;
   links(room: Room, validityDays?: number): Promise<RoomLinks>;
   /** Several nodes (cluster.redisUrl): the coordination through Redis. */
   cluster?: Cluster;
@@ -229,6 +231,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     audit,
     retention,
     recordings,
+    resume,
     links,
     cluster,
     createRoom: (input) => adminRooms.create(input),

@@ -96,7 +96,15 @@ export class Homes {
     const ids = [...this.owned.keys()];
     if (!ids.length) return [];
     const values = (await this.redis.call('MGET', ...ids.map((id) => keys.home(id)))) as Array<string | null>;
-    return ids.filter((id, i) => values[i] !== this.owned.get(id));
+    const lost: string[] = [];
+    for (const [i, id] of ids.entries()) {
+      const mine = this.owned.get(id)!;
+      if (values[i] === mine) continue;
+      // Gone (Redis restarted empty): this node still hosts the room, so it says so again — unless someone was quicker.
+      if (values[i] === null && (await this.redis.call('SET', keys.home(id), mine, 'NX')) === 'OK') continue;
+      lost.push(id);
+    }
+    return lost;
   }
 
   /** Stop hosting a room (it was empty for long enough, or it moved). */

@@ -129,6 +129,30 @@ describe('Redis outage', () => {
   });
 });
 
+describe('Redis back empty', () => {
+  it('nodes re-announce the rooms they host and restore the definitions from their copy', async () => {
+    const r = (await admin(nodes[B]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'Survives an empty Redis' })).json;
+    const roomId = r.room.id as string;
+    const other = (await admin(nodes[B]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'Placed after' })).json;
+    await waitFor(() => nodes.every((n) => n.rooms.get(other.room.id)), 10_000, 'definitions everywhere');
+    const c = await client(nodes[A]!.url, roomId);
+    expect(await c.enter(roomId, new URL(r.links.guest).hash.slice(3), 'Empty Redis Pupil')).toMatchObject({ ok: true });
+    const home = nodes.find((n) => n.cluster!.homes.owned.has(roomId))!;
+    await redis.kill();
+    for (const f of fs.readdirSync(redis.dir)) fs.rmSync(`${redis.dir}/${f}`, { recursive: true, force: true });
+    await redis.restart();
+    await waitFor(async () => (await home.cluster!.redis.call('SCARD', 'aula:rooms').catch(() => 0)) as number >= 2, 30_000, 'definitions restored');
+    await waitFor(async () => (await home.cluster!.redis.call('GET', `aula:r:{${roomId}}:home`).catch(() => null)) !== null, 30_000, 'home re-announced');
+    // The class was not interrupted, and its node still hosts it.
+    expect(home.cluster!.homes.owned.has(roomId)).toBe(true);
+    expect(c.notifications.some((n) => n.method === 'roomClosed')).toBe(false);
+    expect(await c.request('sendChat', { text: 'after an empty redis' })).toMatchObject({ ok: true });
+    // A room nobody hosted is placed again.
+    const late = await client(nodes[C]!.url, other.room.id);
+    expect(await late.enter(other.room.id, new URL(other.links.guest).hash.slice(3), 'Placed Pupil')).toMatchObject({ ok: true });
+  });
+});
+
 describe('nodes: list, drain, fencing', () => {
   it('`npx aula node list` on any node shows all three; a drained node gets no new rooms', async () => {
     const cli = async (node: RunningServer, ...args: string[]) => {

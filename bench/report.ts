@@ -2,12 +2,13 @@
 // and prints them as one table.
 import type { FanoutResult } from './scenarios/fanout.js';
 import type { JoinResult } from './scenarios/p3-join.js';
+import type { LedgerResult } from './scenarios/ledger.js';
 import type { SignallingResult } from './scenarios/p4-signalling.js';
 import { round } from './lib/stats.js';
 import { clusterFigures, type NodesResult, type RelayJoinResult } from './scenarios/cluster.js';
 
 export interface Figure {
-  id: 'P1' | 'P2' | 'P3' | 'P4' | 'Scaling' | 'Nodes' | 'Relay';
+  id: 'P1' | 'P2' | 'P3' | 'P4' | 'Scaling' | 'Ledger' | 'Nodes' | 'Relay';
   name: string;
   result: string;
   target: string;
@@ -30,6 +31,7 @@ export interface BenchReport {
     aulaAll?: FanoutResult;
     join?: JoinResult;
     signalling?: SignallingResult;
+    ledger?: LedgerResult;
     /** Several nodes (bench/scenarios/cluster.ts). */
     nodes?: NodesResult;
     relayJoin?: RelayJoinResult;
@@ -126,6 +128,25 @@ export function buildFigures(report: BenchReport): Figure[] {
       cores,
       values: { ratio: round(ratio, 2), capacityOneWorker: round(one, 0), capacityAllWorkers: round(all, 0), workers: raw.aulaAll.workers, lossAll: serverLoss(raw.aulaAll), endToEndLossAll: endToEndLoss(raw.aulaAll) },
       note: `busiest worker decides; consumers per worker ${raw.aulaAll.perWorker.map((w) => w.consumers).join('/')} (pipe consumers included); loss at the server ${pct(serverLoss(raw.aulaAll))}, end to end ${pct(endToEndLoss(raw.aulaAll))}`,
+    });
+  }
+  if (raw.ledger?.rounds.length) {
+    const on = raw.ledger.rounds.filter((r) => r.ledger);
+    const off = raw.ledger.rounds.filter((r) => !r.ledger);
+    const ratio = mean(on.map((r) => r.churnPerSecond)) / mean(off.map((r) => r.churnPerSecond));
+    const p99 = Math.max(...on.map((r) => r.paced.loopDelayMs.p99));
+    const p99Off = Math.max(...off.map((r) => r.paced.loopDelayMs.p99));
+    const rate = Math.min(...on.map((r) => r.paced.joinsPerSecond));
+    const perBatch = on.reduce((s, r) => s + r.events, 0) / Math.max(1, on.reduce((s, r) => s + r.batches, 0));
+    figures.push({
+      id: 'Ledger',
+      name: 'attendance ledger on the signalling path',
+      result: `churn ${ratio.toFixed(2)}× with the ledger (${mean(on.map((r) => r.churnPerSecond)).toFixed(0)} vs ${mean(off.map((r) => r.churnPerSecond)).toFixed(0)} joins+leaves/s); loop delay p99 ${p99.toFixed(1)} ms at ${rate.toFixed(0)} joins/s`,
+      target: '≥ 0.8×, p99 < 20 ms at 50 joins/s',
+      met: ratio >= 0.8 && p99 < 20 && rate >= 0.95 * raw.ledger.options.rate,
+      cores,
+      values: { ratio: round(ratio, 2), p99Ms: round(p99, 1), p99OffMs: round(p99Off, 1), joinsPerSecond: round(rate, 1), eventsPerBatch: round(perBatch, 1), rounds: on.length },
+      note: `${raw.ledger.options.clients} clients looping hello/join/leave over ${raw.ledger.options.rooms} rooms; loop delay measured in the server process (ledger off: p99 ${p99Off.toFixed(1)} ms); ${perBatch.toFixed(1)} events per fsync'd batch`,
     });
   }
   figures.push(...clusterFigures(raw, cores));

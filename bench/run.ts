@@ -1,5 +1,5 @@
-// npm run bench: runs the five figures (P1 overhead, P2 fan-out, P3 join
-// time, P4 signalling scale, Scaling), prints one table and writes JSON to
+// npm run bench: runs the figures (P1 overhead, P2 fan-out, P3 join time,
+// P4 signalling scale, Scaling, Ledger), prints one table and writes JSON to
 // bench/results/. Every count and duration is a flag; see bench/README.md.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,10 +9,11 @@ import { version as mediasoupVersion } from 'mediasoup';
 import { buildFigures, printTable, type BenchReport } from './report.js';
 import { runFanout, type FanoutOptions, type FanoutResult } from './scenarios/fanout.js';
 import { runJoin } from './scenarios/p3-join.js';
+import { runLedger } from './scenarios/ledger.js';
 import { runSignalling } from './scenarios/p4-signalling.js';
 import { runNodes, runRelayJoin } from './scenarios/cluster.js';
 
-const ALL = ['p1', 'p2', 'p3', 'p4', 'scaling', 'nodes', 'relay'] as const;
+const ALL = ['p1', 'p2', 'p3', 'p4', 'scaling', 'ledger', 'nodes', 'relay'] as const;
 type Figure = (typeof ALL)[number];
 
 const { values } = parseArgs({
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     'node-max-rooms': { type: 'string' },
     'node-listeners': { type: 'string' },
     'relay-joins': { type: 'string' },
+    'ledger-clients': { type: 'string' },
+    'ledger-rate': { type: 'string' },
     out: { type: 'string' },
     quiet: { type: 'boolean', default: false },
   },
@@ -72,6 +75,8 @@ const opts = {
   nodeMaxRooms: num('node-max-rooms', 30, 2),
   nodeListeners: num('node-listeners', 20, 2),
   relayJoins: num('relay-joins', 10, 1),
+  ledgerClients: num('ledger-clients', 50, 3),
+  ledgerRate: num('ledger-rate', 50, 5),
 };
 
 export async function main(): Promise<BenchReport> {
@@ -129,6 +134,10 @@ export async function main(): Promise<BenchReport> {
   if (only.has('relay')) {
     log(`Relay: ${opts.relayJoins} Chromium joins straight to the room's node and as many through another node`);
     raw.relayJoin = await runRelayJoin({ joins: opts.relayJoins }, log);
+  }
+  if (only.has('ledger')) {
+    log(`Ledger: ${opts.ledgerClients} clients churning, then ${opts.ledgerRate} joins/s; ledger off and on`);
+    raw.ledger = await runLedger({ clients: opts.ledgerClients, rooms: Math.max(1, Math.ceil(opts.ledgerClients / 10)), seconds: opts.seconds, rate: opts.ledgerRate, rounds: opts.rounds }, log);
   }
   const report: BenchReport = {
     machine: {

@@ -8,3 +8,20 @@ export type Logger = pino.Logger;
 export function createLogger(level: string): Logger {
   return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
 }
+
+/**
+ * Someone joined, left, dropped or resumed. At info level only the room and
+ * how many are in it: a line per participant id would be a presence
+ * timeline (the ledger's data, in plaintext, kept as long as the logs).
+ * The participant id appears at debug level only, for troubleshooting.
+ */
+export function logPresence(
+  log: Logger,
+  msg: string,
+  room: { id: string; participants: { size: number } },
+  peer: string,
+  extra: Record<string, unknown> = {},
+): void {
+  log.info({ room: room.id, participants: room.participants.size, ...extra }, msg);
+  log.debug({ room: room.id, peer }, msg);
+}

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
         `aula is running at ${server.url}`,
         `Demo classroom, guest link:     ${links.guest}`,
         `Demo classroom, moderator link: ${links.moderator}`,
-        `(links valid until ${links.expiresAt}; operator commands: npx aula --help)`,
+        `(links valid until ${links.expiresAt}; operator commands: npx aula --help, admin API at ${server.adminUrl})`,
         '',
       ].join('\n'),
     );

@@ -9,10 +9,15 @@ import { dataDirWritable, ensureDataDir, lockDataDir } from './access/data-dir.j
 import { LinkSigner, linksFor, type RoomLinks } from './access/links.js';
 import { OrgIssuers } from './access/org-issuers.js';
 import { loadOrCreateServerKey } from './access/server-key.js';
+import { LtiGrants } from './lti/grant.js';
+import { ltiRouter, platformOrigins } from './lti/router.js';
+import { loadOrCreateToolKey } from './lti/tool-key.js';
 import { type Config, workerCount } from './config/config.js';
+import { loopbackFor } from './config/loopback.js';
 import { speakerCleanup } from './features/active-speaker.js';
 import { allHandlers } from './features/index.js';
 import { adminRouter } from './http/admin.js';
+import { startAdminServer } from './http/admin-server.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { turnCredentials } from './media/turn.js';
@@ -24,6 +29,7 @@ import { RoomRegistry } from './rooms/registry.js';
 import type { Room } from './rooms/room.js';
 import { RoomStore } from './rooms/store.js';
 import { Attendance } from './privacy/attendance.js';
+import { AssertionReplay } from './privacy/assertion-replay.js';
 import { AuditLog } from './privacy/audit-log.js';
 import { auditKey, Ledger, ledgerMasterKey } from './privacy/ledger.js';
 import { Reports } from './privacy/reports.js';
@@ -48,6 +54,8 @@ export interface RunningServer {
   port: number;
   /** Where /metrics is served (its own listener), if enabled. */
   metricsUrl?: string;
+  /** The admin API's listener (its own, not the main port): /api/admin lives under it. */
+  adminUrl: string;
   rooms: RoomRegistry;
   pool: WorkerPool;
   /** Which worker hosts which room and receive transport. */
@@ -74,7 +82,9 @@ export interface RunningServer {
 export async function startServer(config: Config, log = createLogger(config.log.level)): Promise<RunningServer> {
   const dataDir = ensureDataDir(config.data.dir);
   const unlock = lockDataDir(dataDir);
-  const signer = new LinkSigner(await loadOrCreateServerKey(dataDir));
+  const serverKey = await loadOrCreateServerKey(dataDir);
+  const signer = new LinkSigner(serverKey);
+  const ltiGrants = new LtiGrants(serverKey);
   const adminToken = loadOrCreateAdminToken(config.admin.token, dataDir);
   const pool = await WorkerPool.create(
     {
@@ -99,11 +109,11 @@ export async function startServer(config: Config, log = createLogger(config.log.
   let reports: Reports | undefined;
   if (masterKey) {
     ledger = new Ledger(dataDir, masterKey, config.ledger.retentionDays, audit);
-    const reopened = ledger.endOpenMeetings();
+    const reopened = await ledger.endOpenMeetings();
     if (reopened) log.warn({ meetings: reopened }, 'meetings left open by an earlier run were ended');
     // Several nodes: a report also reads the other nodes' segments of the meeting.
     const view = cluster ? new ClusterLedger(ledger, masterKey, cluster) : ledger;
-    reports = await Reports.create(view, audit, config.operators, config.reports.fourEyes);
+    reports = await Reports.create(view, audit, config.operators, config.reports.fourEyes, new AssertionReplay(dataDir));
     const l = ledger;
     retention.register('meetings', (now) => l.purge(now));
   }
@@ -115,10 +125,19 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const notice = renderNotice(facts, config.reports.fourEyes);
   const resume = new ResumeRegistry(config.signalling.resumeGraceSeconds, log);
   if (cluster) resume.unknownToken = (roomId) => cluster.movedError(roomId);
-  const recordings = new RecordingManager(dataDir, config.recording.retentionDays, config.recording.ffmpeg, log);
-  retention.register('recordings', (now) => recordings.purge(now));
+  const { width, height, fps } = config.recording;
+  const recordings = new RecordingManager(dataDir, config.recording.retentionDays, config.recording.ffmpeg, log, {
+    // Recording keys are wrapped like the ledger's meeting keys, by the same master key.
+    masterKey: masterKey ?? ledgerMasterKey(config.ledger.masterKey, dataDir),
+    composition: { width, height, fps },
+    countdownSeconds: config.recording.countdownSeconds,
+  });
+  retention.register('recordings', (now) =>
+    recordings.purge(now, (id) => audit.append({ type: 'recording.purged', operator: 'retention', recordingId: id }, now)),
+  );
   recordings.recover();
-  const observers = [speakerCleanup, resume, recordings, ...(ledger ? [new Attendance(ledger, log, cluster?.meetingHooks)] : [])];
+  const attendance = ledger && new Attendance(ledger, log, config.ledger.coalesceSeconds, cluster?.meetingHooks);
+  const observers = [speakerCleanup, resume, recordings, ...(attendance ? [attendance] : [])];
   const placement = new Placement(pool, config.media.consumersPerWorker);
   const rooms = new RoomRegistry(placement, new RoomStore(dataDir), observers, config.rooms.max, log);
   const restored = await rooms.load();
@@ -128,13 +147,14 @@ export async function startServer(config: Config, log = createLogger(config.log.
   }
   await cluster?.start(rooms);
   const metrics = createMetrics(rooms, pool);
-  const access = new AccessControl(signer, new OrgIssuers(config.issuers));
+  const access = new AccessControl(signer, new OrgIssuers(config.issuers), ltiGrants);
   const dispatcher = new Dispatcher({
     rooms,
     log,
     access,
     recordings,
     newRouter: () => placement.createRouter(),
+    joinsPerMinute: config.signalling.joinsPerMinute,
     ice: () => ({
       iceServers: turnCredentials(config.turn.urls, config.turn.secret, config.turn.ttlSeconds),
       iceTransportPolicy: config.media.iceTransportPolicy,
@@ -163,7 +183,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     }
     return probed;
   };
-  const adminRoutes = [problemsAdminRouter(problems), privacyAdminRouter(facts), recordingsRouter(recordings)];
+  const adminRoutes = [problemsAdminRouter(problems), privacyAdminRouter(facts), recordingsRouter(recordings, audit)];
   if (reports && ledger) adminRoutes.push(reportsRouter(reports, ledger));
   if (cluster) {
     const has = { recording: (id: string) => Boolean(recordings.store.get(id)), request: (id: string) => Boolean(reports?.state(id)), segment: (id: string) => Boolean(ledger?.meeting(id)) };
@@ -171,10 +191,24 @@ export async function startServer(config: Config, log = createLogger(config.log.
     adminRoutes.push(clusterAdminRouter(cluster));
   }
   const adminRooms = cluster ? cluster.adminRooms() : rooms;
+  // The LMS platforms may frame aula; the LTI pages and the room page share the list.
+  const frameAncestors = [...new Set([...config.http.frameAncestors, ...platformOrigins(config.lti)])];
+  if (config.lti.platforms.length && !config.http.publicUrl) log.warn('lti.platforms needs http.publicUrl: launches are checked against it');
+  const lti = config.lti.platforms.length
+    ? ltiRouter({
+        config: config.lti,
+        rooms,
+        grants: ltiGrants,
+        toolKey: await loadOrCreateToolKey(dataDir),
+        publicUrl: () => url,
+        frameAncestors,
+        guestLink: async (room) => (await links(room)).guest,
+        log,
+      })
+    : undefined;
   const app = createHttpApp({
     healthy: () => pool.workers.some((w) => !w.closed),
     ready: () => pool.workers.some((w) => !w.closed) && writable(),
-    admin: adminRouter({ rooms: adminRooms, adminToken, links, routers: adminRoutes, ...(cluster ? { live: (ids: string[]) => cluster.liveCounts(ids) } : {}) }),
     problems: problemsRouter(problems, async (roomId, token) => {
       const room = rooms.get(roomId);
       if (!room) return false;
@@ -182,7 +216,8 @@ export async function startServer(config: Config, log = createLogger(config.log.
       return true;
     }),
     privacyNotice: () => notice,
-    frameAncestors: config.http.frameAncestors,
+    frameAncestors,
+    ...(lti ? { lti: lti.router } : {}),
   });
   const server = http.createServer({ connectionsCheckingInterval: 1000 }, app);
   server.headersTimeout = config.http.headersTimeoutSeconds * 1000;
@@ -193,6 +228,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     dispatcher,
     {
       ...config.signalling,
+      trustedProxies: config.http.trustedProxies,
       allowedOrigins,
       // 1006: the connection vanished without a close frame, so the participant
       // may come back; a clean close (page closed: 1001) is a leave.
@@ -206,19 +242,32 @@ export async function startServer(config: Config, log = createLogger(config.log.
     server.listen(config.http.port, config.http.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  await cluster?.attach(server, clusterInternalRoutes({ ledger, recordings }), app, adminToken);
   const metricsServer = config.metrics.enabled
     ? await startMetricsServer(metrics, config.metrics.host, config.metrics.port, config.metrics.token)
     : undefined;
   const metricsUrl = metricsServer ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics` : undefined;
+  // The admin API on its own listener, so the reverse proxy of the main port never exposes it.
+  const admin = adminRouter({
+    rooms: adminRooms,
+    adminToken,
+    links,
+    routers: adminRoutes,
+    issuers: config.issuers.map((i) => i.issuer),
+    ...(cluster ? { live: (ids: string[]) => cluster.liveCounts(ids) } : {}),
+  });
+  const adminServer = await startAdminServer(admin, config.admin.host, config.admin.port);
+  const adminPort = (adminServer.address() as AddressInfo).port;
+  const adminUrl = `http://${loopbackFor(config.admin.host)}:${adminPort}`;
+  await cluster?.attach(server, clusterInternalRoutes({ ledger, recordings }), admin, adminToken);
   url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
-  log.info({ port, rooms: restored }, 'http server listening');
+  log.info({ port, adminPort, rooms: restored }, 'http server listening');
   retention.start();
 
   return {
     url,
     port,
     metricsUrl,
+    adminUrl,
     rooms,
     pool,
     placement,
@@ -237,6 +286,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     createRoom: (input) => adminRooms.create(input),
     async close() {
       retention.stop();
+      lti?.close();
       // Before the rooms close: every capture finishes its file.
       await recordings.close().catch((err) => log.error({ err: (err as Error).message }, 'recording: stopping failed'));
       recordings.composer.close();
@@ -244,9 +294,12 @@ export async function startServer(config: Config, log = createLogger(config.log.
       // Several nodes: the rooms were released above, so their participants join again on another node.
       if (cluster) rooms.shutdown('this server is restarting; the classroom continues on another one', 'room_moved');
       else rooms.shutdown('the server is shutting down');
+      // Every meeting ends (also those waiting out ledger.coalesceSeconds) and is on disk before the lock goes.
+      await attendance?.close();
       signalling.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+      await new Promise<void>((resolve) => adminServer.close(() => resolve()));
       pool.close();
       unlock();
     },

@@ -3,6 +3,7 @@
 // client validates every response and notification. docs/PROTOCOL.md explains
 // the flow; tests/unit/protocol.test.ts pins the validation.
 import { z } from 'zod';
+import { textSchema } from './chat-text.js';
 import { displayNameSchema, MAX_DISPLAY_NAME } from './display-name.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -67,6 +68,7 @@ export const permissions = [
   'endMeeting',
   'manageScreens', // allow more than one screen share
   'record', // start and stop a recording (in rooms that allow it)
+  'optOutOfRecording', // leave oneself out of a recording, and back in
   'vote', // answer polls
   'managePolls', // open, close and show polls
   'manageBreakout', // split the class into groups, move people, visit groups
@@ -74,7 +76,8 @@ export const permissions = [
 export type Permission = (typeof permissions)[number];
 
 /** `group`: the breakout group this person is in; absent while in the main room. */
-export const peerInfo = z.object({ id, displayName: z.string(), role, group: id.optional() });
+/** `recordingOptOut`: this person chose to be left out of recordings (their tile says so). */
+export const peerInfo = z.object({ id, displayName: z.string(), role, group: id.optional(), recordingOptOut: z.boolean().optional() });
 export const lobbyEntry = z.object({ id, displayName: z.string() });
 export const chatMessage = z.object({ id, peerId: id, displayName: z.string(), text: z.string(), at: z.string() });
 /** The raised hands: everyone sees the count; who and in which order only those who may lower hands. */
@@ -172,7 +175,8 @@ export const requests = {
     }),
   },
   join: {
-    params: params({ displayName, rtpCapabilities }),
+    /** `recordingOptOut`: the choice on the join page while a recording runs (see setRecordingOptOut). */
+    params: params({ displayName, rtpCapabilities, recordingOptOut: z.boolean().optional() }),
     result: z.discriminatedUnion('status', [
       joinedData.extend({ status: z.literal('joined') }),
       z.object({ status: z.literal('waiting') }),
@@ -183,7 +187,7 @@ export const requests = {
   deny: { params: params({ lobbyId: id }), result: empty },
   setRole: { params: params({ peerId: id, role }), result: empty },
   lockRoom: { params: params({ locked: z.boolean() }), result: empty },
-  sendChat: { params: params({ text: z.string().trim().min(1).max(MAX_CHAT) }), result: z.object({ id }) },
+  sendChat: { params: params({ text: textSchema(MAX_CHAT, { multiline: true }).pipe(z.string().min(1)) }), result: z.object({ id }) },
   raiseHand: { params: empty, result: empty },
   /** Without peerId: your own hand. With: someone else's (moderators). */
   lowerHand: { params: params({ peerId: id.optional() }), result: empty },
@@ -191,7 +195,7 @@ export const requests = {
   /** Mutes everyone but moderators and presenters. */
   muteAll: { params: params({ allowUnmute: z.boolean() }), result: z.object({ muted: z.number().int() }) },
   stopParticipantCamera: { params: params({ peerId: id }), result: empty },
-  removeParticipant: { params: params({ peerId: id, reason: z.string().trim().max(200).optional() }), result: empty },
+  removeParticipant: { params: params({ peerId: id, reason: textSchema(200, { multiline: false }).optional() }), result: empty },
   endMeeting: { params: empty, result: empty },
   allowScreenShares: { params: params({ multiple: z.boolean() }), result: empty },
   /** Which simulcast layer fits the tile a consumer is shown in; paused when off-screen. */
@@ -244,10 +248,15 @@ export const requests = {
   /** Moderators, in rooms that allow recording; names are replaced by "Participant N". */
   startRecording: { params: empty, result: empty },
   stopRecording: { params: empty, result: empty },
+  /**
+   * Anyone: leave me out of recordings (none of my audio or video is
+   * captured, my chat shows as "a participant who opted out"), or include me again.
+   */
+  setRecordingOptOut: { params: params({ optOut: z.boolean() }), result: empty },
   createPoll: {
     params: params({
-      question: z.string().trim().min(1).max(POLL_LIMITS.question),
-      options: z.array(z.string().trim().min(1).max(POLL_LIMITS.option)).min(POLL_LIMITS.minOptions).max(POLL_LIMITS.maxOptions),
+      question: textSchema(POLL_LIMITS.question, { multiline: false }).pipe(z.string().min(1)),
+      options: z.array(textSchema(POLL_LIMITS.option, { multiline: false }).pipe(z.string().min(1))).min(POLL_LIMITS.minOptions).max(POLL_LIMITS.maxOptions),
       multiple: z.boolean(),
     }),
     result: z.object({ pollId: id }),
@@ -274,7 +283,7 @@ export const requests = {
   moveToGroup: { params: params({ peerId: id, group: id.optional() }), result: empty },
   /** Go back to the main room early (anyone). */
   leaveGroup: { params: empty, result: empty },
-  breakoutMessage: { params: params({ text: z.string().trim().min(1).max(BREAKOUT_LIMITS.message) }), result: empty },
+  breakoutMessage: { params: params({ text: textSchema(BREAKOUT_LIMITS.message, { multiline: true }).pipe(z.string().min(1)) }), result: empty },
   closeGroup: { params: params({ group: id }), result: empty },
   /** Call everyone back to the main room and end the breakout. */
   endBreakout: { params: empty, result: empty },
@@ -317,7 +326,11 @@ export const notifications = {
    */
   mediaReset: z.object({ routerRtpCapabilities: plainObject }),
   /** A recording started or stopped: every client shows it and announces it. */
-  recordingChanged: z.object({ active: z.boolean() }),
+  /**
+   * `countdownSeconds`: a moderator pressed Start recording; capture begins
+   * after this many seconds (another recordingChanged without it), time to opt out.
+   */
+  recordingChanged: z.object({ active: z.boolean(), countdownSeconds: z.number().int().min(1).max(60).optional() }),
   pollOpened: pollInfo,
   pollClosed: z.object({ pollId: id }),
   /** Live to those who manage polls; to everyone when shown. Counts only. */
@@ -361,9 +374,13 @@ export const errorCodes = [
   'muted_by_moderator', // you may not unmute until a moderator allows it
   'removed', // a moderator removed this browser from the meeting; re-issued links let it back
   'rate_limited', // too many requests in flight on this connection
+  'too_many_connections', // this address has signalling.connectionsPerAddress connections open already
+  'server_busy', // too many connections are waiting outside rooms; try again shortly
   'resume_failed', // the participation to resume has ended (grace period over, removed, or unknown)
   'room_moved', // several nodes: the room now runs on another node; join again (the client does so by itself)
   'unavailable', // several nodes: the room cannot be placed now (coordination store unreachable); try again shortly
+  'invalid_state', // not possible in the object's state: a second connect, a resume of a closed consumer
+  'timeout', // the server did not finish the request in time; it may or may not have taken effect
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

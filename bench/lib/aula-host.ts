@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { types } from 'mediasoup';
 import { type ConfigInput, loadConfig } from '../../server/config/config.js';
 import { observeSpeaker } from '../../server/features/active-speaker.js';
@@ -17,6 +18,7 @@ import { serve } from './ipc.js';
 import { plainListener, plainProducer, producerPackets } from './plain-media.js';
 
 let server: RunningServer | undefined;
+let loopMonitor: IntervalHistogram | undefined;
 let dataDir = '';
 const benchProducers: types.Producer[] = [];
 
@@ -47,11 +49,12 @@ serve({
         ...overrides,
         http: { port: 0, host: '127.0.0.1' },
         metrics: { enabled: false },
+        admin: { ...overrides.admin, port: 0 },
         rooms: { demoRoom: false, max: 10_000 },
         data: { dir: dataDir },
         log: { level: 'silent' },
         // The bench connects hundreds of participants from one address, quickly.
-        signalling: { messagesPerSecond: 10_000, messageBurst: 10_000, connectionsPerAddress: 10_000 },
+        signalling: { messagesPerSecond: 10_000, messageBurst: 10_000, connectionsPerAddress: 10_000, unjoinedConnections: 10_000, joinsPerMinute: 1_000_000 },
       },
     });
     server = await startServer(config, createLogger('silent'));
@@ -126,6 +129,25 @@ serve({
 
   async producerPackets() {
     return producerPackets(benchProducers);
+  },
+
+  /** The server's event-loop delay (perf_hooks), from `start` to `stop`: p50/p99/max in ms. */
+  loopDelay({ action }: { action: 'start' | 'stop' }) {
+    if (action === 'start') {
+      loopMonitor?.disable();
+      loopMonitor = monitorEventLoopDelay({ resolution: 5 });
+      loopMonitor.enable();
+      return {};
+    }
+    const h = loopMonitor!;
+    h.disable();
+    const ms = (ns: number) => ns / 1e6;
+    return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), samples: h.count };
+  },
+
+  /** Ledger batches written and events in them (group commit at work). */
+  ledgerStats() {
+    return running().ledger?.stats ?? { batches: 0, events: 0 };
   },
 
   info() {

@@ -66,7 +66,7 @@ async function servedBy(nodeCount: number, o: NodesOptions, log: (s: string) => 
       const host = Host.start(HOST);
       hosts.push(host);
       const id = `n${i + 1}`;
-      const cluster = nodeConfig({ id, port: 0, internalPort: await freePort(), dataDir: '' }, redis.url, secrets).cluster;
+      const cluster = nodeConfig({ id, port: 0, adminPort: 0, internalPort: await freePort(), dataDir: '' }, redis.url, secrets).cluster;
       const started = await host.call<{ url: string; serverKey: string }>('start', {
         media: { workers: 1 },
         admin: { token: secrets.adminToken },
@@ -149,13 +149,14 @@ export async function runRelayJoin(o: { joins: number }, log: (s: string) => voi
     const b = await nodeSpec('b', a.dataDir);
     procs.push(await spawnNode(b, nodeConfig(b, redis.url, secrets, { signalling: { connectionsPerAddress: 1000 } })));
     const baseOf = (id: string) => `http://127.0.0.1:${(id === 'a' ? a : b).port}`;
+    const adminOf = (id: string) => `http://127.0.0.1:${(id === 'a' ? a : b).adminPort}`;
     await sleep(1500);
-    const created = (await admin(baseOf('a'), secrets.adminToken, 'POST', '/rooms', { title: 'Relay join', maxParticipants: 100 })).json;
+    const created = (await admin(adminOf('a'), secrets.adminToken, 'POST', '/rooms', { title: 'Relay join', maxParticipants: 100 })).json;
     const pathOf = (link: string) => link.slice(link.indexOf('/r/'));
     browser = await launchChromium();
     const teacher = await joinThroughUi(browser, `${baseOf('a')}${pathOf(created.links.moderator)}`, 'Teacher');
     const teacherId: string = await teacher.evaluate(() => (window as any).aula.self);
-    const home = (await admin(baseOf('b'), secrets.adminToken, 'GET', `/rooms/${created.room.id}`)).json.room.node as string;
+    const home = (await admin(adminOf('b'), secrets.adminToken, 'GET', `/rooms/${created.room.id}`)).json.room.node as string;
     const other = home === 'a' ? 'b' : 'a';
     log(`  room homed on ${home}; joins alternate straight to ${home} and through ${other}`);
     const direct: number[] = [];

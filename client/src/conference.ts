@@ -110,13 +110,14 @@ export class Conference {
    * us from the lobby (`onWaiting` is called meanwhile). A denial ends the
    * conference with reason 'denied'.
    */
-  async join(displayName: string, routerRtpCapabilities: types.RtpCapabilities, onWaiting: () => void): Promise<JoinedData> {
+  async join(displayName: string, routerRtpCapabilities: types.RtpCapabilities, onWaiting: () => void, recordingOptOut = false): Promise<JoinedData> {
     await this.device.load({ routerRtpCapabilities });
     this.listen();
     const admitted = new Promise<JoinedData>((resolve) => this.signalling.on('admitted', resolve));
     const result = await this.signalling.request('join', {
       displayName,
       rtpCapabilities: this.device.rtpCapabilities as never,
+      ...(recordingOptOut ? { recordingOptOut } : {}),
     });
     let joined: JoinedData;
     if (result.status === 'waiting') {

@@ -1,4 +1,5 @@
 // Entry point: the join page (name, preview, Join), the lobby, the room.
+import { local, session } from './storage.js';
 import type { Result } from '../../shared/protocol.js';
 import type { EndReason } from './conference.js';
 import { problemButton } from './problem-dialog.js';
@@ -42,11 +43,11 @@ function takeToken(roomId: string): string | null {
   const key = `aula-token:${roomId}`;
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('t');
   if (fromHash) {
-    sessionStorage.setItem(key, fromHash);
+    session.setItem(key, fromHash);
     history.replaceState(null, '', location.pathname);
     return fromHash;
   }
-  return sessionStorage.getItem(key);
+  return session.getItem(key);
 }
 
 /** The message a user sees for a refused request: what they can act on, no more. */
@@ -75,10 +76,10 @@ function explain(err: unknown): string {
 /** A random id per room in this browser: lets a moderator's removal stick. Names nobody. */
 function clientId(roomId: string): string {
   const key = `aula-client:${roomId}`;
-  let id = localStorage.getItem(key);
+  let id = local.getItem(key);
   if (!id) {
     id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-    localStorage.setItem(key, id);
+    local.setItem(key, id);
   }
   return id;
 }
@@ -112,7 +113,7 @@ function languageSwitcher(): HTMLElement {
     select.append(option);
   }
   select.addEventListener('change', () => {
-    localStorage.setItem('aula-lang', select.value);
+    local.setItem('aula-lang', select.value);
     location.reload();
   });
   wrap.append(label, select);
@@ -164,7 +165,15 @@ async function joinPage(roomId: string, token: string): Promise<void> {
   joinButton.type = 'submit';
   const privacy = document.createElement('p');
   privacy.append(link(t.privacyNotice, '/privacy'));
-  form.append(h1, recording, label, input, hint, preview, joinButton, status, privacy);
+  // While a recording runs, the same choice as in the room: stay out of it.
+  const optOut = document.createElement('input');
+  optOut.type = 'checkbox';
+  optOut.id = 'recording-opt-out';
+  const optOutLabel = document.createElement('label');
+  optOutLabel.className = 'check';
+  optOutLabel.append(optOut, ` ${t.leaveMeOut}`);
+  const choice = hello.recordingActive ? [optOutLabel] : [];
+  form.append(h1, recording, ...choice, label, input, hint, preview, joinButton, status, privacy);
   show(form, problemButton(t, { roomId, token }, 'join'), languageSwitcher());
   input.focus();
 
@@ -194,6 +203,7 @@ async function joinPage(roomId: string, token: string): Promise<void> {
           link: { roomId, token },
           hello,
           displayName: name,
+          recordingOptOut: optOut.checked,
           local,
           show,
           onWaiting: () => show(message(t.lobbyTitle, 'hint'), message(t.lobbyWaiting, 'lobby-wait')),
@@ -257,9 +267,9 @@ function endedPage(strings: Strings, reason: EndReason, roomId: string, detail?:
     // The moderator's own words, if they gave any, after the sentence in the user's language.
     removed: detail ? `${strings.removed} ${detail}` : strings.removed,
   }[reason];
-  if (reason === 'removed') sessionStorage.removeItem(`aula-token:${roomId}`); // coming back needs the link again
+  if (reason === 'removed') session.removeItem(`aula-token:${roomId}`); // coming back needs the link again
   const again = reason === 'denied' || reason === 'removed' ? [] : [link(strings.rejoin, `/r/${roomId}`)];
-  const still = sessionStorage.getItem(`aula-token:${roomId}`);
+  const still = session.getItem(`aula-token:${roomId}`);
   const report = still ? [problemButton(strings, { roomId, token: still }, 'join')] : [];
   show(message(text, reason === 'removed' ? 'error' : ''), ...again, ...report);
   delete (window as { aula?: unknown }).aula;

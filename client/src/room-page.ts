@@ -21,6 +21,8 @@ export interface RoomPageOptions {
   link: ReportLink;
   hello: Result<'hello'>;
   displayName: string;
+  /** Chosen on the join page while a recording runs. */
+  recordingOptOut?: boolean;
   local: MediaStream | null;
   show(...nodes: Node[]): void;
   onWaiting(): void;
@@ -78,6 +80,7 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
         view.setTrack(p.id, 'screen', null);
       }
     }
+    recording.badges();
   };
   view.side.append(panel.root, breakout.root, polls.root, chat.root);
   view.root.append(announcer.root);
@@ -93,6 +96,7 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
       people.set(peer.id, peer);
       if (peer.group === people.get(selfId)?.group) view.addTile(peer.id, peer.displayName, false);
       refreshPeople();
+      recording.setPeer(peer, false);
       announcer.announce(t.announceJoined(peer.displayName));
     },
     peerUpdated: (peer) => {
@@ -100,6 +104,7 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
       view.renameTile(peer.id, peer.displayName, peer.id === selfId);
       retile();
       refreshPeople();
+      recording.setPeer(peer, peer.id === selfId);
     },
     selfUpdated: (self, list) => {
       people.set(self.id, self);
@@ -193,7 +198,7 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
   });
   const toolbar = new ToolbarState(t, view, conference);
 
-  const joined = await conference.join(o.displayName, o.hello.routerRtpCapabilities as unknown as types.RtpCapabilities, o.onWaiting);
+  const joined = await conference.join(o.displayName, o.hello.routerRtpCapabilities as unknown as types.RtpCapabilities, o.onWaiting, o.recordingOptOut);
   selfId = joined.self.id;
   permissions = new Set(joined.permissions);
   for (const p of [joined.self, ...joined.peers]) {
@@ -213,6 +218,7 @@ export async function enterRoom(o: RoomPageOptions): Promise<void> {
   view.setLocked(joined.locked);
   recording.set(joined.recording ?? false);
   recording.sync(permissions);
+  for (const p of [joined.self, ...joined.peers]) recording.setPeer(p, p.id === selfId);
   view.setSpeaking(joined.activeSpeaker);
   for (const m of joined.chat) chat.add(m, m.peerId === selfId);
   o.show(view.root);

@@ -1,5 +1,7 @@
 // Every user-visible string, one table per language. The browser's preferred
 // language picks the table; English is the fallback.
+import { local } from './storage.js';
+
 const en = {
   appName: 'aula',
   noRoom: 'Open the link your organiser sent you to join a classroom.',
@@ -110,6 +112,13 @@ const en = {
   recordingRunningJoin: 'A recording is running now. Your name will not be in it: everyone is shown as "Participant 1", "Participant 2", …',
   announceRecordingStarted: 'Recording started',
   announceRecordingStopped: 'Recording stopped',
+  recordingCountdown: (s: number) =>
+    `A recording starts in ${s} s. Names are replaced by "Participant 1", "Participant 2", … If you do not want to be in it, press "Leave me out of the recording".`,
+  announceRecordingCountdown: (s: number) => `A recording starts in ${s} seconds`,
+  leaveMeOut: 'Leave me out of the recording',
+  includeMe: 'Include me',
+  leftOut: 'You are left out of the recording: nothing of your microphone, camera or screen is recorded, and your chat messages appear without their text.',
+  notRecordedBadge: 'Not recorded',
   // Polls
   pollTitle: 'Poll',
   pollQuestion: 'Question',
@@ -262,6 +271,13 @@ const de: Strings = {
   recordingRunningJoin: 'Gerade läuft eine Aufzeichnung. Ihr Name ist nicht darin: alle erscheinen als „Participant 1“, „Participant 2“, …',
   announceRecordingStarted: 'Aufzeichnung gestartet',
   announceRecordingStopped: 'Aufzeichnung beendet',
+  recordingCountdown: (s: number) =>
+    `In ${s} s beginnt eine Aufzeichnung. Namen werden durch „Participant 1“, „Participant 2“, … ersetzt. Wenn Sie nicht darin sein möchten, wählen Sie „Mich nicht aufzeichnen“.`,
+  announceRecordingCountdown: (s: number) => `In ${s} Sekunden beginnt eine Aufzeichnung`,
+  leaveMeOut: 'Mich nicht aufzeichnen',
+  includeMe: 'Mich wieder aufzeichnen',
+  leftOut: 'Sie werden nicht aufgezeichnet: nichts von Ihrem Mikrofon, Ihrer Kamera oder Ihrem Bildschirm, und Ihre Chat-Nachrichten erscheinen ohne Text.',
+  notRecordedBadge: 'Wird nicht aufgezeichnet',
   // Umfragen
   pollTitle: 'Umfrage',
   pollQuestion: 'Frage',
@@ -311,7 +327,7 @@ export const LANGUAGES: Array<[string, string]> = [
 
 /** The user's choice (kept in this browser), else the browser's preferred language. */
 export function pickStrings(languages: readonly string[] = navigator.languages): { lang: string; t: Strings } {
-  const chosen = localStorage.getItem('aula-lang');
+  const chosen = local.getItem('aula-lang');
   if (chosen && tables[chosen]) return { lang: chosen, t: tables[chosen] };
   for (const l of languages) {
     const base = l.toLowerCase().split('-')[0]!;

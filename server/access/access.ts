@@ -8,6 +8,7 @@ import { AulaError } from '../errors.js';
 import type { Room } from '../rooms/room.js';
 import { LINK_ISSUER, type LinkSigner } from './links.js';
 import type { OrgIssuers } from './org-issuers.js';
+import { LTI_GRANT_ISSUER, type LtiGrants } from '../lti/grant.js';
 
 export interface Grant {
   role: Role;
@@ -24,6 +25,7 @@ export class AccessControl {
   constructor(
     private readonly links: LinkSigner,
     private readonly issuers: OrgIssuers,
+    private readonly lti?: LtiGrants,
   ) {}
 
   /** The grant a token gives in this room, and a name to prefill (not kept). */
@@ -39,9 +41,14 @@ export class AccessControl {
       const claims = await this.links.verify(token);
       if (claims.room !== room.id) throw invalid();
       result = { grant: { role: claims.role, via: 'link', expiresAt: claims.exp * 1000, gen: claims.gen } };
+    } else if (issuer === LTI_GRANT_ISSUER && this.lti) {
+      // An LTI launch: the platform vouched for the person, like an organisation token.
+      const lti = await this.lti.verify(token);
+      if (lti.room !== room.id) throw invalid();
+      result = { grant: { role: lti.role, via: 'organisation', expiresAt: lti.exp * 1000 }, prefillName: lti.prefillName };
     } else if (typeof issuer === 'string' && this.issuers.has(issuer)) {
       const org = await this.issuers.verify(token, issuer);
-      if (org.room !== room.id) throw invalid();
+      if (org.room !== room.id || !this.issuers.mayGrant(issuer, room)) throw invalid();
       result = {
         grant: { role: org.role, via: 'organisation', expiresAt: org.exp * 1000 },
         prefillName: org.prefillName,

@@ -31,6 +31,22 @@ export class OrgIssuers {
     return this.byIssuer.has(issuer);
   }
 
+  /**
+   * May this issuer grant access to this room? A room is bound to the issuers
+   * its settings name and to those whose `rooms` list it; then only they may.
+   * An unbound room takes tokens only on a single-issuer server, and only
+   * from an issuer not confined to a list of rooms: with several
+   * organisations on one server, issuer A must not mint moderators for B's class.
+   */
+  mayGrant(issuer: string, room: { id: string; settings: { issuers?: readonly string[] } }): boolean {
+    const config = this.byIssuer.get(issuer);
+    if (!config) return false;
+    const bound = new Set(room.settings.issuers ?? []);
+    for (const c of this.byIssuer.values()) if (c.rooms.includes(room.id)) bound.add(c.issuer);
+    if (bound.size > 0) return bound.has(issuer);
+    return this.byIssuer.size === 1 && config.rooms.length === 0;
+  }
+
   async verify(token: string, issuer: string): Promise<OrgGrant> {
     const config = this.byIssuer.get(issuer);
     if (!config) throw new AulaError('invalid_link', 'this link is not valid');

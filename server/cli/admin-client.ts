@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { adminTokenFile } from '../access/admin-token.js';
 import { type Config, loadConfig } from '../config/config.js';
+import { loopbackFor } from '../config/loopback.js';
 
 export class CliError extends Error {}
 
@@ -26,8 +27,8 @@ export class AdminClient {
     } catch (err) {
       throw new CliError((err as Error).message);
     }
-    const host = ['0.0.0.0', '::'].includes(config.http.host) ? '127.0.0.1' : config.http.host;
-    const url = (opts.url ?? process.env.AULA_URL ?? `http://${host}:${config.http.port}`).replace(/\/$/, '');
+    // The admin API's own listener (admin.host:admin.port), not the main port.
+    const url = (opts.url || process.env.AULA_URL || `http://${loopbackFor(config.admin.host)}:${config.admin.port}`).replace(/\/$/, '');
     const token = opts.token ?? config.admin.token ?? readTokenFile(config.data.dir);
     if (!token) {
       throw new CliError(`no admin token: pass --token, set AULA_ADMIN_TOKEN, or run where ${adminTokenFile(config.data.dir)} exists`);

@@ -12,7 +12,7 @@ import { transparencyCommands } from './transparency.js';
 
 const program = new Command('aula')
   .description('Operate an aula server (talks to its admin API)')
-  .option('--url <url>', 'server base URL (default: AULA_URL or http://127.0.0.1:<http.port>)')
+  .option('--url <url>', 'admin API base URL (default: AULA_URL or http://<admin.host>:<admin.port>, i.e. http://127.0.0.1:9465)')
   .option('--token <token>', 'admin token (default: AULA_ADMIN_TOKEN, config admin.token, or <data.dir>/admin-token)')
   .option('--config <file>', 'config file (default: AULA_CONFIG)')
   .showHelpAfterError()

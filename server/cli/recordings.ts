@@ -19,13 +19,14 @@ type Recording = {
   tracks: number | unknown[];
   videoBytes?: number;
   interrupted?: boolean;
+  composeCpuSeconds?: number;
   expiresAt: string;
 };
 
 const describe = (r: Recording) =>
   `${r.id}  ${r.state}${r.state === 'processing' ? ` ${Math.round(r.progress * 100)}%` : ''}${r.interrupted ? ' (interrupted)' : ''}  ` +
   `started ${r.startedAt}, ${r.durationSeconds ?? '?'} s, ${r.participants} participants, ${r.chatMessages} chat messages, ` +
-  `room ${r.roomId}${r.videoBytes ? `, ${r.videoBytes} bytes` : ''}; deleted after ${r.expiresAt}`;
+  `room ${r.roomId}${r.videoBytes ? `, ${r.videoBytes} bytes` : ''}${r.composeCpuSeconds !== undefined ? `, composed in ${r.composeCpuSeconds} CPU s` : ''}; deleted after ${r.expiresAt}`;
 
 export function recordingCommands(program: Command, client: () => AdminClient): void {
   const rec = program.command('recording').description('list, show, download and delete recordings');

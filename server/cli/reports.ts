@@ -49,10 +49,12 @@ export function reportCommands(program: Command, client: () => AdminClient): voi
     .option('--json', 'machine-readable output', false)
     .action(async (o) => {
       const r = await client().call('GET', '/meetings');
-      type M = { id: string; roomId: string; title: string; startedAt: string; endedAt?: string; expiresAt: string | null };
+      type M = { id: string; roomId: string; title: string; startedAt: string; endedAt?: string; expiresAt: string | null; tampered?: true };
       print(o.json, r, () =>
         r.meetings.length
-          ? r.meetings.map((m: M) => `${m.id}  ${m.title}  ${m.startedAt} – ${m.endedAt ?? 'running'}  deleted after ${m.expiresAt ?? '-'}`).join('\n')
+          ? r.meetings
+              .map((m: M) => `${m.id}  ${m.title}  ${m.startedAt} – ${m.endedAt ?? 'running'}  deleted after ${m.expiresAt ?? '-'}${m.tampered ? '  ALTERED ON DISK (fails its MAC; deleted at the next purge)' : ''}`)
+              .join('\n')
           : 'no meetings',
       );
     });
@@ -89,7 +91,8 @@ export function reportCommands(program: Command, client: () => AdminClient): voi
     .option('--json', 'machine-readable output', false)
     .action(async (o) => {
       const r = await client().call('GET', '/reports');
-      print(o.json, r, () => (r.requests.length ? r.requests.map(describeRequest).join('\n') : 'no requests'));
+      const head = r.auditHead ? `\naudit log head: entry ${r.auditHead.seq}, ${r.auditHead.hash}` : '';
+      print(o.json, r, () => `${r.requests.length ? r.requests.map(describeRequest).join('\n') : 'no requests'}${head}`);
     });
 
   report

@@ -25,9 +25,11 @@ export function roomCommands(program: Command, client: () => AdminClient): void 
     .option('--recording', 'allow moderators to record', false)
     .option('--no-guests', 'refuse guest links (moderator links and organisation tokens still work)')
     .option('--valid-days <n>', 'how long the links stay valid', positiveInt)
+    .option('--issuer <iss...>', 'bind the room to these organisation issuers: only their tokens work there')
     .option('--json', 'machine-readable output', false)
     .action(async (o) => {
       const body = {
+        ...(o.issuer ? { issuers: o.issuer } : {}),
         title: o.title,
         lobby: o.lobby,
         recording: o.recording,

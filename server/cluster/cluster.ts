@@ -1,6 +1,7 @@
 // Cluster mode (cluster.redisUrl set): the pieces wired together, and the few
 // hooks the rest of aula calls. Without Redis none of this is created.
 import http from 'node:http';
+import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/config.js';
 import { AulaError } from '../errors.js';
@@ -99,8 +100,10 @@ export class Cluster {
   }
 
   /** Put the relay on the public listener and open the internal listener. */
-  /** `adminApp`: serves /api/admin; the other nodes reach it through /internal/admin/… (this node's view only). */
-  async attach(server: http.Server, routes: InternalRoutes, adminApp: http.RequestListener, adminToken: string): Promise<void> {
+  /** `admin`: the admin API; the other nodes reach it through /internal/admin/… (this node's view only). */
+  async attach(server: http.Server, routes: InternalRoutes, admin: express.Router, adminToken: string): Promise<void> {
+    const adminApp = express();
+    adminApp.use('/api/admin', admin);
     const deps: RelayDeps = {
       nodeId: this.nodeId,
       secret: this.secret,

@@ -4,38 +4,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { z } from 'zod';
+import { ltiSchema } from '../lti/schema.js';
+import { issuersSchema } from './issuers.js';
 
 const port = z.number().int().min(0).max(65535);
 const ipAddress = z.union([z.ipv4(), z.ipv6()]);
 
-const issuerSchema = z
-  .object({
-    /** Expected `iss` claim; also how a token is matched to its issuer. */
-    issuer: z.string().min(1).max(512).refine((i) => i !== 'aula', '"aula" is the issuer of aula\'s own room links'),
-    /** Expected `aud` claim. */
-    audience: z.string().min(1).max(512),
-    /** Where the issuer publishes its keys (JWKS). Use https outside a lab. */
-    jwksUrl: z
-      .url()
-      .refine((u) => u.startsWith('https://') || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])[:/]/.test(u), {
-        message: 'jwksUrl must use https (plain http only on loopback)',
-      })
-      .optional(),
-    /** Or a static public key: a JWK object or an SPKI PEM string. */
-    publicKey: z.union([z.record(z.string(), z.unknown()), z.string().startsWith('-----BEGIN PUBLIC KEY-----')]).optional(),
-    /** Signature algorithms accepted from this issuer. */
-    algorithms: z.array(z.enum(['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'])).min(1).default(['RS256', 'ES256', 'EdDSA']),
-    /** Claim holding the role: moderator, presenter or participant. */
-    roleClaim: z.string().min(1).max(64).default('aula_role'),
-    /** Claim holding the room id. */
-    roomClaim: z.string().min(1).max(64).default('aula_room'),
-    /** Claim whose value may prefill the display name (not stored). Unset: none. */
-    nameClaim: z.string().min(1).max(64).optional(),
-  })
-  .strict()
-  .refine((i) => Boolean(i.jwksUrl) !== Boolean(i.publicKey), { message: 'give exactly one of jwksUrl and publicKey' });
-
-export type IssuerConfig = z.infer<typeof issuerSchema>;
+export type { IssuerConfig } from './issuers.js';
 
 export const configSchema = z
   .object({
@@ -68,6 +43,13 @@ export const configSchema = z
         headersTimeoutSeconds: z.number().int().min(1).max(300).default(10),
         /** …and the whole request within this time. */
         requestTimeoutSeconds: z.number().int().min(1).max(3600).default(30),
+        /**
+         * Reverse proxies (addresses or CIDRs) whose X-Forwarded-For is
+         * believed: for their connections the client address is the rightmost
+         * forwarded address that is not itself a trusted proxy. Empty: the
+         * socket's address, whatever the header says.
+         */
+        trustedProxies: z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()])).max(64).default([]),
       })
       .strict()
       .prefault({}),
@@ -141,11 +123,25 @@ export const configSchema = z
         abuseLimit: z.number().int().min(1).max(1_000_000).default(1000),
         /** Open connections from one address (counted in memory, never logged). */
         connectionsPerAddress: z.number().int().min(1).max(10_000).default(50),
+        /** A connection that has not said hello (or resume) within this time is closed. */
+        helloTimeoutSeconds: z.number().int().min(1).max(300).default(10),
+        /**
+         * Connections not in a room (before hello, after it, in a lobby), for
+         * the whole server: beyond, new ones are closed (1013), so that nobody
+         * can hold every slot without a link.
+         */
+        unjoinedConnections: z.number().int().min(1).max(100_000).default(1000),
         /**
          * A participant whose connection drops stays in the room this long,
          * media and all, so that the client can resume; then they have left.
          */
         resumeGraceSeconds: z.number().int().min(0).max(600).default(30),
+        /**
+         * Join attempts per minute of one person (after a burst of 5); a shared
+         * room link as a whole gets twice the room's size at once, then the
+         * room's size (or this, if larger) per minute. Memory only.
+         */
+        joinsPerMinute: z.number().int().min(1).max(1_000_000).default(6),
       })
       .strict()
       .prefault({}),
@@ -163,6 +159,13 @@ export const configSchema = z
          * on first start into <data.dir>/admin-token (0600).
          */
         token: z.string().min(32, 'admin token: at least 32 characters').max(512).optional(),
+        /**
+         * The admin API has its own listener, so a reverse proxy of the main
+         * port never exposes it. 127.0.0.1 keeps it on this machine.
+         */
+        host: z.string().min(1).default('127.0.0.1'),
+        /** 0 picks a free port (tests). */
+        port: port.default(9465),
       })
       .strict()
       .prefault({}),
@@ -179,6 +182,12 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         /** Days after a meeting's end before its attendance is deleted. */
         retentionDays: z.number().int().min(1).max(3650).default(30),
+        /**
+         * A room that empties and fills again within this many seconds stays
+         * one meeting occurrence (a reconnect, a teacher stepping out), and
+         * join/leave churn cannot make a new meeting each time. 0: end at once.
+         */
+        coalesceSeconds: z.number().int().min(0).max(3600).default(60),
         /**
          * 32-byte key (base64url) wrapping every meeting key. Unset: generated
          * into <data.dir>/ledger-master.key. Keep it outside the data volume
@@ -197,6 +206,13 @@ export const configSchema = z
         retentionDays: z.number().int().min(1).max(3650).default(30),
         /** The ffmpeg binary that captures and composes recordings. */
         ffmpeg: z.string().min(1).default('ffmpeg'),
+        /** Size of the composed video, in pixels (even numbers). */
+        width: z.number().int().min(320).max(3840).multipleOf(2).default(1280),
+        height: z.number().int().min(180).max(2160).multipleOf(2).default(720),
+        /** Frames per second of the composed video. */
+        fps: z.number().int().min(1).max(30).default(10),
+        /** Seconds everyone sees the notice (and may opt out) before capture starts. */
+        countdownSeconds: z.number().int().min(0).max(60).default(5),
       })
       .strict()
       .prefault({}),
@@ -259,11 +275,9 @@ export const configSchema = z
       // One key under two names would let one person approve their own request.
       .refine((ops) => new Set(ops.map((o) => `${o.publicKey.x}.${o.publicKey.y}`)).size === ops.length, 'each operator needs their own key'),
     /** Organisation systems (LMS, intranet) whose signed tokens grant a role. */
-    issuers: z
-      .array(issuerSchema)
-      .max(32)
-      .default([])
-      .refine((list) => new Set(list.map((i) => i.issuer)).size === list.length, 'each issuer may be configured once'),
+    issuers: issuersSchema,
+    /** LTI 1.3 launches from Moodle, ILIAS and other platforms (server/lti/, docs/LTI.md). */
+    lti: ltiSchema,
     metrics: z
       .object({
         /** Serve Prometheus metrics at /metrics. */
@@ -353,13 +367,20 @@ export const envOverrides: Record<string, { path: [string, string]; type: 'strin
   AULA_TURN_URLS: { path: ['turn', 'urls'], type: 'list' },
   AULA_DATA_DIR: { path: ['data', 'dir'], type: 'string' },
   AULA_ADMIN_TOKEN: { path: ['admin', 'token'], type: 'string' },
+  AULA_ADMIN_HOST: { path: ['admin', 'host'], type: 'string' },
+  AULA_ADMIN_PORT: { path: ['admin', 'port'], type: 'number' },
   AULA_LINKS_VALIDITY_DAYS: { path: ['links', 'validityDays'], type: 'number' },
   AULA_LEDGER_ENABLED: { path: ['ledger', 'enabled'], type: 'boolean' },
   AULA_LEDGER_RETENTION_DAYS: { path: ['ledger', 'retentionDays'], type: 'number' },
   AULA_LEDGER_MASTER_KEY: { path: ['ledger', 'masterKey'], type: 'string' },
+  AULA_LEDGER_COALESCE_SECONDS: { path: ['ledger', 'coalesceSeconds'], type: 'number' },
   AULA_REPORTS_FOUR_EYES: { path: ['reports', 'fourEyes'], type: 'boolean' },
   AULA_RECORDING_RETENTION_DAYS: { path: ['recording', 'retentionDays'], type: 'number' },
   AULA_RECORDING_FFMPEG: { path: ['recording', 'ffmpeg'], type: 'string' },
+  AULA_RECORDING_WIDTH: { path: ['recording', 'width'], type: 'number' },
+  AULA_RECORDING_HEIGHT: { path: ['recording', 'height'], type: 'number' },
+  AULA_RECORDING_FPS: { path: ['recording', 'fps'], type: 'number' },
+  AULA_RECORDING_COUNTDOWN_SECONDS: { path: ['recording', 'countdownSeconds'], type: 'number' },
   AULA_PROBLEMS_RETENTION_DAYS: { path: ['problems', 'retentionDays'], type: 'number' },
   AULA_AUDIT_RETENTION_DAYS: { path: ['audit', 'retentionDays'], type: 'number' },
   AULA_METRICS_ENABLED: { path: ['metrics', 'enabled'], type: 'boolean' },

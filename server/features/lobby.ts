@@ -17,8 +17,10 @@ export const lobbyHandlers = [
     // A full room stays full: the person keeps waiting. Admission overrides the lock.
     room.checkEntry(true);
     room.lobby.take(lobbyId);
+    let admitted: ReturnType<typeof entry.enter>;
     try {
-      entry.notify('admitted', entry.enter());
+      admitted = entry.enter();
+      entry.notify('admitted', admitted);
     } catch (err) {
       // Their link was revoked or expired while they waited.
       entry.turnAway();
@@ -27,6 +29,8 @@ export const lobbyHandlers = [
       throw err instanceof AulaError ? new AulaError('not_found', `cannot admit: ${err.message}`) : err;
     }
     lobbyChanged(room);
+    // The moderator's answer comes once the admission is in the ledger.
+    await room.participants.get(admitted.self.id)?.recorded;
     return {};
   }),
 

@@ -1,6 +1,7 @@
 // Transports, producers and consumers of a joined participant.
 import type { types } from 'mediasoup';
 import { AulaError } from '../errors.js';
+import { refusable } from '../media/refusal.js';
 import { hasPermission } from '../rooms/permissions.js';
 import { joinedHandler } from '../signalling/handler.js';
 import { observeSpeaker } from './active-speaker.js';
@@ -19,7 +20,8 @@ export const mediaHandlers = [
   }),
 
   joinedHandler('connectTransport', undefined, async ({ participant }, { transportId, dtlsParameters }) => {
-    await participant.media.transport(transportId).connect({ dtlsParameters: dtlsParameters as types.DtlsParameters });
+    const transport = participant.media.transport(transportId);
+    await refusable('connectTransport', () => transport.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }));
     return {};
   }),
 
@@ -48,7 +50,7 @@ export const mediaHandlers = [
       if (source === 'screen') classroom.screensPending--;
     }
     // A moderator may have muted this person while the microphone was being set up.
-    if (source === 'mic' && !participant.mayUnmute) await producer.pause();
+    if (source === 'mic' && !participant.mayUnmute) await refusable('produce', () => producer.pause());
     producer.observer.once('close', () => {
       room.broadcastNear(participant, 'producerClosed', { producerId: producer.id, peerId: participant.id });
     });
@@ -63,7 +65,8 @@ export const mediaHandlers = [
   }),
 
   joinedHandler('pauseProducer', undefined, async ({ room, participant }, { producerId }) => {
-    await participant.media.producer(producerId).pause();
+    const producer = participant.media.producer(producerId);
+    await refusable('pauseProducer', () => producer.pause());
     room.broadcastNear(participant, 'producerPaused', { producerId, peerId: participant.id });
     return {};
   }),
@@ -73,7 +76,7 @@ export const mediaHandlers = [
     if (producer.appData.source === 'mic' && !participant.mayUnmute) {
       throw new AulaError('muted_by_moderator', 'a moderator muted you; ask them to allow unmuting');
     }
-    await producer.resume();
+    await refusable('resumeProducer', () => producer.resume());
     room.broadcastNear(participant, 'producerResumed', { producerId, peerId: participant.id });
     return {};
   }),
@@ -99,18 +102,19 @@ export const mediaHandlers = [
   }),
 
   joinedHandler('resumeConsumer', undefined, async ({ participant }, { consumerId }) => {
-    await participant.media.consumer(consumerId).resume();
+    const consumer = participant.media.consumer(consumerId);
+    await refusable('resumeConsumer', () => consumer.resume());
     return {};
   }),
 
   joinedHandler('setConsumerPreferences', undefined, async ({ participant }, { consumerId, spatialLayer, paused }) => {
     const consumer = participant.media.consumer(consumerId);
     // A tile off-screen needs no packets at all; a small one needs no large layer.
-    if (paused) await consumer.pause();
-    else {
+    await refusable('setConsumerPreferences', async () => {
+      if (paused) return consumer.pause();
       if (consumer.type === 'simulcast') await consumer.setPreferredLayers({ spatialLayer, temporalLayer: 2 });
       await consumer.resume();
-    }
+    });
     return {};
   }),
 ];

@@ -15,6 +15,7 @@ export const moderationHandlers = [
       // Otherwise nobody could admit from the lobby or unlock the room any more.
       throw new AulaError('invalid_params', 'the room needs at least one moderator');
     }
+    if (target.role === role) return {};
     room.setRole(target, role);
     room.broadcast('peerUpdated', { peer: target.info() });
     target.notify('selfUpdated', { self: target.info(), permissions: permissionsOf(role) });
@@ -23,6 +24,7 @@ export const moderationHandlers = [
     if (!hasPermission(role, 'shareScreen')) {
       for (const p of target.media.producers.values()) if (p.appData.source === 'screen') p.close();
     }
+    await target.recorded; // answered once the new role is in the ledger
     return {};
   }),
 
@@ -42,7 +44,13 @@ async function muteMic(room: Room, target: Participant, allowUnmute: boolean): P
   const mic = [...target.media.producers.values()].find((p) => p.appData.source === 'mic');
   target.notify('moderated', { source: 'mic', allowUnmute });
   if (!mic || mic.paused) return false;
-  await mic.pause();
+  try {
+    await mic.pause();
+  } catch (err) {
+    // Closed meanwhile (its owner stopped it, moved to a group, left): nothing left to mute.
+    if (mic.closed) return false;
+    throw err;
+  }
   room.broadcastNear(target, 'producerPaused', { producerId: mic.id, peerId: target.id });
   return true;
 }

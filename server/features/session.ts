@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { distinctName } from '../../shared/display-name.js';
 import type { JoinedData, Role } from '../../shared/protocol.js';
+import { linkKey, takeJoin } from '../access/join-limits.js';
 import { AulaError } from '../errors.js';
+import { logPresence } from '../log.js';
 import { Participant } from '../rooms/participant.js';
 import { hasPermission, permissionsOf } from '../rooms/permissions.js';
 import type { Room } from '../rooms/room.js';
@@ -16,6 +18,7 @@ interface Entrant {
   role: Role;
   rtpCapabilities: types.RtpCapabilities;
   identity: string;
+  recordingOptOut: boolean;
 }
 
 const removedError = () => new AulaError('removed', 'a moderator removed you from this meeting');
@@ -33,12 +36,14 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     who.identity,
   );
   participant.mayUnmute = !room.classroom.muteLocked.has(who.identity);
+  // Before the recorder (an observer) sees them: nothing of theirs is captured.
+  participant.recordingOptOut = who.recordingOptOut;
   room.add(participant, admitted);
   session.lobby = undefined;
   session.room = room;
   session.participant = participant;
   room.broadcast('peerJoined', { peer: participant.info() }, participant);
-  services.log.info({ room: room.id, peer: participant.id, participants: room.participants.size }, 'participant joined');
+  logPresence(services.log, 'participant joined', room, participant.id);
   return {
     self: participant.info(),
     permissions: permissionsOf(participant.role),
@@ -73,7 +78,7 @@ export const sessionHandlers = [
     // The prefill name goes back to the browser and is not kept here.
     // The room moved to this node: who was already in skips the lobby.
     const admitted = Boolean(rejoin && services.rejoin?.valid(rejoin, room.id, identity));
-    session.access = { room, grant, identity, admitted };
+    session.access = { room, grant, identity, link: linkKey(token), admitted };
     return {
       title: room.title,
       role: grant.role,
@@ -85,17 +90,23 @@ export const sessionHandlers = [
     };
   }),
 
-  openHandler('join', async ({ session, services }, { displayName, rtpCapabilities }) => {
+  openHandler('join', async ({ session, services }, { displayName, rtpCapabilities, recordingOptOut }) => {
     if (session.participant || session.lobby) throw new AulaError('already_joined', 'this connection has already joined');
     if (!session.access) throw new AulaError('no_access', 'join: say hello with a valid link first');
-    const { room, grant, identity, admitted } = session.access;
+    const { room, grant, identity, link, admitted } = session.access;
+    // Every attempt counts, so join/leave loops cannot churn the room and its ledger.
+    takeJoin(room, { identity, link, via: grant.via }, services.joinsPerMinute);
     services.access.recheck(grant, room);
     if (room.classroom.barred.has(identity)) throw removedError();
     room.checkEntry(hasPermission(grant.role, 'bypassLock'));
     // Shape-checked by the protocol schema; mediasoup checks the rest in canConsume().
-    const who: Entrant = { displayName, role: grant.role, rtpCapabilities: rtpCapabilities as types.RtpCapabilities, identity };
+    const who: Entrant = { displayName, role: grant.role, rtpCapabilities: rtpCapabilities as types.RtpCapabilities, identity, recordingOptOut: recordingOptOut ?? false };
     if (!room.settings.lobby || hasPermission(grant.role, 'bypassLobby') || admitted) {
-      return { status: 'joined' as const, ...enter(session, room, who, services, admitted) };
+      const joined = enter(session, room, who, services, admitted);
+      // Answered only once the join is in the ledger (on disk): a crash right
+      // after cannot lose someone who was told they are in.
+      await room.participants.get(joined.self.id)?.recorded;
+      return { status: 'joined' as const, ...joined };
     }
     // Waiting costs every moderator an update; the lobby is no larger than the room.
     if (room.lobby.size >= room.settings.maxParticipants) throw new AulaError('room_full', 'the room and its lobby are full');
@@ -122,7 +133,8 @@ export const sessionHandlers = [
 
   joinedHandler('leave', undefined, async ({ session, services, room, participant }) => {
     session.leave();
-    services.log.info({ room: room.id, peer: participant.id, participants: room.participants.size }, 'participant left');
+    logPresence(services.log, 'participant left', room, participant.id);
+    await participant.recorded;
     return {};
   }),
 ];

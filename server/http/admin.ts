@@ -28,6 +28,8 @@ export interface AdminDeps {
   /** Further admin routes (meetings and reports, problems, privacy record). */
   routers: express.Router[];
   adminToken: string;
+  /** The configured organisation issuers (a room may name only these). */
+  issuers?: readonly string[];
   links(room: Room, validityDays?: number): Promise<RoomLinks>;
 }
 
@@ -73,6 +75,8 @@ export function adminRouter(deps: AdminDeps): express.Router {
     const body = createBody.safeParse(req.body ?? {});
     if (!body.success) return fail(res, 400, 'invalid_params', describe(body.error));
     const { validityDays: days, ...settings } = body.data;
+    const unknown = settings.issuers?.find((i) => !(deps.issuers ?? []).includes(i));
+    if (unknown !== undefined) return fail(res, 400, 'invalid_params', 'issuers: every entry must be a configured issuer (issuers[].issuer)');
     let room: Room;
     try {
       room = await deps.rooms.create(settings);

@@ -1,10 +1,12 @@
-// The HTTP side: the browser client (same origin only), the room page and
-// /healthz. Helmet sets the security headers; the CSP allows nothing from
-// another origin, so the client cannot load third-party assets by accident.
+// The HTTP side: the browser client (same origin only), the room page,
+// problem reports and /healthz. Helmet sets the security headers; the CSP
+// allows nothing from another origin, so the client cannot load third-party
+// assets by accident.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import helmet from 'helmet';
+import { jsonErrors } from './errors.js';
 
 const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client');
 
@@ -12,9 +14,9 @@ export interface HttpDeps {
   healthy(): boolean;
   /** Ready for traffic: workers up and the data directory writable. */
   ready(): boolean;
-
-  admin: express.Router;
   problems: express.Router;
+  /** The LTI 1.3 endpoints (server/lti/), when platforms are configured. */
+  lti?: express.Router;
   /** The privacy notice, rendered from the running configuration. */
   privacyNotice(): string;
   frameAncestors: string[];
@@ -65,8 +67,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready' });
   });
 
-  app.use('/api/admin', deps.admin);
   app.use('/api/problems', deps.problems);
+  if (deps.lti) app.use('/lti', deps.lti);
   app.get('/privacy', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(deps.privacyNotice());
@@ -79,8 +81,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.sendFile(indexHtml);
   });
 
-  app.use((_req, res) => {
-    res.status(404).json({ error: { code: 'not_found', message: 'not found' } });
-  });
+  // The admin API is not here: it has its own listener (admin-server.ts).
+  jsonErrors(app);
   return app;
 }

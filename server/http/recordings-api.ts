@@ -1,8 +1,12 @@
 // Operators' view of recordings, mounted in the admin API (after the
-// admin-token check): list, show (the sidecar), download, delete.
+// admin-token check): list, show (the sidecar), download (decrypted on the
+// way out), delete. Every download and deletion goes into the audit log with
+// who did it: the admin token's fingerprint (never the token itself).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import express from 'express';
 import { AulaError } from '../errors.js';
+import type { AuditLog } from '../privacy/audit-log.js';
 import type { RecordingManager } from '../recording/manager.js';
 import type { Sidecar } from '../recording/store.js';
 
@@ -26,9 +30,15 @@ function summary(manager: RecordingManager, r: Sidecar) {
   };
 }
 
+/** Who acted: "admin token" and the first 16 hex digits of the token's SHA-256. */
+export function adminIdentity(req: express.Request): string {
+  const token = (req.get('authorization') ?? '').replace(/^Bearer\s+/i, '');
+  return `admin token sha256:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+}
+
 const notFound = (res: express.Response) => res.status(404).json({ error: { code: 'not_found', message: 'no such recording' } });
 
-export function recordingsRouter(manager: RecordingManager): express.Router {
+export function recordingsRouter(manager: RecordingManager, audit: AuditLog): express.Router {
   const router = express.Router();
 
   router.get('/recordings', (_req, res) => {
@@ -49,14 +59,20 @@ export function recordingsRouter(manager: RecordingManager): express.Router {
     if (!fs.existsSync(file)) {
       return void res.status(409).json({ error: { code: 'not_ready', message: `the ${req.params.file} is not there (state: ${r.state})` } });
     }
+    // On record before a byte leaves.
+    audit.append({ type: 'recording.downloaded', operator: adminIdentity(req), recordingId: r.id, reason: req.params.file });
     res.setHeader('content-type', which[1]);
     res.setHeader('content-disposition', `attachment; filename="recording-${r.id}${which[0].slice(which[0].lastIndexOf('.'))}"`);
-    fs.createReadStream(file).pipe(res);
+    if (req.params.file === 'transcript') return void res.send(manager.store.transcript(r.id));
+    const stream = manager.store.reader(r.id, which[0]);
+    stream.once('error', () => res.destroy());
+    stream.pipe(res);
   });
 
   router.delete('/recordings/:id', async (req, res) => {
     try {
       if (!(await manager.delete(req.params.id))) return void notFound(res);
+      audit.append({ type: 'recording.deleted', operator: adminIdentity(req), recordingId: req.params.id });
       res.status(204).end();
     } catch (err) {
       if (err instanceof AulaError) return void res.status(409).json({ error: { code: err.code, message: err.message } });

@@ -39,7 +39,8 @@ export function reportsRouter(reports: Reports, ledger: Ledger): express.Router 
   });
 
   router.get('/reports', (_req, res) => {
-    res.json({ requests: reports.list() });
+    // The audit chain's newest entry: an operator who notes it can later tell a rolled-back log.
+    res.json({ requests: reports.list(), auditHead: reports.auditHead() });
   });
 
   router.post(

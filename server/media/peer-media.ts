@@ -5,6 +5,7 @@ import type { types } from 'mediasoup';
 import type { MediaKind, MediaSource } from '../../shared/protocol.js';
 import { AulaError } from '../errors.js';
 import type { MediaPlacement } from './placement.js';
+import { refusable } from './refusal.js';
 
 export interface TransportListen {
   listenIp: string;
@@ -110,8 +111,14 @@ export class PeerMedia {
     for (const p of this.producers.values()) {
       if (p.appData.source === appData.source) throw new AulaError('invalid_params', `already producing ${appData.source}`);
     }
-    const producer = await transport.produce<ProducerAppData>({ kind, rtpParameters, appData });
-    if (producer.closed) throw new AulaError('not_found', 'the transport closed meanwhile');
+    const producer = await refusable('produce', () => transport.produce<ProducerAppData>({ kind, rtpParameters, appData }));
+    // The transport closed while mediasoup was creating it (a breakout move,
+    // leaving): the worker dropped it with the transport, but mediasoup's
+    // object would linger in this process, its listeners included.
+    if (producer.closed || transport.closed || this.closed) {
+      producer.close();
+      throw new AulaError('not_found', 'the transport closed meanwhile');
+    }
     this.producers.set(producer.id, producer);
     producer.observer.once('close', () => this.producers.delete(producer.id));
     return producer;
@@ -128,18 +135,24 @@ export class PeerMedia {
     }
     const router = this.recvRouter ?? this.router;
     if (this.placement) await this.placement.reach(this.router, producer, router);
+    if (producer.closed || this.closed) throw new AulaError('not_found', 'the producer or the transport closed meanwhile');
     if (!router.canConsume({ producerId: producer.id, rtpCapabilities })) {
       throw new AulaError('invalid_params', 'your rtpCapabilities cannot consume this producer');
     }
     // Start paused: the client resumes once its consumer exists, so no
     // keyframe is lost before the browser is ready to decode.
-    const consumer = await transport.consume<ConsumerAppData>({
-      producerId: producer.id,
-      rtpCapabilities,
-      paused: true,
-      appData: { peerId: producer.appData.peerId, source: producer.appData.source },
-    });
-    if (consumer.closed) throw new AulaError('not_found', 'the producer closed meanwhile');
+    const consumer = await refusable('consume', () =>
+      transport.consume<ConsumerAppData>({
+        producerId: producer.id,
+        rtpCapabilities,
+        paused: true,
+        appData: { peerId: producer.appData.peerId, source: producer.appData.source },
+      }),
+    );
+    if (consumer.closed || transport.closed || this.closed) {
+      consumer.close(); // as for produce: nothing of it may linger
+      throw new AulaError('not_found', 'the producer or the transport closed meanwhile');
+    }
     this.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.consumers.delete(consumer.id));
     return consumer;

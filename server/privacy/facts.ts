@@ -81,11 +81,12 @@ export function processingFacts(config: Config): ProcessingFacts {
         purpose: 'Keep a lesson for those who could not attend or want to review it, when a moderator records it.',
         subjects: 'Participants of a room whose settings allow recording, while a moderator records.',
         data: [
-          'audio, camera and screen video, composed into one file; tiles labelled "Participant N", never with names',
+          'audio, camera and screen video, composed into one file; tiles labelled "Participant N", never with names; nothing of those who chose "Leave me out of the recording"',
           'chat messages sent during the recording, senders and names inside the text replaced by "Participant N"',
           'start and stop time, length, room id',
         ],
-        legalBasis: 'Art. 6(1)(e) or (a) GDPR — to be stated by the controller; everyone sees while a recording runs.',
+        legalBasis:
+          'Art. 6(1)(e) or (a) GDPR — to be stated by the controller; everyone is told with a countdown before capture starts, sees while it runs, and may leave themselves out. Stored encrypted (a key per recording); downloads and deletions are audited.',
         retention: `${config.recording.retentionDays} days after the recording started, then deleted.`,
         recipients: 'Operators of this server, and whom they give the file.',
         enabled: true,

@@ -5,6 +5,7 @@
 // log; the request state is read back from that log.
 import { randomUUID } from 'node:crypto';
 import { CompactEncrypt, type CryptoKey, decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
+import type { AssertionReplay } from './assertion-replay.js';
 import type { AuditLog } from './audit-log.js';
 import type { LedgerEvent, MeetingMeta } from './ledger.js';
 import { type ReportEntry, type ReportPayload, NOTICE } from './report-format.js';
@@ -84,19 +85,21 @@ export function entriesFrom(events: LedgerEvent[], meetingEnd: string): ReportEn
   return entries;
 }
 
+const tampered = () => new ReportError('meeting_tampered', 409, 'the meeting\'s ledger files were altered on disk (they fail their authentication); no report can be made from them');
+
 export class Reports {
   private readonly operators = new Map<string, OperatorKeys>();
-  private readonly seenAssertions = new Map<string, number>(); // jti → expiry (ms)
 
   private constructor(
     private readonly ledger: LedgerView,
     private readonly audit: AuditLog,
     private readonly fourEyes: boolean,
+    private readonly replay: AssertionReplay,
   ) {}
 
   /** Imports every operator's key now, so a bad one stops start-up with its name. */
-  static async create(ledger: LedgerView, audit: AuditLog, operators: OperatorConfig[], fourEyes: boolean): Promise<Reports> {
-    const reports = new Reports(ledger, audit, fourEyes);
+  static async create(ledger: LedgerView, audit: AuditLog, operators: OperatorConfig[], fourEyes: boolean, replay: AssertionReplay): Promise<Reports> {
+    const reports = new Reports(ledger, audit, fourEyes, replay);
     for (const op of operators) {
       const jwk = op.publicKey as JWK;
       try {
@@ -166,7 +169,7 @@ export class Reports {
     if (req.requestedBy !== operator) throw new ReportError('not_requester', 403, 'only the operator who requested the report can fetch it');
     if (!req.approvedBy) throw new ReportError('not_approved', 409, 'the request has not been approved by a second operator yet');
     const meeting = this.liveMeeting(req.meetingId);
-    const events = await this.ledger.read(meeting.id);
+    const events = await this.readIntact(meeting.id);
     const end = this.ledger.endOf?.(meeting.id) ?? meeting.endedAt ?? new Date().toISOString();
     const payload: ReportPayload = {
       notice: NOTICE,
@@ -180,6 +183,10 @@ export class Reports {
       .encrypt(keys.encrypt);
     this.audit.append({ type: 'report.delivered', operator, meetingId: meeting.id, requestId });
     return jwe;
+  }
+
+  auditHead(): { seq: number; hash: string } {
+    return this.audit.head();
   }
 
   list(): RequestState[] {
@@ -221,6 +228,7 @@ export class Reports {
   private liveMeeting(meetingId: string): MeetingMeta {
     const expired = new ReportError('meeting_expired', 410, 'the meeting passed its retention period and its attendance data was deleted');
     const meta = this.ledger.meeting(meetingId);
+    if (meta?.tampered) throw tampered();
     // Past retention counts as gone even before the next purge has run.
     if (meta && this.ledger.isExpired(meta)) throw expired;
     if (meta) return meta;
@@ -229,10 +237,19 @@ export class Reports {
     throw new ReportError('unknown_meeting', 404, 'no such meeting');
   }
 
+  private async readIntact(meetingId: string): Promise<LedgerEvent[]> {
+    try {
+      return await this.ledger.read(meetingId);
+    } catch (err) {
+      // Several nodes: another node's segment could not be fetched (it is down); not tampering.
+      const e = err as { code?: string; status?: number; message: string };
+      if (e.code === 'segment_unavailable') throw new ReportError(e.code, e.status ?? 503, e.message);
+      throw tampered();
+    }
+  }
+
   private rememberAssertion(jti: string, expiresAt: number): void {
-    const now = Date.now();
-    for (const [k, exp] of this.seenAssertions) if (exp < now) this.seenAssertions.delete(k);
-    if (this.seenAssertions.has(jti)) throw new ReportError('bad_assertion', 401, 'this assertion was used already');
-    this.seenAssertions.set(jti, expiresAt);
+    if (jti.length > 256) throw new ReportError('bad_assertion', 401, 'the assertion id (jti) is too long');
+    if (!this.replay.use(jti, expiresAt)) throw new ReportError('bad_assertion', 401, 'this assertion was used already');
   }
 }

@@ -1,12 +1,14 @@
 // One captured track: a mediasoup PlainTransport sends the producer's RTP to
-// an ffmpeg on 127.0.0.1, which copies it (no transcoding) into a WebM file,
-// cluster by cluster, so the file plays up to the moment ffmpeg or the server
-// died. The SDP ffmpeg reads comes through its stdin; its session name is "-",
+// an ffmpeg on 127.0.0.1, which copies it (no transcoding) into a WebM on its
+// stdout, cluster by cluster; aula seals it into the track's file as it comes
+// (sealed-file.ts), so the file plays up to the moment ffmpeg or the server
+// died, and no plaintext media touches the disk. The SDP ffmpeg reads comes through its stdin; its session name is "-",
 // and ffmpeg writes no input metadata (-map_metadata -1).
 import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import type { types } from 'mediasoup';
 import type { Logger } from '../log.js';
+import type { SealedWriter } from './sealed-file.js';
 
 /** Two adjacent free UDP ports on loopback (RTP and RTCP), found by binding and releasing them. */
 async function freePortPair(): Promise<number> {
@@ -52,8 +54,8 @@ function sdp(consumer: types.Consumer, port: number): string {
 
 export interface CaptureOptions {
   ffmpeg: string;
-  /** Where the WebM goes; already created (0600) by the store. */
-  file: string;
+  /** Where the WebM goes (sealed); closed when ffmpeg ends. */
+  writer: SealedWriter;
   log: Logger;
 }
 
@@ -69,7 +71,8 @@ export class TrackCapture {
     readonly process: ChildProcess,
     log: Logger,
   ) {
-    this.exited = new Promise((resolve) => process.once('exit', () => resolve()));
+    // 'close': ffmpeg ended and its stdout is drained into the sealed file.
+    this.exited = new Promise((resolve) => process.once('close', () => resolve()));
     process.once('exit', (code, signal) => {
       if (!this.stopping) log.warn({ code, signal }, 'recording: a capture process ended early; its file stays playable up to there');
       this.close();
@@ -105,9 +108,11 @@ export class TrackCapture {
         '-map_metadata', '-1', '-metadata', 'title=-',
         // Small clusters, flushed as written: a crash loses at most about a second.
         '-flush_packets', '1', '-cluster_time_limit', '1000', '-cluster_size_limit', '1000000',
-        '-f', 'webm', '-y', o.file,
+        '-f', 'webm', 'pipe:1',
       ];
-      const child = spawn(o.ffmpeg, args, { stdio: ['pipe', 'ignore', 'ignore'] });
+      const child = spawn(o.ffmpeg, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+      child.stdout!.on('data', (d: Buffer) => o.writer.write(d));
+      child.stdout!.once('close', () => o.writer.close());
       child.on('error', (err) => o.log.error({ err: err.message }, 'recording: cannot run ffmpeg'));
       child.stdin!.on('error', () => undefined);
       child.stdin!.end(sdp(consumer, port));

@@ -8,7 +8,7 @@ import { AulaError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Participant } from '../rooms/participant.js';
 import type { Room, RoomObserver } from '../rooms/room.js';
-import { Composer } from './composer.js';
+import { Composer, type Composition } from './composer.js';
 import { RoomRecording } from './recorder.js';
 import { RecordingStore } from './store.js';
 
@@ -22,9 +22,11 @@ export class RecordingManager implements RoomObserver {
     retentionDays: number,
     private readonly ffmpeg: string,
     private readonly log: Logger,
+    /** The key that wraps each recording's key, how recordings are composed, the notice's countdown. */
+    private readonly o: { masterKey: Buffer; composition?: Composition; countdownSeconds?: number },
   ) {
-    this.store = new RecordingStore(dataDir, retentionDays);
-    this.composer = new Composer(this.store, ffmpeg, log);
+    this.store = new RecordingStore(dataDir, retentionDays, o.masterKey);
+    this.composer = new Composer(this.store, ffmpeg, log, o.composition);
   }
 
   /** Compose what an earlier run left behind (its capture files play up to where they stopped). */
@@ -54,9 +56,17 @@ export class RecordingManager implements RoomObserver {
     if (this.running.has(room.id)) throw new AulaError('busy', 'a recording is running already');
     const recording = new RoomRecording(room, this.store, this.ffmpeg, this.log);
     this.running.set(room.id, recording);
-    recording.start();
-    room.broadcast('recordingChanged', { active: true });
-    this.log.info({ room: room.id, recording: recording.id }, 'recording started');
+    // Everyone is told first; capture begins after the countdown, time enough to opt out.
+    const countdown = this.o.countdownSeconds ?? 0;
+    room.broadcast('recordingChanged', countdown ? { active: true, countdownSeconds: countdown } : { active: true });
+    const begin = () => {
+      if (this.running.get(room.id) !== recording) return; // stopped during the countdown
+      recording.start();
+      if (countdown) room.broadcast('recordingChanged', { active: true });
+      this.log.info({ room: room.id, recording: recording.id }, 'recording started');
+    };
+    if (countdown) setTimeout(begin, countdown * 1000).unref();
+    else begin();
     return recording;
   }
 
@@ -65,6 +75,12 @@ export class RecordingManager implements RoomObserver {
     if (!recording) return false;
     this.running.delete(room.id);
     if (!room.isClosed) room.broadcast('recordingChanged', { active: false });
+    // Stopped in the countdown: nothing was recorded, nothing is kept.
+    if (!recording.started) {
+      await recording.stop();
+      this.store.delete(recording.id);
+      return true;
+    }
     await recording.stop();
     this.log.info({ room: room.id, recording: recording.id }, 'recording stopped');
     this.composer.enqueue(recording.id);
@@ -91,8 +107,8 @@ export class RecordingManager implements RoomObserver {
     return this.store.delete(id);
   }
 
-  purge(now = new Date()): number {
-    return this.store.purge(now, (id) => this.busy(id));
+  purge(now = new Date(), purged?: (id: string) => void): number {
+    return this.store.purge(now, (id) => this.busy(id), purged);
   }
 
   /** Stop every recording so that its files are complete (server shutdown). */

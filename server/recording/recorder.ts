@@ -2,6 +2,9 @@
 // start later: the router's observer reports every new producer), pseudonyms
 // for everyone who is in the room while it runs, and the chat transcript.
 // Display names stay in memory (the anonymiser) and are never written.
+// Whoever opted out (Participant.recordingOptOut) has nothing captured: their
+// captures stop when they opt out and start again when they opt back in, and
+// their chat is a line without text.
 import type { types } from 'mediasoup';
 import type { NotificationData } from '../../shared/protocol.js';
 import type { Logger } from '../log.js';
@@ -10,6 +13,7 @@ import type { Participant } from '../rooms/participant.js';
 import type { Room } from '../rooms/room.js';
 import { Anonymiser } from './anonymiser.js';
 import { TrackCapture } from './capture.js';
+import { CaptureLimits } from './capture-limits.js';
 import { randomId, type RecordingStore, type Sidecar, type Track } from './store.js';
 
 const clock = (ms: number) => {
@@ -22,8 +26,12 @@ export class RoomRecording {
   readonly sidecar: Sidecar;
   private readonly anonymiser = new Anonymiser();
   private readonly captures = new Map<string, { capture: TrackCapture; track: Track }>(); // by producer id
-  private readonly startedAt = Date.now();
+  private startedAt = Date.now();
+  private readonly limits = new CaptureLimits();
   private stopped = false;
+  private begun = false;
+  private readonly optedOut = new Set<string>(); // participant ids whose captures are stopped
+  private readonly stopping: Array<Promise<void>> = []; // their captures, finishing their files
   private readonly onTransport = (t: types.Transport) => this.watch(t);
   private router?: types.Router;
 
@@ -40,7 +48,16 @@ export class RoomRecording {
     return this.sidecar.id;
   }
 
+  /** Whether capture began (it does not during the countdown). */
+  get started(): boolean {
+    return this.begun;
+  }
+
   start(): void {
+    if (this.stopped || this.begun) return;
+    this.begun = true;
+    this.startedAt = Date.now();
+    this.sidecar.startedAt = new Date(this.startedAt).toISOString();
     for (const p of this.room.participants.values()) {
       this.seen(p);
       for (const t of p.media.transports.values()) this.watch(t);
@@ -59,22 +76,50 @@ export class RoomRecording {
 
   /** Someone joined or renamed while recording: they get (or keep) their pseudonym. */
   seen(p: Participant): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.begun) return;
     const before = this.anonymiser.count;
     this.anonymiser.pseudonym(p.id, p.displayName);
     if (this.anonymiser.count !== before) {
       this.sidecar.participants = this.anonymiser.count;
       this.save();
     }
+    // Out of the recording: their captures stop; back in: they start again (as new tracks).
+    if (p.recordingOptOut === this.optedOut.has(p.id)) return;
+    if (p.recordingOptOut) {
+      this.optedOut.add(p.id);
+      for (const [producerId, c] of this.captures) {
+        if (!p.media.producers.has(producerId)) continue;
+        this.captures.delete(producerId);
+        c.track.endMs ??= Date.now() - this.startedAt;
+        this.stopping.push(c.capture.stop());
+      }
+      this.save();
+    } else {
+      this.optedOut.delete(p.id);
+      for (const producer of p.media.producers.values()) void this.capture(producer);
+    }
   }
 
   chat(message: NotificationData<'chatMessage'>): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.begun) return;
+    const at = `[${clock(Date.now() - this.startedAt)}]`;
+    if (this.room.participants.get(message.peerId)?.recordingOptOut) {
+      this.store.appendTranscript(this.id, `${at} a participant who opted out (message not recorded)`);
+      this.sidecar.chatMessages++;
+      return this.save();
+    }
     const sender = this.anonymiser.pseudonym(message.peerId);
+    // Those waiting in the lobby are named in chat too.
+    this.anonymiser.others(new Map(this.room.lobby.list().map((e) => [e.id, e.displayName])));
     const text = this.anonymiser.scrub(message.text).replace(/\r?\n/g, ' ');
-    this.store.appendTranscript(this.id, `[${clock(Date.now() - this.startedAt)}] ${sender}: ${text}`);
+    this.store.appendTranscript(this.id, `${at} ${sender}: ${text}`);
     this.sidecar.chatMessages++;
     this.save();
+  }
+
+  /** Producers not captured because a bound of capture-limits.ts was reached. */
+  get refusedCaptures(): number {
+    return this.limits.refused;
   }
 
   /** ffmpeg processes still capturing (for operators and for the crash test). */
@@ -88,7 +133,7 @@ export class RoomRecording {
       this.stopped = true;
       this.router?.observer.off('newtransport', this.onTransport);
       this.anonymiser.clear();
-      await Promise.all([...this.captures.values()].map(({ capture }) => capture.stop()));
+      await Promise.all([...[...this.captures.values()].map(({ capture }) => capture.stop()), ...this.stopping]);
       const now = Date.now();
       for (const { track } of this.captures.values()) track.endMs ??= now - this.startedAt;
       this.sidecar.stoppedAt = new Date(now).toISOString();
@@ -108,6 +153,12 @@ export class RoomRecording {
     const { peerId, source } = producer.appData as ProducerAppData;
     if (this.stopped || producer.closed || this.captures.has(producer.id) || !peerId) return;
     const participant = this.room.participants.get(peerId);
+    if (participant?.recordingOptOut) return;
+    const release = this.limits.admit(peerId);
+    if (!release) {
+      this.log.warn({ room: this.room.id, refused: this.limits.refused }, 'recording: capture limit reached, a track is not recorded');
+      return;
+    }
     const file = `${randomId()}.webm`;
     const track: Track = {
       file,
@@ -117,10 +168,21 @@ export class RoomRecording {
       startMs: Date.now() - this.startedAt,
     };
     try {
-      const path = this.store.privateFile(this.id, `tracks/${file}`);
-      const capture = await TrackCapture.start(this.room.router, producer, { ffmpeg: this.ffmpeg, file: path, log: this.log });
+      const writer = this.store.writer(this.id, `tracks/${file}`);
+      const capture = await TrackCapture.start(this.room.router, producer, { ffmpeg: this.ffmpeg, writer, log: this.log }).catch((err) => {
+        writer.close();
+        release();
+        throw err;
+      });
+      if (capture.running) capture.process.once('exit', release).once('error', release);
+      else release();
       this.captures.set(producer.id, { capture, track });
       if (this.stopped) return void capture.stop();
+      // They opted out while the capture was being set up.
+      if (this.optedOut.has(peerId)) {
+        this.captures.delete(producer.id);
+        return void this.stopping.push(capture.stop());
+      }
       // Measured from when media flows to ffmpeg (the capture resumes shortly after starting).
       track.startMs = Date.now() - this.startedAt + 400;
       capture.consumer.observer.once('close', () => {
@@ -131,6 +193,7 @@ export class RoomRecording {
       this.sidecar.tracks.push(track);
       this.save();
     } catch (err) {
+      release();
       if (!producer.closed && !this.room.isClosed) this.log.error({ room: this.room.id, err: (err as Error).message }, 'recording: a track could not be captured');
     }
   }

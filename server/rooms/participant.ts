@@ -13,9 +13,13 @@ export class Participant {
   group: string | undefined;
   /** False after a moderator muted this person without allowing them to unmute. */
   mayUnmute = true;
+  /** Chose to be left out of recordings: nothing of theirs is captured. */
+  recordingOptOut = false;
   /** Chat rate limit: tokens for messages, refilled over time. */
   chatTokens = 5;
   chatRefilledAt = Date.now();
+  /** Settles when the room's observers have stored the latest change to this participant (the ledger: on disk). */
+  recorded: Promise<void> = Promise.resolve();
 
   constructor(
     /** As shown in the room, including a "(2)" suffix if the name was taken. */
@@ -58,7 +62,13 @@ export class Participant {
   }
 
   info(): PeerInfo {
-    return { id: this.id, displayName: this.displayName, role: this.role, ...(this.group ? { group: this.group } : {}) };
+    return {
+      id: this.id,
+      displayName: this.displayName,
+      role: this.role,
+      ...(this.group ? { group: this.group } : {}),
+      ...(this.recordingOptOut ? { recordingOptOut: true } : {}),
+    };
   }
 
   /**

@@ -3,7 +3,7 @@
 // rights is changing a line here (and tests/integration/roles.test.ts).
 import type { Permission, Role } from '../../shared/protocol.js';
 
-const everyone: Permission[] = ['publish', 'subscribe', 'rename', 'chat', 'raiseHand', 'vote'];
+const everyone: Permission[] = ['publish', 'subscribe', 'rename', 'chat', 'raiseHand', 'vote', 'optOutOfRecording'];
 
 const table: Record<Role, ReadonlySet<Permission>> = {
   moderator: new Set<Permission>([

@@ -55,11 +55,17 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
-  async create(input: RoomSettingsInput): Promise<Room> {
+  /** `id`: a room id derived elsewhere (an LTI resource link); a random one by default. */
+  async create(input: RoomSettingsInput, id = newRoomId()): Promise<Room> {
     const settings = roomSettingsSchema.parse(input);
     if (this.rooms.size >= this.maxRooms) throw new TooManyRooms(this.maxRooms);
+    if (this.rooms.has(id)) throw new Error('a room with this id exists');
     const router = await this.pool.createRouter();
-    const room = new Room(newRoomId(), settings, newGeneration(), Date.now(), router, this.observers);
+    if (this.rooms.has(id)) {
+      router.close();
+      throw new Error('a room with this id exists');
+    }
+    const room = new Room(id, settings, newGeneration(), Date.now(), router, this.observers);
     this.rooms.set(room.id, room);
     this.persist();
     return room;

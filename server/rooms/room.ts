@@ -9,13 +9,16 @@ import type { Role } from '../../shared/protocol.js';
 
 /**
  * Who else needs to know when people come and go (the attendance ledger).
- * Called synchronously, after the change.
+ * Called synchronously, after the change. An observer that stores the change
+ * returns a promise for when it is durable; it becomes `participant.recorded`.
  */
 export interface RoomObserver {
-  participantAdded(room: Room, participant: Participant): void;
-  participantChanged(room: Room, participant: Participant): void;
-  participantRemoved(room: Room, participant: Participant): void;
+  participantAdded(room: Room, participant: Participant): Promise<void> | void;
+  participantChanged(room: Room, participant: Participant): Promise<void> | void;
+  participantRemoved(room: Room, participant: Participant): Promise<void> | void;
   roomClosed(room: Room): void;
+  /** A moderator ended the meeting (everyone is out; the room stays for next time). */
+  meetingEnded?(room: Room): void;
   /** The room's media moved to a new router (its worker died). */
   routerReplaced?(room: Room): void;
   /** A poll closed: its question and counts, never who voted (for a meeting transcript). */
@@ -66,17 +69,26 @@ export class Room {
   add(participant: Participant, admitted = false): void {
     this.checkEntry(admitted || hasPermission(participant.role, 'bypassLock'));
     this.participants.set(participant.id, participant);
-    this.tell((o) => o.participantAdded(this, participant));
+    participant.recorded = this.tell((o) => o.participantAdded(this, participant));
   }
 
+  /** A new name; the same name again changes nothing and records nothing. */
   rename(participant: Participant, displayName: string): void {
+    if (participant.displayName === displayName) return;
     participant.displayName = displayName;
+    participant.recorded = this.tell((o) => o.participantChanged(this, participant));
+  }
+
+  /** In or out of recordings: the recorder (an observer) starts or stops their captures. */
+  setRecordingOptOut(participant: Participant, optOut: boolean): void {
+    participant.recordingOptOut = optOut;
     this.tell((o) => o.participantChanged(this, participant));
   }
 
   setRole(participant: Participant, role: Role): void {
+    if (participant.role === role) return;
     participant.role = role;
-    this.tell((o) => o.participantChanged(this, participant));
+    participant.recorded = this.tell((o) => o.participantChanged(this, participant));
   }
 
   /** Remove a participant and close all its media. Safe to call twice. */
@@ -86,7 +98,7 @@ export class Room {
     if (this.classroom.lower(participant.id)) this.broadcastHands();
     if (this.classroom.activeSpeaker === participant.id) this.classroom.activeSpeaker = null;
     if (this.participants.size === 0) this.endFeatures();
-    this.tell((o) => o.participantRemoved(this, participant));
+    participant.recorded = this.tell((o) => o.participantRemoved(this, participant));
     return true;
   }
 
@@ -148,6 +160,7 @@ export class Room {
       this.remove(p);
       p.detach();
     }
+    this.tell((o) => o.meetingEnded?.(this));
   }
 
   /** Every display name now shown in the room or its lobby. */
@@ -158,14 +171,17 @@ export class Room {
 
   // An observer's failure (a full disk under the ledger) must not leave the
   // room half-changed; observers report their own errors.
-  private tell(call: (o: RoomObserver) => void): void {
+  private tell(call: (o: RoomObserver) => Promise<void> | void): Promise<void> {
+    const stored: Promise<void>[] = [];
     for (const o of this.observers) {
       try {
-        call(o);
+        const p = call(o);
+        if (p) stored.push(p);
       } catch {
         // reported by the observer
       }
     }
+    return Promise.allSettled(stored).then(() => undefined);
   }
 
   findProducer(producerId: string): types.Producer<ProducerAppData> | undefined {

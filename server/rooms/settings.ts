@@ -11,6 +11,11 @@ export const roomSettingsSchema = z
     recording: z.boolean().default(false),
     /** Whether guest links (role participant) work; moderator links and organisation tokens always do. */
     guestAccess: z.boolean().default(true),
+    /**
+     * Organisation issuers (their `iss`) whose tokens work in this room; no
+     * other issuer's do. Unset: see OrgIssuers.mayGrant.
+     */
+    issuers: z.array(z.string().min(1).max(512)).min(1).max(8).optional(),
   })
   .strict();
 

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NotificationData, NotificationName } from '../../shared/protocol.js';
 import { AulaError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { type Logger, logPresence } from '../log.js';
 import type { Participant } from '../rooms/participant.js';
 import type { Room, RoomObserver } from '../rooms/room.js';
 import type { Session } from './session.js';
@@ -55,7 +55,7 @@ export class ResumeRegistry implements RoomObserver {
     }
     session.reset();
     this.hold(entry);
-    this.log.info({ room: entry.room.id, peer: participant.id, graceSeconds: this.graceSeconds }, 'participant disconnected; waiting for resume');
+    logPresence(this.log, 'participant disconnected; waiting for resume', entry.room, participant.id, { graceSeconds: this.graceSeconds });
   }
 
   /** Whether the participant's connection dropped and it is being held for a resume. */
@@ -91,7 +91,7 @@ export class ResumeRegistry implements RoomObserver {
       entry.held = undefined;
       participant.connect((name, data) => session.notify(name, data), () => session.reset());
     });
-    this.log.info({ room: room.id, peer: participant.id }, 'participant resumed');
+    logPresence(this.log, 'participant resumed', room, participant.id);
     return participant;
   }
 
@@ -116,7 +116,7 @@ export class ResumeRegistry implements RoomObserver {
     const { room, participant } = entry;
     if (room.remove(participant)) {
       room.broadcast('peerLeft', { peerId: participant.id });
-      this.log.info({ room: room.id, peer: participant.id, participants: room.participants.size, why }, 'participant left');
+      logPresence(this.log, 'participant left', room, participant.id, { why });
     }
   }
 

@@ -10,7 +10,8 @@ type Outgoing = ResponseMessage | { type: 'notification'; method: NotificationNa
  * either waiting in a room's lobby or joined as a participant.
  */
 export class Session {
-  access?: { room: Room; grant: Grant; identity: string; admitted?: boolean };
+  /** `link`: a hash of the token, for the join rate limit (server/access/join-limits.ts). `admitted`: a rejoin ticket skips the lobby. */
+  access?: { room: Room; grant: Grant; identity: string; link: string; admitted?: boolean };
   lobby?: { room: Room; entryId: string };
   room?: Room;
   participant?: Participant;
@@ -19,6 +20,11 @@ export class Session {
 
   send(message: Outgoing): void {
     this.sendRaw(JSON.stringify(message));
+  }
+
+  /** An already serialised message (the dispatcher serialises answers itself, to catch what cannot be). */
+  sendText(text: string): void {
+    this.sendRaw(text);
   }
 
   notify<N extends NotificationName>(method: N, data: NotificationData<N>): void {

@@ -1,9 +1,12 @@
 // The WebSocket endpoint (/ws). One Session per socket; requests of one socket
 // are handled strictly in order, so a client may pipeline them.
+import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../log.js';
-import type { Dispatcher } from './dispatcher.js';
+import { ClientAddress } from './client-address.js';
+import { ConnectionLimits } from './connection-limits.js';
+import { type Dispatcher, requestIdOf } from './dispatcher.js';
 import { Session } from './session.js';
 
 export interface SignallingOptions {
@@ -13,6 +16,14 @@ export interface SignallingOptions {
   /** rate_limited answers after which the connection is closed. */
   abuseLimit?: number;
   connectionsPerAddress?: number;
+  /** Reverse proxies whose X-Forwarded-For names the client (addresses or CIDRs). */
+  trustedProxies?: readonly string[];
+  /** A socket that has not said hello (or resume) within this time is closed. */
+  helloTimeoutSeconds?: number;
+  /** Sockets not in a room, server-wide. */
+  unjoinedConnections?: number;
+  /** Bytes queued for a client that does not read, after which its socket is dropped. */
+  maxBufferedBytes?: number;
   /** Requests queued on one socket before further ones are refused. */
   maxPending?: number;
   /** Told the code of errors answered here, before the dispatcher (for metrics). */
@@ -58,52 +69,65 @@ export function attachSignalling(
       done(false, 403, 'pages from other sites may not connect');
     },
   });
-  const alive = new WeakMap<WebSocket, boolean>();
+  // Liveness: the payload of the last ping each socket was sent. Only a pong
+  // that echoes it counts, so unsolicited pongs keep nothing alive.
+  const awaiting = new WeakMap<WebSocket, Buffer | null>();
   const perSecond = options.messagesPerSecond ?? 100;
   const burst = options.messageBurst ?? 1000;
   const abuseLimit = options.abuseLimit ?? 1000;
-  const perAddress = options.connectionsPerAddress ?? 50;
-  // Open connections per source address: a count in memory, never logged,
-  // dropped when the last connection from that address closes.
-  const openFrom = new Map<string, number>();
+  const helloMs = (options.helloTimeoutSeconds ?? 10) * 1000;
+  const maxBuffered = options.maxBufferedBytes ?? Math.max(1024 * 1024, options.maxMessageBytes * 16);
+  const addresses = new ClientAddress(options.trustedProxies ?? []);
+  // Open connections per client address and outside rooms: counts in memory,
+  // never logged, dropped when the connections close.
+  const limits = new ConnectionLimits(options.connectionsPerAddress ?? 50, options.unjoinedConnections ?? 1000);
   // The ws server re-emits HTTP server errors; the listen() caller reports those.
   wss.on('error', (err) => log.debug({ err: err.message }, 'websocket server error'));
 
   wss.on('connection', (socket, req) => {
-    const address = req.socket.remoteAddress ?? '';
-    const open = (openFrom.get(address) ?? 0) + 1;
-    if (open > perAddress) {
-      options.onError?.('too_many_connections');
-      socket.close(1008, 'too many connections from your address');
+    const session = new Session((text) => {
+      if (socket.readyState !== socket.OPEN) return;
+      // A client that does not read its socket: drop it rather than queue
+      // replies in server memory without bound.
+      if (socket.bufferedAmount > maxBuffered) {
+        options.onError?.('slow_reader');
+        socket.terminate();
+        return;
+      }
+      socket.send(text);
+    });
+    const admitted = limits.admit(addresses.of(req.socket.remoteAddress, req.headers['x-forwarded-for']), session);
+    if (typeof admitted !== 'function') {
+      options.onError?.(admitted.code);
+      session.send({ type: 'response', id: null, ok: false, error: { code: admitted.code, message: admitted.message } });
+      socket.close(admitted.closeCode, admitted.message);
       return;
     }
-    openFrom.set(address, open);
-    socket.once('close', () => {
-      const left = (openFrom.get(address) ?? 1) - 1;
-      if (left <= 0) openFrom.delete(address);
-      else openFrom.set(address, left);
-    });
+    socket.once('close', admitted);
     let tokens = burst;
     let refilledAt = Date.now();
     let strikes = 0;
-    const session = new Session((text) => {
-      if (socket.readyState === socket.OPEN) socket.send(text);
-    });
     let queue: Promise<void> = Promise.resolve();
     let pending = 0;
-    alive.set(socket, true);
-    socket.on('pong', () => alive.set(socket, true));
+    // Saying hello (or resuming) is the first thing a client does; a socket
+    // that has not, with a valid link, only holds a slot. A hello still being
+    // checked at the deadline (a slow JWKS) is answered first.
+    const helloDeadline = setTimeout(() => {
+      void queue.then(() => {
+        if (session.access || session.lobby || session.participant || socket.readyState !== socket.OPEN) return;
+        options.onError?.('hello_timeout');
+        socket.close(1008, 'no hello in time');
+      });
+    }, helloMs);
+    helloDeadline.unref();
+    socket.once('close', () => clearTimeout(helloDeadline));
+    awaiting.set(socket, null);
+    socket.on('pong', (payload) => {
+      const expected = awaiting.get(socket);
+      if (expected && payload.equals(expected)) awaiting.set(socket, null);
+    });
 
     socket.on('message', (data, isBinary) => {
-      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-      if (isBinary || size > options.maxMessageBytes) {
-        const error = isBinary
-          ? { code: 'bad_request' as const, message: 'binary frames are not accepted' }
-          : { code: 'too_large' as const, message: `message exceeds ${options.maxMessageBytes} bytes` };
-        options.onError?.(error.code);
-        session.send({ type: 'response', id: null, ok: false, error });
-        return;
-      }
       const now = Date.now();
       tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * perSecond);
       refilledAt = now;
@@ -116,7 +140,18 @@ export function attachSignalling(
           socket.close(1008, 'too many requests');
           return;
         }
-        session.send({ type: 'response', id: null, ok: false, error: { code: 'rate_limited', message: 'too many requests; slow down' } });
+        // Named by its id where the frame has one: every request gets its answer.
+        session.send({ type: 'response', id: requestIdOf(data.toString()), ok: false, error: { code: 'rate_limited', message: 'too many requests; slow down' } });
+        return;
+      }
+      // Binary and oversized frames have paid their token above like any other.
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+      if (isBinary || size > options.maxMessageBytes) {
+        const error = isBinary
+          ? { code: 'bad_request' as const, message: 'binary frames are not accepted' }
+          : { code: 'too_large' as const, message: `message exceeds ${options.maxMessageBytes} bytes` };
+        options.onError?.(error.code);
+        session.send({ type: 'response', id: null, ok: false, error });
         return;
       }
       const text = data.toString();
@@ -139,12 +174,13 @@ export function attachSignalling(
   // Detect sockets that vanished without a close frame (laptop lid, lost Wi-Fi).
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
-      if (!alive.get(socket)) {
+      if (awaiting.get(socket)) {
         socket.terminate();
         continue;
       }
-      alive.set(socket, false);
-      socket.ping();
+      const payload = randomBytes(8);
+      awaiting.set(socket, payload);
+      socket.ping(payload);
     }
   }, options.heartbeatMs ?? 15_000);
   heartbeat.unref();

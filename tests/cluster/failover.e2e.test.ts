@@ -49,7 +49,8 @@ let lbB: TcpBalancer; // "a browser through B"
 let roomId = '';
 let links: { moderator: string; guest: string };
 
-const base = (id: string) => `http://127.0.0.1:${specs.find((s) => s.id === id)!.port}`;
+/** A node's admin API (its own listener), for the admin calls and `npx aula`. */
+const base = (id: string) => `http://127.0.0.1:${specs.find((s) => s.id === id)!.adminPort}`;
 const stats = (page: Page) => page.evaluate(() => (window as any).aula?.stats() as Promise<ConsumerStats[]> | undefined);
 const selfId = (page: Page) => page.evaluate(() => (window as any).aula?.self as string | undefined);
 

@@ -14,7 +14,7 @@ const secrets = sharedSecrets();
 const clients: TestClient[] = [];
 
 async function client(base: string, roomId: string): Promise<TestClient> {
-  const c = await TestClient.connect(base, roomId);
+  const c = await TestClient.connect(base, { roomId });
   clients.push(c);
   return c;
 }
@@ -27,7 +27,7 @@ beforeAll(async () => {
     const spec = await nodeSpec(id, first.dataDir);
     nodes.push(await startTestServer(nodeConfig(spec, redis.url, secrets), { dataDir: spec.dataDir }));
   }
-  await waitFor(async () => (await admin(nodes[0]!.url, secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive).length === 3, 20_000, 'three nodes');
+  await waitFor(async () => (await admin(nodes[0]!.adminUrl, secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive).length === 3, 20_000, 'three nodes');
 }, 120_000);
 
 afterAll(async () => {
@@ -40,16 +40,16 @@ const [A, B, C] = [0, 1, 2];
 
 describe('several nodes on Redis', () => {
   it('a room created through one node is listed by the others, relayed to its home, and close codes survive the hop', async () => {
-    const created = await admin(nodes[A]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'Relay class' });
+    const created = await admin(nodes[A]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: 'Relay class' });
     expect(created.status).toBe(201);
     const roomId = created.json.room.id as string;
     const modToken = new URL(created.json.links.moderator).hash.slice(3);
     const guestToken = new URL(created.json.links.guest).hash.slice(3);
-    await waitFor(async () => (await admin(nodes[C]!.url, secrets.adminToken, 'GET', '/rooms')).json.rooms.some((r: any) => r.id === roomId), 10_000, 'room on C');
+    await waitFor(async () => (await admin(nodes[C]!.adminUrl, secrets.adminToken, 'GET', '/rooms')).json.rooms.some((r: any) => r.id === roomId), 10_000, 'room on C');
 
     const onA = await client(nodes[A]!.url, roomId);
     expect(await onA.enter(roomId, modToken, 'Teacher')).toMatchObject({ ok: true });
-    const live = await waitFor(async () => (await admin(nodes[C]!.url, secrets.adminToken, 'GET', `/rooms/${roomId}`)).json.room.node, 10_000, 'live counts');
+    const live = await waitFor(async () => (await admin(nodes[C]!.adminUrl, secrets.adminToken, 'GET', `/rooms/${roomId}`)).json.room.node, 10_000, 'live counts');
     expect(live).toBe('a');
 
     const viaB = await client(nodes[B]!.url, roomId);
@@ -74,9 +74,9 @@ describe('several nodes on Redis', () => {
 
   it('places ten new rooms at once on different nodes', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 9; i++) ids.push((await admin(nodes[A]!.url, secrets.adminToken, 'POST', '/rooms', { title: `Burst ${i}` })).json.room.id);
+    for (let i = 0; i < 9; i++) ids.push((await admin(nodes[A]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: `Burst ${i}` })).json.room.id);
     await waitFor(async () => {
-      const rooms = (await admin(nodes[B]!.url, secrets.adminToken, 'GET', '/rooms')).json.rooms;
+      const rooms = (await admin(nodes[B]!.adminUrl, secrets.adminToken, 'GET', '/rooms')).json.rooms;
       return ids.every((id) => rooms.some((r: any) => r.id === id));
     }, 10_000, 'rooms on B');
     const sockets = await Promise.all(ids.map((id, i) => client(nodes[i % 3]!.url, id)));
@@ -91,11 +91,11 @@ describe('several nodes on Redis', () => {
 
 describe('Redis outage', () => {
   it('running classes go on, new rooms answer unavailable, and everything works again once Redis is back', async () => {
-    const make = async (title: string) => (await admin(nodes[B]!.url, secrets.adminToken, 'POST', '/rooms', { title })).json;
+    const make = async (title: string) => (await admin(nodes[B]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title })).json;
     const running = await make('Runs through the outage');
     const waiting = await make('Never placed before the outage');
     const roomId = running.room.id as string;
-    await waitFor(async () => (await admin(nodes[C]!.url, secrets.adminToken, 'GET', '/rooms')).json.rooms.filter((r: any) => [roomId, waiting.room.id].includes(r.id)).length === 2, 10_000, 'rooms on C');
+    await waitFor(async () => (await admin(nodes[C]!.adminUrl, secrets.adminToken, 'GET', '/rooms')).json.rooms.filter((r: any) => [roomId, waiting.room.id].includes(r.id)).length === 2, 10_000, 'rooms on C');
     const t1 = await client(nodes[C]!.url, roomId);
     expect(await t1.enter(roomId, new URL(running.links.moderator).hash.slice(3), 'Outage Teacher')).toMatchObject({ ok: true });
     const t2 = await client(nodes[B]!.url, roomId);
@@ -106,7 +106,7 @@ describe('Redis outage', () => {
     expect(await t2.request('sendChat', { text: 'still here' })).toMatchObject({ ok: true });
     await waitFor(() => t1.notifications.some((n) => n.method === 'chatMessage' && n.data.text === 'still here'), 10_000, 'chat during the outage');
     // New rooms and placing one: a clear `unavailable`, not a hang.
-    const refused = await admin(nodes[A]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'During the outage' });
+    const refused = await admin(nodes[A]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: 'During the outage' });
     expect(refused.status).toBe(503);
     expect(refused.json.error.code).toBe('unavailable');
     const late = await client(nodes[A]!.url, waiting.room.id);
@@ -115,9 +115,9 @@ describe('Redis outage', () => {
     expect(answer.error!.message).toMatch(/try again/);
 
     await redis.restart();
-    await waitFor(async () => (await admin(nodes[A]!.url, secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive).length === 3, 30_000, 'nodes registered again');
+    await waitFor(async () => (await admin(nodes[A]!.adminUrl, secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive).length === 3, 30_000, 'nodes registered again');
     const after = await waitFor(async () => {
-      const r = await admin(nodes[A]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'After the outage' });
+      const r = await admin(nodes[A]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: 'After the outage' });
       return r.status === 201 ? r : undefined;
     }, 20_000, 'room creation works again');
     expect(after.json.room.id).toMatch(/^[0-9a-f]{32}$/);
@@ -131,9 +131,9 @@ describe('Redis outage', () => {
 
 describe('Redis back empty', () => {
   it('nodes re-announce the rooms they host and restore the definitions from their copy', async () => {
-    const r = (await admin(nodes[B]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'Survives an empty Redis' })).json;
+    const r = (await admin(nodes[B]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: 'Survives an empty Redis' })).json;
     const roomId = r.room.id as string;
-    const other = (await admin(nodes[B]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'Placed after' })).json;
+    const other = (await admin(nodes[B]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: 'Placed after' })).json;
     await waitFor(() => nodes.every((n) => n.rooms.get(other.room.id)), 10_000, 'definitions everywhere');
     const c = await client(nodes[A]!.url, roomId);
     expect(await c.enter(roomId, new URL(r.links.guest).hash.slice(3), 'Empty Redis Pupil')).toMatchObject({ ok: true });
@@ -158,7 +158,7 @@ describe('nodes: list, drain, fencing', () => {
     const cli = async (node: RunningServer, ...args: string[]) => {
       const { execFile } = await import('node:child_process');
       return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, ['bin/aula.mjs', ...args, '--url', node.url, '--token', secrets.adminToken], { cwd: ROOT }, (err, stdout, stderr) =>
+        execFile(process.execPath, ['bin/aula.mjs', ...args, '--url', node.adminUrl, '--token', secrets.adminToken], { cwd: ROOT }, (err, stdout, stderr) =>
           resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         );
       });
@@ -170,7 +170,7 @@ describe('nodes: list, drain, fencing', () => {
     expect((await cli(nodes[A]!, 'node', 'list')).stdout).toMatch(/^b {2}draining/m);
     const before = nodes[B]!.cluster!.homes.owned.size;
     for (let i = 0; i < 4; i++) {
-      const r = (await admin(nodes[C]!.url, secrets.adminToken, 'POST', '/rooms', { title: `After drain ${i}` })).json;
+      const r = (await admin(nodes[C]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: `After drain ${i}` })).json;
       await waitFor(() => nodes[B]!.rooms.get(r.room.id), 10_000, 'definition on B');
       const c = await client(nodes[B]!.url, r.room.id);
       expect(await c.enter(r.room.id, new URL(r.links.guest).hash.slice(3), `Drained ${i}`)).toMatchObject({ ok: true });
@@ -181,7 +181,7 @@ describe('nodes: list, drain, fencing', () => {
   }, 300_000); // five CLI processes; each starts Node and tsx, slow on a busy machine
 
   it('a node that finds its room homed elsewhere (it was cut off meanwhile) gives its copy up and sends its participants there', async () => {
-    const r = (await admin(nodes[A]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'Fenced' })).json;
+    const r = (await admin(nodes[A]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: 'Fenced' })).json;
     const roomId = r.room.id as string;
     const c = await client(nodes[A]!.url, roomId);
     await waitFor(() => nodes[A]!.rooms.get(roomId), 10_000, 'definition on A');
@@ -206,26 +206,26 @@ describe('recordings and meetings across nodes', () => {
     store.save({ ...rec, state: 'ready', progress: 1, stoppedAt: new Date().toISOString() });
     const bytes = Buffer.from('not really webm, but the bytes must arrive unchanged');
     fs.writeFileSync(store.file(rec.id, 'recording.webm'), bytes);
-    const list = await admin(nodes[A]!.url, secrets.adminToken, 'GET', '/recordings');
+    const list = await admin(nodes[A]!.adminUrl, secrets.adminToken, 'GET', '/recordings');
     expect(list.json.recordings.find((r: any) => r.id === rec.id)).toMatchObject({ node: 'c', state: 'ready' });
-    expect((await admin(nodes[B]!.url, secrets.adminToken, 'GET', `/recordings/${rec.id}`)).json.recording.id).toBe(rec.id);
-    const res = await fetch(`${nodes[A]!.url}/api/admin/recordings/${rec.id}/video`, { headers: { authorization: `Bearer ${secrets.adminToken}` } });
+    expect((await admin(nodes[B]!.adminUrl, secrets.adminToken, 'GET', `/recordings/${rec.id}`)).json.recording.id).toBe(rec.id);
+    const res = await fetch(`${nodes[A]!.adminUrl}/api/admin/recordings/${rec.id}/video`, { headers: { authorization: `Bearer ${secrets.adminToken}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain(rec.id);
     expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes);
-    expect((await admin(nodes[A]!.url, secrets.adminToken, 'DELETE', `/recordings/${rec.id}`)).status).toBe(204);
+    expect((await admin(nodes[A]!.adminUrl, secrets.adminToken, 'DELETE', `/recordings/${rec.id}`)).status).toBe(204);
     expect(store.get(rec.id)).toBeUndefined();
   });
 });
 
 describe('links and shutdown across nodes', () => {
   it('new links made through one node revoke the old ones on the room\'s node', async () => {
-    const r = (await admin(nodes[A]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'Rotated' })).json;
+    const r = (await admin(nodes[A]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: 'Rotated' })).json;
     const roomId = r.room.id as string;
     const old = new URL(r.links.guest).hash.slice(3);
     const first = await client(nodes[B]!.url, roomId);
     expect(await first.enter(roomId, old, 'Before Rotation')).toMatchObject({ ok: true });
-    const rotated = await admin(nodes[C]!.url, secrets.adminToken, 'POST', `/rooms/${roomId}/links`, {});
+    const rotated = await admin(nodes[C]!.adminUrl, secrets.adminToken, 'POST', `/rooms/${roomId}/links`, {});
     expect(rotated.status).toBe(200);
     await waitFor(async () => {
       const c = await client(nodes[B]!.url, roomId);
@@ -236,7 +236,7 @@ describe('links and shutdown across nodes', () => {
   });
 
   it('a node that shuts down sends its participants to another node (room_moved) and leaves the cluster', async () => {
-    const r = (await admin(nodes[A]!.url, secrets.adminToken, 'POST', '/rooms', { title: 'Shutdown' })).json;
+    const r = (await admin(nodes[A]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: 'Shutdown' })).json;
     const roomId = r.room.id as string;
     const c = await client(nodes[A]!.url, roomId);
     expect(await c.enter(roomId, new URL(r.links.guest).hash.slice(3), 'Shutdown Pupil')).toMatchObject({ ok: true });
@@ -246,7 +246,7 @@ describe('links and shutdown across nodes', () => {
     await leaving.close();
     nodes.splice(index, 1);
     await waitFor(() => c.notifications.some((n) => n.method === 'roomClosed' && n.data.code === 'room_moved'), 10_000, 'room_moved');
-    const listed = (await admin(survivor.url, secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive);
+    const listed = (await admin(survivor.adminUrl, secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive);
     expect(listed).toHaveLength(2);
     // The room is placed again at once (no waiting for a TTL): its node released it.
     const again = await client(survivor.url, roomId);

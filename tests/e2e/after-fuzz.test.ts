@@ -1,9 +1,10 @@
-// After a fuzzing run against the same server, real browsers still join and
-// decode each other's video.
+// After fuzzing runs against the same server (the frame fuzzer and the
+// stateful media fuzzer), real browsers still join and decode each other's video.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.js';
 import { fuzzSignalling } from '../fuzz/signalling-fuzz.js';
+import { runStatefulFuzz } from '../fuzz/stateful-fuzz.js';
 import { joinThroughUi, launchChromium } from '../helpers/browser.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 
@@ -20,10 +21,15 @@ afterAll(async () => {
 });
 
 describe('after fuzzing', () => {
-  it('a new class joins and decodes video in Chromium', async () => {
+  it('a new class joins and decodes video in Chromium', { timeout: 300_000 }, async () => {
     const result = await fuzzSignalling(server, 2000, 7);
     expect(result.answered).toBe(2000);
     expect(result.codes.internal ?? 0).toBe(0);
+    const pids = server.pool.workers.map((w) => w.pid);
+    const stateful = await runStatefulFuzz(server, { requests: 800, seed: 11 });
+    expect(stateful.internal).toEqual([]);
+    expect(stateful.unanswered).toEqual([]);
+    expect(server.pool.workers.map((w) => w.pid)).toEqual(pids); // the same worker, not a replacement
     const room = await server.rooms.create({ title: 'After the storm' });
     const links = await server.links(room);
     await joinThroughUi(browser, `${server.url}${linkPath(links.moderator)}`, 'Teacher');

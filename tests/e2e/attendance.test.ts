@@ -57,7 +57,7 @@ beforeAll(async () => {
   }
   expect(fs.statSync(key('alice')).mode & 0o777).toBe(0o600);
   const operators = ['alice', 'bob'].map((name) => JSON.parse(fs.readFileSync(path.join(keysDir, `${name}.public.jwk`), 'utf8')));
-  config = { operators: operators.map((publicKey) => ({ name: publicKey.kid, publicKey })), ledger: { retentionDays: 30 } };
+  config = { operators: operators.map((publicKey) => ({ name: publicKey.kid, publicKey })), ledger: { retentionDays: 30, coalesceSeconds: 0 } }; // the meeting ends as the last one leaves
   server = await startTestServer(config);
   dataDir = server.dataDir;
   browser = await launchChromium();
@@ -89,6 +89,7 @@ describe('attendance ledger and encrypted report', () => {
     await leave(teacher);
     await waitFor(() => room.participants.size === 0, 5000, 'room empty');
     times.end = Date.now();
+    await server.ledger!.idle();
     const meetings = server.ledger!.meetings();
     expect(meetings).toHaveLength(1);
     expect(meetings[0]).toMatchObject({ roomId: room.id, title: 'Ethics 10a', endedAt: expect.any(String) });
@@ -165,9 +166,12 @@ describe('attendance ledger and encrypted report', () => {
     expect(wrong.stderr).toMatch(/^aula: cannot decrypt .* not the key this report was encrypted to/);
   });
 
-  it('writes every step to a hash-chained audit log without attendee names', () => {
+  it('writes every step to a hash-chained audit log without attendee names', async () => {
     const entries = AuditLog.read(path.join(dataDir, 'audit.log'));
     expect(AuditLog.verify(entries, auditChainKey())).toBeNull();
+    // `report list` shows the chain's head, for an operator to note down (rollback witness).
+    const list = await aula('report', 'list', '--json');
+    expect(JSON.parse(list.stdout).auditHead).toEqual({ seq: entries.at(-1)!.seq, hash: entries.at(-1)!.hash });
     expect(entries.filter((e) => e.requestId === requestId).map((e) => [e.type, e.operator])).toEqual([
       ['report.requested', 'alice'],
       ['report.approved', 'bob'],

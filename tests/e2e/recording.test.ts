@@ -5,7 +5,9 @@
 // in any encoding. Then the capture is killed mid-way: the partial files play.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,22 +47,35 @@ async function decodedFrames(file: string): Promise<{ frames: number; errors: st
   return { frames: Number(probe.streams[0]?.nb_read_frames ?? 0), errors: stderr };
 }
 
-/** Every byte, every path and the container metadata of everything under the recordings directory. */
+/** A sealed recording file decrypted into a temp file (outside the recordings directory). */
+async function decrypted(file: string): Promise<string> {
+  const rel = path.relative(recordingsDir(), file).split(path.sep);
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aula-rec-plain-')), path.basename(file));
+  await pipeline(server.recordings.store.reader(rel[0]!, rel.slice(1).join('/')), fs.createWriteStream(out));
+  return out;
+}
+
+/**
+ * Every byte and every path under the recordings directory, and, decrypted,
+ * every media file's bytes and container metadata and the transcript.
+ */
 async function everythingRecorded(withMetadata = true): Promise<Array<[string, Buffer]>> {
   const items: Array<[string, Buffer]> = [];
   for (const file of filesUnder(recordingsDir())) {
     const rel = path.relative(server.dataDir, file);
     items.push([rel, fs.readFileSync(file)], [`path ${rel}`, Buffer.from(rel)]);
-    if (withMetadata && /\.webm(\.part)?$/.test(file)) {
-      const meta = await ffprobe(file, '-show_format', '-show_streams').catch(() => ({}));
-      items.push([`metadata of ${rel}`, Buffer.from(JSON.stringify(meta))]);
+    if (/\.webm$/.test(file)) {
+      const plain = await decrypted(file);
+      items.push([`decrypted ${rel}`, fs.readFileSync(plain)]);
+      if (withMetadata) items.push([`metadata of ${rel}`, Buffer.from(JSON.stringify(await ffprobe(plain, '-show_format', '-show_streams')))]);
     }
+    if (file.endsWith('transcript.txt')) items.push([`decrypted ${rel}`, Buffer.from(server.recordings.store.transcript(path.basename(path.dirname(file))))]);
   }
   return items;
 }
 
 beforeAll(async () => {
-  server = await startTestServer({}, { logSink: (line) => logs.push(line) });
+  server = await startTestServer({ recording: { countdownSeconds: 1 } }, { logSink: (line) => logs.push(line) });
   browser = await launchChromium();
   room = await server.rooms.create({ title: TITLE, recording: true });
   links = await server.links(room);
@@ -94,7 +109,7 @@ describe('recording', () => {
     await visitor.getByText('A recording is running now').waitFor();
     await visitor.getByLabel('Display name').fill(VISITOR);
     await visitor.getByRole('button', { name: 'Join' }).click();
-    await visitor.getByRole('button', { name: 'Leave' }).waitFor({ timeout: 20_000 });
+    await visitor.getByRole('button', { name: 'Leave', exact: true }).waitFor({ timeout: 20_000 });
     await visitor.getByRole('status').filter({ hasText: 'this meeting is being recorded' }).waitFor();
 
     // Names typed into the chat, in other letter cases too.
@@ -109,7 +124,7 @@ describe('recording', () => {
     // Teacher (mic, camera, screen), pupil and visitor (mic, camera): seven captures before the visitor leaves.
     await waitFor(() => recording.sidecar.tracks.length >= 7, 60_000, 'every track captured');
     await sleep(1500);
-    await visitor.getByRole('button', { name: 'Leave' }).click();
+    await visitor.getByRole('button', { name: 'Leave', exact: true }).click();
     await context.close();
     await sleep(1000);
 
@@ -134,7 +149,7 @@ describe('recording', () => {
     expect(sidecar.state).toBe('ready');
     expect(sidecar.participants).toBe(3);
     expect(new Set(sidecar.tracks.map((t) => t.participant))).toEqual(new Set(['Participant 1', 'Participant 2', 'Participant 3']));
-    const out = server.recordings.store.file(recording.id, 'recording.webm');
+    const out = await decrypted(server.recordings.store.file(recording.id, 'recording.webm'));
     const probe = await ffprobe(out, '-show_format', '-show_streams');
     const kinds = probe.streams.map((s: { codec_type: string }) => s.codec_type).sort();
     expect(kinds).toEqual(['audio', 'video']);
@@ -148,16 +163,17 @@ describe('recording', () => {
     expect(frames).toBeGreaterThan(duration * 10 * 0.8);
 
     // The transcript: pseudonyms, the names inside the text replaced.
-    const transcript = fs.readFileSync(server.recordings.store.file(recording.id, 'transcript.txt'), 'utf8');
+    const transcript = server.recordings.store.transcript(recording.id);
     expect(transcript).toMatch(/^\[00:00:\d\d\] Participant 2: Hello Participant 1 and Participant 3! I am Participant 2\.\n$/);
 
     // Every byte, path and tag under the recordings directory; the logs too.
     const after = await everythingRecorded();
-    expect(after.map(([label]) => label).filter((l) => !l.startsWith('path') && !l.startsWith('metadata'))).toHaveLength(3);
+    // recording.json, key.json, recording.webm, transcript.txt
+    expect(after.map(([label]) => label).filter((l) => !/^(path|metadata|decrypted) /.test(l))).toHaveLength(4);
     expect(scan(CANARIES, after)).toEqual([]);
     expect(scan(CANARIES, logs.map((l, i) => [`log line ${i}`, Buffer.from(l)]))).toEqual([]);
     for (const file of filesUnder(recordingsDir())) expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    expect(fs.statSync(path.dirname(out)).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.dirname(server.recordings.store.file(recording.id, 'recording.webm'))).mode & 0o777).toBe(0o700);
     await teacher.getByRole('button', { name: 'Stop sharing' }).click();
   }, 480_000);
 
@@ -175,7 +191,7 @@ describe('recording', () => {
 
     // The partial files, as the kill left them: readable, and their frames decode.
     for (const track of recording.sidecar.tracks) {
-      const file = path.join(server.recordings.store.tracksDir(recording.id), track.file);
+      const file = await decrypted(path.join(server.recordings.store.tracksDir(recording.id), track.file));
       const probe = await ffprobe(file, '-show_streams', '-show_format');
       expect(probe.streams[0].codec_type).toBe(track.kind);
       console.log(`killed capture: ${track.kind} ${probe.format.size} bytes`);

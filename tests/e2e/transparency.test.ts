@@ -104,9 +104,9 @@ describe('report a problem', () => {
     for (const secret of [...CANARIES, ...tokens]) expect(file).not.toContain(secret);
     expect(file).not.toMatch(/\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/);
 
-    const list = await run(process.execPath, ['bin/aula.mjs', 'problems', 'list', '--json', '--url', server.url, '--token', server.adminToken], { cwd: root });
+    const list = await run(process.execPath, ['bin/aula.mjs', 'problems', 'list', '--json', '--url', server.adminUrl, '--token', server.adminToken], { cwd: root });
     expect(JSON.parse(list.stdout).problems[0]).toMatchObject({ id: stored!.id, page: 'room', description: 'The teacher froze twice.' });
-    const show = await run(process.execPath, ['bin/aula.mjs', 'problems', 'show', stored!.id, '--json', '--url', server.url, '--token', server.adminToken], {
+    const show = await run(process.execPath, ['bin/aula.mjs', 'problems', 'show', stored!.id, '--json', '--url', server.adminUrl, '--token', server.adminToken], {
       cwd: root,
     });
     expect(JSON.parse(show.stdout).problem.report).toEqual(final);

@@ -13,7 +13,8 @@ export interface ConsumerStats {
 
 export const CHROMIUM = process.env.AULA_CHROMIUM ?? '/usr/bin/chromium';
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: e.g. --use-file-for-fake-video-capture=<y4m> for a camera picture of the test's choosing. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -30,6 +31,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-quic',
       '--no-first-run',
       '--lang=en-US',
+      ...extraArgs,
     ],
   });
 }
@@ -49,7 +51,7 @@ export async function joinThroughUi(
   await page.getByLabel(de ? 'Anzeigename' : 'Display name').fill(name);
   await page.getByRole('button', { name: de ? 'Beitreten' : 'Join' }).click();
   try {
-    await page.getByRole('button', { name: de ? 'Verlassen' : 'Leave' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: de ? 'Verlassen' : 'Leave', exact: true }).waitFor({ timeout: 20_000 });
   } catch (err) {
     throw new Error(`${name} did not get into the room; page shows: ${await page.locator('main').innerText()}`, { cause: err });
   }

@@ -15,7 +15,7 @@ export interface CliResult {
 
 /** The command with the server's URL and admin token; never throws, reports the exit code. */
 export async function aulaCli(server: RunningServer | null, ...args: string[]): Promise<CliResult> {
-  const target = server ? ['--url', server.url, '--token', server.adminToken] : [];
+  const target = server ? ['--url', server.adminUrl, '--token', server.adminToken] : [];
   try {
     const r = await run(process.execPath, ['bin/aula.mjs', ...args, ...target], { cwd: ROOT });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };

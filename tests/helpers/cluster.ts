@@ -81,6 +81,8 @@ export function sharedSecrets() {
 export interface NodeSpec {
   id: string;
   port: number;
+  /** The admin API's own listener. */
+  adminPort: number;
   internalPort: number;
   dataDir: string;
 }
@@ -88,14 +90,14 @@ export interface NodeSpec {
 export async function nodeSpec(id: string, serverKeyFrom?: string): Promise<NodeSpec> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `aula-node-${id}-`));
   if (serverKeyFrom) fs.copyFileSync(path.join(serverKeyFrom, 'server-key.json'), path.join(dataDir, 'server-key.json'));
-  return { id, port: await freePort(), internalPort: await freePort(), dataDir };
+  return { id, port: await freePort(), adminPort: await freePort(), internalPort: await freePort(), dataDir };
 }
 
 export function nodeConfig(spec: NodeSpec, redisUrl: string, s: ReturnType<typeof sharedSecrets>, extra: ConfigInput = {}): ConfigInput {
   return {
     ...extra,
     http: { port: spec.port, ...extra.http },
-    admin: { token: s.adminToken },
+    admin: { token: s.adminToken, port: spec.adminPort },
     ledger: { masterKey: s.masterKey },
     cluster: {
       redisUrl,

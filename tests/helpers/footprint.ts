@@ -48,3 +48,17 @@ export async function footprint(server: RunningServer): Promise<Footprint> {
     participants: server.rooms.list().reduce((n, r) => n + r.participants.size, 0),
   };
 }
+
+/**
+ * Every live mediasoup object on every worker (routers, transports,
+ * producers, consumers, observers, WebRtcServers): the worker's own list of
+ * request handlers, so breakout and overflow routers count as well.
+ */
+export async function mediasoupObjects(server: RunningServer): Promise<number> {
+  let n = 0;
+  for (const worker of server.pool.workers) {
+    if (worker.closed) continue;
+    n += (await worker.dump()).channelMessageHandlers.channelRequestHandlers.length;
+  }
+  return n;
+}

@@ -26,8 +26,9 @@ export async function startTestServer(overrides: ConfigInput = {}, options: Test
       http: { port: 0, ...overrides.http },
       media: { workers: 1, ...overrides.media },
       metrics: { port: 0, ...overrides.metrics },
+      admin: { port: 0, ...overrides.admin },
       // Tests pipeline hundreds of frames; the rate limits get their own test.
-      signalling: { messagesPerSecond: 10_000, messageBurst: 10_000, ...overrides.signalling },
+      signalling: { messagesPerSecond: 10_000, messageBurst: 10_000, joinsPerMinute: 1_000_000, ...overrides.signalling },
       rooms: { ...overrides.rooms, demoRoom: false },
       data: { dir: dataDir },
       log: { level: 'silent' },

@@ -14,8 +14,11 @@ export class TestClient {
   readonly notifications: Array<{ method: string; data: any }> = [];
   private nextId = 1;
   private waiters: Array<() => void> = [];
+  /** The WebSocket close code, once the socket has closed. */
+  closeCode?: number;
 
   private constructor(readonly socket: WebSocket) {
+    socket.once('close', (code) => (this.closeCode = code));
     socket.on('message', (buf) => {
       const msg = JSON.parse(buf.toString());
       if (msg.type === 'notification') this.notifications.push(msg);
@@ -24,9 +27,13 @@ export class TestClient {
     });
   }
 
-  /** `roomId`: say which room in the URL (several nodes: any node relays the socket to the room's node). */
-  static connect(baseUrl: string, roomId?: string): Promise<TestClient> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws${roomId ? `?room=${roomId}` : ''}`);
+  /**
+   * Options go to ws (e.g. `localAddress`, `ca`, `headers`); `roomId` goes in the URL
+   * (several nodes: any node relays the socket to the room's node).
+   */
+  static connect(baseUrl: string, options: WebSocket.ClientOptions & { roomId?: string } = {}): Promise<TestClient> {
+    const { roomId, ...wsOptions } = options;
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws${roomId ? `?room=${roomId}` : ''}`, wsOptions);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new TestClient(socket)));
       socket.once('error', reject);

@@ -18,7 +18,7 @@ let server: RunningServer;
 const clients: TestClient[] = [];
 
 const api = (method: string, route: string, body?: unknown, token = server.adminToken) =>
-  fetch(`${server.url}/api/admin${route}`, {
+  fetch(`${server.adminUrl}/api/admin${route}`, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -46,9 +46,19 @@ afterAll(async () => {
 describe('admin API', () => {
   it('refuses requests without the right bearer token', async () => {
     expect((await api('GET', '/rooms', undefined, 'wrong')).status).toBe(401);
-    expect((await fetch(`${server.url}/api/admin/rooms`)).status).toBe(401);
+    expect((await fetch(`${server.adminUrl}/api/admin/rooms`)).status).toBe(401);
     expect((await api('GET', '/rooms', undefined, `${server.adminToken}x`)).status).toBe(401);
     expect((await api('GET', '/rooms')).status).toBe(200);
+  });
+
+  it('is served on its own listener only, never on the main port a reverse proxy forwards', async () => {
+    expect(new URL(server.adminUrl).port).not.toBe(String(server.port));
+    expect(new URL(server.adminUrl).hostname).toBe('127.0.0.1');
+    const onMain = await fetch(`${server.url}/api/admin/rooms`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+    expect(onMain.status).toBe(404);
+    expect((await api('GET', '/rooms')).status).toBe(200);
+    // …and the admin listener serves nothing but the admin API.
+    expect((await fetch(`${server.adminUrl}/healthz`)).status).toBe(404);
   });
 
   it('creates a room with an unguessable id and working guest and moderator links', async () => {
@@ -153,12 +163,26 @@ describe('npx aula', () => {
     expect(bad.stderr.trim()).toBe('aula: invalid configuration: media.announcedAddress: listening on all interfaces needs media.announcedAddress (the address browsers reach)');
   });
 
+  it('npx aula finds the admin listener from the configuration (admin.host, admin.port), not the main port', async () => {
+    const env = { ...process.env, AULA_CONFIG: '', AULA_URL: '', AULA_ADMIN_TOKEN: server.adminToken };
+    const listed = await run(process.execPath, ['bin/aula.mjs', 'room', 'list', '--json'], {
+      cwd: root,
+      env: { ...env, AULA_ADMIN_PORT: new URL(server.adminUrl).port },
+    });
+    expect(JSON.parse(listed.stdout).rooms.length).toBeGreaterThan(0);
+    const mainPort = await run(process.execPath, ['bin/aula.mjs', 'room', 'list'], {
+      cwd: root,
+      env: { ...env, AULA_ADMIN_PORT: String(server.port) },
+    }).catch((e) => e);
+    expect(mainPort.code).toBe(1);
+  });
+
   it('fails with one line and a non-zero exit', async () => {
     const missing = await cli('room', 'close', 'no-such-room');
     expect(missing.code).not.toBe(0);
     expect(missing.stderr.trim()).toBe('aula: no such room');
 
-    const wrongToken = await run(process.execPath, ['bin/aula.mjs', 'room', 'list', '--url', server.url, '--token', 'x'.repeat(40)], {
+    const wrongToken = await run(process.execPath, ['bin/aula.mjs', 'room', 'list', '--url', server.adminUrl, '--token', 'x'.repeat(40)], {
       cwd: root,
     }).catch((e) => e);
     expect(wrongToken.code).toBe(1);

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFigures, printTable, type BenchReport } from '../../bench/report.js';
 import { runFanout } from '../../bench/scenarios/fanout.js';
 import { runJoin } from '../../bench/scenarios/p3-join.js';
+import { runLedger } from '../../bench/scenarios/ledger.js';
 import { runSignalling } from '../../bench/scenarios/p4-signalling.js';
 import { runNodes, runRelayJoin } from '../../bench/scenarios/cluster.js';
 
@@ -55,6 +56,24 @@ describe('bench smoke', () => {
     expect(raw.signalling.serverRssMB.after).toBeGreaterThan(0);
   }, 120_000);
 
+  it('churns joins and leaves with the ledger off and on, and reads the server\'s loop delay', async () => {
+    raw.ledger = await runLedger({ clients: 3, rooms: 1, seconds: 1, rate: 5, rounds: 1 });
+    expect(raw.ledger.rounds.map((r) => r.ledger)).toEqual([false, true]);
+    for (const r of raw.ledger.rounds) {
+      expect(r.churnPerSecond).toBeGreaterThan(0);
+      expect(r.paced.joinsPerSecond).toBeGreaterThan(0);
+      expect(r.paced.loopDelayMs.samples).toBeGreaterThan(0);
+      expect(r.paced.loopDelayMs.p99).toBeGreaterThanOrEqual(r.paced.loopDelayMs.p50);
+    }
+    const [off, on] = raw.ledger.rounds;
+    expect(off!.events).toBe(0);
+    // Every join and leave was written, in batches (group commit: never more batches than events).
+    expect(on!.events).toBeGreaterThan(0);
+    expect(on!.batches).toBeGreaterThan(0);
+    expect(on!.batches).toBeLessThanOrEqual(on!.events);
+  }, 120_000);
+
+
   it('serves rooms on one node and on three (a real redis-server) and counts every stream', async () => {
     raw.nodes = await runNodes({ step: 1, maxRooms: 2, listeners: 2, warmSeconds: 1, seconds: 2 });
     for (const run of [raw.nodes.one, raw.nodes.three]) {
@@ -71,7 +90,7 @@ describe('bench smoke', () => {
     expect(raw.relayJoin.ratio).toBeGreaterThan(0);
   }, 240_000);
 
-  it('reports all five figures with the core count', () => {
+  it('reports all eight figures with the core count', () => {
     const report: BenchReport = {
       machine: { cores: os.cpus().length, cpuModel: 'test', memoryGB: 1, node: process.version, mediasoup: 'x', loadAverageAtStart: [], loadAverageAtEnd: [] },
       startedAt: new Date().toISOString(),
@@ -81,17 +100,17 @@ describe('bench smoke', () => {
       raw,
     };
     report.figures = buildFigures(report);
-    expect(report.figures.map((f) => f.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'Scaling', 'Nodes', 'Relay']);
+    expect(report.figures.map((f) => f.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'Scaling', 'Ledger', 'Nodes', 'Relay']);
     for (const f of report.figures) {
       expect(f.cores).toBe(os.cpus().length);
       expect(typeof f.met).toBe('boolean');
       for (const v of Object.values(f.values)) expect(Number.isNaN(v)).toBe(false);
     }
     const table = printTable(report);
-    for (const id of ['P1', 'P2', 'P3', 'P4', 'Scaling', 'Nodes', 'Relay']) expect(table).toMatch(new RegExp(`^${id}\\s`, 'm'));
+    for (const id of ['P1', 'P2', 'P3', 'P4', 'Scaling', 'Ledger', 'Nodes', 'Relay']) expect(table).toMatch(new RegExp(`^${id}\\s`, 'm'));
     // The JSON the bench writes round-trips.
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aula-bench-smoke-')), 'r.json');
     fs.writeFileSync(file, JSON.stringify(report));
-    expect(JSON.parse(fs.readFileSync(file, 'utf8')).figures).toHaveLength(7);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).figures).toHaveLength(8);
   });
 });

@@ -24,7 +24,7 @@ describe('ledger durability', () => {
     let stdout = '';
     child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: root,
-      env: { ...process.env, AULA_HTTP_PORT: '0', AULA_METRICS_PORT: '0', AULA_CONFIG: '', AULA_DATA_DIR: dataDir, AULA_MEDIA_WORKERS: '1' },
+      env: { ...process.env, AULA_HTTP_PORT: '0', AULA_METRICS_PORT: '0', AULA_ADMIN_PORT: '0', AULA_CONFIG: '', AULA_DATA_DIR: dataDir, AULA_MEDIA_WORKERS: '1' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child.stdout!.on('data', (d) => (stdout += d));
@@ -33,12 +33,13 @@ describe('ledger durability', () => {
       30_000,
       'demo link',
     );
-    const names = ['Crash Canary-1', 'Crash Canary-2'];
-    for (const name of names) {
-      const c = await TestClient.connect(base!);
-      expect(await c.enter(roomId!, token!, name)).toMatchObject({ ok: true, data: { status: 'joined' } });
-    }
-    // Each join was fsynced before the server answered it; now pull the plug.
+    // Joins at once go into one group commit; each answer waits for its fsync.
+    const names = Array.from({ length: 8 }, (_, i) => `Crash Canary-${i + 1}`);
+    const clients = await Promise.all(names.map(() => TestClient.connect(base!)));
+    const replies = await Promise.all(clients.map((c, i) => c.enter(roomId!, token!, names[i]!, `crash-browser-${String(i).padStart(6, '0')}`)));
+    for (const r of replies) expect(r).toMatchObject({ ok: true, data: { status: 'joined' } });
+    expect(await clients[0]!.request('setDisplayName', { displayName: 'Crash Canary-renamed' })).toMatchObject({ ok: true });
+    // Each join and the rename were on disk before the server answered; now pull the plug at once.
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
 
@@ -47,6 +48,7 @@ describe('ledger durability', () => {
     expect(meeting?.roomId).toBe(roomId);
     expect(meeting?.endedAt).toBeTypeOf('string');
     const events = restarted.ledger!.read(meeting!.id);
-    expect(events.filter((e) => e.type === 'join').map((e) => e.displayName)).toEqual(names);
+    expect(events.filter((e) => e.type === 'join').map((e) => e.displayName).sort()).toEqual([...names].sort());
+    expect(events.filter((e) => e.type === 'change').map((e) => e.displayName)).toEqual(['Crash Canary-renamed']);
   });
 });

@@ -54,7 +54,7 @@ describe('limits', () => {
   it('keeps at most rooms.max rooms, with a clear error on the admin API', async () => {
     await server.rooms.create({ title: 'One' });
     await server.rooms.create({ title: 'Two' });
-    const res = await fetch(`${server.url}/api/admin/rooms`, {
+    const res = await fetch(`${server.adminUrl}/api/admin/rooms`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ title: 'Three' }),

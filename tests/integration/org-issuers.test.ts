@@ -10,6 +10,7 @@ import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
+import { aulaCli } from '../helpers/cli.js';
 import { startTestServer } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 
@@ -37,10 +38,10 @@ function lmsToken(claims: Record<string, unknown>, options: jwt.SignOptions = {}
   return jwt.sign({ aula_role: 'moderator', aula_room: room.id, sub: SUBJECT, email: EMAIL, name: NAME, ...claims }, pem(key), merged);
 }
 
-async function hello(token: string) {
+async function hello(token: string, roomId = room.id) {
   const c = await TestClient.connect(server.url);
   clients.push(c);
-  return { c, reply: await c.request('hello', { roomId: room.id, token }) };
+  return { c, reply: await c.request('hello', { roomId, token }) };
 }
 
 beforeAll(async () => {
@@ -61,7 +62,8 @@ beforeAll(async () => {
     },
     { logSink: (line) => logLines.push(line) },
   );
-  room = await server.rooms.create({ title: 'Seminar', lobby: true });
+  // Two issuers on one server: a room takes tokens only from the issuers it is bound to.
+  room = await server.rooms.create({ title: 'Seminar', lobby: true, issuers: [LMS, INTRANET] });
 });
 
 afterAll(async () => {
@@ -150,5 +152,43 @@ describe('organisation tokens that must not pass', () => {
       expiresIn: 60,
     });
     expect((await hello(confused)).reply).toMatchObject({ ok: false, error: { code: 'invalid_link' } });
+  });
+});
+
+describe('issuers bound to rooms', () => {
+  const intranetToken = (roomId: string) =>
+    jwt.sign({ role: 'moderator', room: roomId }, pem(intranet.privateKey), { algorithm: 'RS256', issuer: INTRANET, audience: 'aula-intranet', expiresIn: 60 });
+
+  it('refuses a token of issuer A for a room bound to issuer B, even as moderator with the right room claim', async () => {
+    const intranetRoom = await server.rooms.create({ title: 'Intranet only', issuers: [INTRANET] });
+    expect((await hello(lmsToken({ aula_room: intranetRoom.id }), intranetRoom.id)).reply).toMatchObject({ ok: false, error: { code: 'invalid_link' } });
+    expect((await hello(intranetToken(intranetRoom.id), intranetRoom.id)).reply).toMatchObject({ ok: true, data: { role: 'moderator' } });
+  });
+
+  it('on a server with several issuers, a room bound to none takes no organisation token (its own links still work)', async () => {
+    const unbound = await server.rooms.create({ title: 'Links only' });
+    expect((await hello(lmsToken({ aula_room: unbound.id }), unbound.id)).reply).toMatchObject({ ok: false, error: { code: 'invalid_link' } });
+    expect((await hello(intranetToken(unbound.id), unbound.id)).reply).toMatchObject({ ok: false, error: { code: 'invalid_link' } });
+    const link = await server.signer.issue({ room: unbound.id, role: 'participant', gen: unbound.linkGeneration }, 60);
+    expect((await hello(link, unbound.id)).reply).toMatchObject({ ok: true });
+  });
+
+  it('the admin API binds a room only to configured issuers', async () => {
+    const create = (issuers: string[]) =>
+      fetch(`${server.adminUrl}/api/admin/rooms`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Bound', issuers }),
+      });
+    const ok = await create([LMS]);
+    expect(ok.status).toBe(201);
+    expect((await ok.json()).room.settings.issuers).toEqual([LMS]);
+    const unknown = await create(['https://evil.example']);
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).error.code).toBe('invalid_params');
+    // npx aula room create --issuer
+    const cli = await aulaCli(server, 'room', 'create', '--title', 'From the CLI', '--issuer', INTRANET, '--json');
+    expect(cli.code).toBe(0);
+    expect(JSON.parse(cli.stdout).room.settings.issuers).toEqual([INTRANET]);
   });
 });

@@ -6,6 +6,7 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
@@ -17,6 +18,13 @@ import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 
 const run = promisify(execFile);
+
+/** A sealed recording file, decrypted into a temp file (outside the recordings directory) for ffprobe. */
+async function decrypted(s: RunningServer, id: string, name: string): Promise<string> {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aula-rec-plain-')), path.basename(name));
+  await pipeline(s.recordings.store.reader(id, name), fs.createWriteStream(out));
+  return out;
+}
 const MOD = 'Moderatorin Canary-R1';
 const GUEST = 'Gast Canary-R2';
 let server: RunningServer;
@@ -33,7 +41,8 @@ async function client(r: Room, role: 'moderator' | 'participant', name: string):
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // A short countdown: the notice comes first, capture a second later.
+  server = await startTestServer({ recording: { countdownSeconds: 1 } });
   room = await server.rooms.create({ title: 'Recorded', recording: true });
   plain = await server.rooms.create({ title: 'Not recorded' });
 });
@@ -56,8 +65,11 @@ describe('recording', () => {
   it('everyone is told; newcomers learn it before joining; the transcript has pseudonyms only', async () => {
     const mod = await client(room, 'moderator', MOD);
     const early = await client(room, 'participant', GUEST);
+    const started = early.nextNotification('recordingChanged');
     expect((await mod.request('startRecording')).ok).toBe(true);
-    expect(await early.nextNotification('recordingChanged')).toEqual({ active: true });
+    // The notice with its countdown, then (a second later) capture begins.
+    expect(await started).toEqual({ active: true, countdownSeconds: 1 });
+    expect(await early.nextNotification('recordingChanged', 30_000)).toEqual({ active: true });
     expect((await mod.request('startRecording')).error?.code).toBe('busy');
 
     const late = await TestClient.connect(server.url);
@@ -69,6 +81,21 @@ describe('recording', () => {
 
     await early.request('sendChat', { text: `hi ${MOD.toLowerCase()} and späte canary-r3` });
     await late.request('sendChat', { text: 'line one\nline two' });
+    // Out of the recording: everyone sees it on the tile; the chat line has no text.
+    const seen = early.nextNotification('peerUpdated');
+    expect((await late.request('setRecordingOptOut', { optOut: true })).ok).toBe(true);
+    expect((await seen).peer).toMatchObject({ recordingOptOut: true });
+    await late.request('sendChat', { text: 'secret words' });
+    expect((await late.request('setRecordingOptOut', { optOut: false })).ok).toBe(true);
+    await late.request('sendChat', { text: 'back in' });
+    // Joining while it runs, already out of it (the join page's choice).
+    const shy = await TestClient.connect(server.url);
+    clients.push(shy);
+    const shyHello = await shy.request('hello', { roomId: room.id, token: await tokenFor(server, room, 'participant') });
+    const shyJoined = await shy.request('join', { displayName: 'Shy', rtpCapabilities: shyHello.data.routerRtpCapabilities, recordingOptOut: true });
+    expect(shyJoined.data.self).toMatchObject({ recordingOptOut: true });
+    await shy.request('sendChat', { text: 'also secret' });
+    await shy.close();
     await late.close();
     await new Promise((r) => setTimeout(r, 1500));
     expect((await mod.request('stopRecording')).ok).toBe(true);
@@ -77,11 +104,14 @@ describe('recording', () => {
 
     const [r] = server.recordings.store.list();
     expect(r!.state).toBe('ready');
-    expect(r!.participants).toBe(3);
-    const transcript = fs.readFileSync(server.recordings.store.file(r!.id, 'transcript.txt'), 'utf8');
+    expect(r!.participants).toBe(4);
+    const transcript = server.recordings.store.transcript(r!.id);
     expect(transcript.split('\n')).toEqual([
       expect.stringMatching(/^\[00:00:\d\d\] Participant 2: hi Participant 1 and Participant 3$/),
       expect.stringMatching(/^\[00:00:\d\d\] Participant 3: line one line two$/),
+      expect.stringMatching(/^\[00:00:\d\d\] a participant who opted out \(message not recorded\)$/),
+      expect.stringMatching(/^\[00:00:\d\d\] Participant 3: back in$/),
+      expect.stringMatching(/^\[00:00:\d\d\] a participant who opted out \(message not recorded\)$/),
       '',
     ]);
     const items = filesUnder(path.join(server.dataDir, 'recordings')).flatMap((f): Array<[string, Buffer]> => [
@@ -91,8 +121,15 @@ describe('recording', () => {
     expect(scan(['Canary-R1', 'Canary-R2', 'Canary-R3', 'Recorded'], items)).toEqual([]);
     for (const f of filesUnder(path.join(server.dataDir, 'recordings'))) expect(fs.statSync(f).mode & 0o777).toBe(0o600);
     // No media flowed: the result is still a playable file of the right length.
-    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', server.recordings.store.file(r!.id, 'recording.webm')]);
-    expect(Math.abs(Number(stdout) - r!.durationSeconds!)).toBeLessThan(1);
+    // At rest, every file is sealed: no WebM (EBML) header, no chat text.
+    for (const f of filesUnder(path.join(server.dataDir, 'recordings')).filter((f) => !f.endsWith('.json'))) {
+      const bytes = fs.readFileSync(f);
+      expect(bytes.includes(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])), f).toBe(false);
+      expect(bytes.includes(Buffer.from('Participant')), f).toBe(false);
+    }
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=width,height', '-of', 'csv=p=0', await decrypted(server, r!.id, 'recording.webm')]);
+    expect(stdout).toContain('1280,720');
+    expect(Math.abs(Number(stdout.trim().split('\n').pop()) - r!.durationSeconds!)).toBeLessThan(1);
   });
 
   it('operators list, show, download and delete with npx aula recording', async () => {
@@ -107,27 +144,44 @@ describe('recording', () => {
       aulaCli(server, 'recording', 'show', randomId()),
     ]);
     expect(list.code).toBe(0);
-    expect(JSON.parse(list.stdout).recordings).toEqual([expect.objectContaining({ id: r!.id, state: 'ready', participants: 3, chatMessages: 2 })]);
+    expect(JSON.parse(list.stdout).recordings).toEqual([expect.objectContaining({ id: r!.id, state: 'ready', participants: 4, chatMessages: 5 })]);
     expect(shown.stdout).toContain(`${r!.id}  ready`);
     expect(got.code).toBe(0);
-    expect(fs.readFileSync(path.join(dir, 'class.webm'))).toEqual(fs.readFileSync(server.recordings.store.file(r!.id, 'recording.webm')));
+    expect(fs.readFileSync(path.join(dir, 'class.webm'))).toEqual(fs.readFileSync(await decrypted(server, r!.id, 'recording.webm')));
     expect(chat.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'chat.txt'), 'utf8')).toContain('Participant 2: hi Participant 1');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('aula: no such recording\n');
-    const noToken = await fetch(`${server.url}/api/admin/recordings`);
+    const noToken = await fetch(`${server.adminUrl}/api/admin/recordings`);
     expect(noToken.status).toBe(401);
 
+    // Both downloads are on record, with the admin token's fingerprint and nothing about participants.
+    const downloads = server.audit.all().filter((e) => e.type === 'recording.downloaded' && e.recordingId === r!.id);
+    expect(downloads.map((e) => e.reason).sort()).toEqual(['transcript', 'video']);
+    for (const e of downloads) expect(e.operator).toMatch(/^admin token sha256:[0-9a-f]{16}$/);
+    expect(JSON.stringify(server.audit.all())).not.toContain(server.adminToken);
+
     expect((await aulaCli(server, 'recording', 'delete', r!.id)).code).toBe(0);
+    expect(server.audit.all().at(-1)).toMatchObject({ type: 'recording.deleted', recordingId: r!.id, operator: downloads[0]!.operator });
     expect(server.recordings.store.list()).toEqual([]);
     expect(fs.existsSync(path.join(server.dataDir, 'recordings', r!.id))).toBe(false);
   }, 180_000);
+
+  it('a recording stopped during its countdown leaves nothing behind', async () => {
+    const mod = await client(room, 'moderator', 'Mod');
+    const before = server.recordings.store.list().length;
+    expect((await mod.request('startRecording')).ok).toBe(true);
+    expect((await mod.request('stopRecording')).ok).toBe(true);
+    expect(server.recordings.store.list()).toHaveLength(before);
+    await mod.close();
+  });
 
   it('retention deletes recordings older than recording.retentionDays', async () => {
     const r = server.recordings.store.create(room.id, new Date(Date.now() - 31 * 86_400_000));
     const fresh = server.recordings.store.create(room.id);
     expect(server.retention.runOnce().recordings).toBe(1);
     expect(server.recordings.store.get(r.id)).toBeUndefined();
+    expect(server.audit.all().at(-1)).toMatchObject({ type: 'recording.purged', recordingId: r.id, operator: 'retention' });
     expect(server.recordings.store.get(fresh.id)).toBeDefined();
     server.recordings.store.delete(fresh.id);
   });
@@ -149,10 +203,14 @@ describe('recording', () => {
     // A track as a capture leaves it when killed: written cluster by cluster, never finished.
     const file = `${randomId()}.webm`;
     const out = path.join(first.recordings.store.tracksDir(r.id), file);
+    const writer = first.recordings.store.writer(r.id, `tracks/${file}`);
     const ffmpeg = spawn('ffmpeg', ['-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=s=320x180:r=15', '-c:v', 'libvpx', '-deadline', 'realtime',
-      '-cpu-used', '8', '-flush_packets', '1', '-cluster_time_limit', '1000', '-f', 'webm', '-y', out]);
+      '-cpu-used', '8', '-flush_packets', '1', '-cluster_time_limit', '1000', '-f', 'webm', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    ffmpeg.stdout.on('data', (d: Buffer) => writer.write(d));
     await waitFor(() => fs.existsSync(out) && fs.statSync(out).size > 20_000, 30_000, 'a few clusters');
     ffmpeg.kill('SIGKILL');
+    await new Promise((resolve) => ffmpeg.once('close', resolve));
+    writer.close();
     first.recordings.store.save({ ...r, tracks: [{ file, kind: 'video', source: 'camera', participant: 'Participant 1', startMs: 0 }] });
 
     const second = await startTestServer({}, { dataDir });
@@ -161,7 +219,7 @@ describe('recording', () => {
       const after = second.recordings.store.get(r.id)!;
       expect(after).toMatchObject({ state: 'ready', interrupted: true });
       expect(second.recordings.store.get(stoppedByClose)).toMatchObject({ state: 'ready' });
-      const { stdout } = await run('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', second.recordings.store.file(r.id, 'recording.webm')]);
+      const { stdout } = await run('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', await decrypted(second, r.id, 'recording.webm')]);
       expect(Number(stdout)).toBeGreaterThan(0);
     } finally {
       await second.close();

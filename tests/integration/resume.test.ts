@@ -92,6 +92,8 @@ describe('resuming after a dropped connection', () => {
     const late = await client();
     expect(await late.request('resume', { roomId: room.id, token: bob.resume.token })).toMatchObject({ ok: false, error: { code: 'resume_failed' } });
     const meeting = server.ledger!.meetings().find((m) => m.roomId === room.id)!;
+    // The leave reaches the disk just after the others are told.
+    await server.ledger!.idle();
     const events = server.ledger!.read(meeting.id).filter((e) => e.displayName === 'Bob' || e.session === bob.self.id);
     expect(events.map((e) => e.type)).toEqual(['join', 'leave']);
   });

@@ -43,6 +43,7 @@ const actions: Expect[] = [
   { method: 'removeParticipant', params: (t) => ({ peerId: t }), allowed: ['moderator'] },
   { method: 'allowScreenShares', params: () => ({ multiple: true }), allowed: ['moderator'] },
   { method: 'stopRecording', params: () => ({}), allowed: ['moderator'], allowedError: 'not_found' },
+  { method: 'setRecordingOptOut', params: () => ({ optOut: false }), allowed: ['moderator', 'presenter', 'participant'] },
   { method: 'endMeeting', params: () => ({}), allowed: ['moderator'] },
   { method: 'createPoll', params: () => ({ question: 'Q?', options: ['a', 'b'], multiple: false }), allowed: ['moderator'] },
   { method: 'vote', params: () => ({ pollId: 'none', choices: [0] }), allowed: ['moderator', 'presenter', 'participant'], allowedError: 'not_found' },

@@ -22,7 +22,7 @@ async function client(): Promise<TestClient> {
 }
 
 const admin = (route: string, init: RequestInit = {}, token: string | null = server.adminToken) =>
-  fetch(`${server.url}/api/admin${route}`, {
+  fetch(`${server.adminUrl}/api/admin${route}`, {
     ...init,
     headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), 'content-type': 'application/json' },
   });
@@ -83,7 +83,7 @@ describe('the admin API', () => {
     expect((await admin('/rooms', {}, null)).status).toBe(401);
     expect((await admin('/rooms', {}, 'x'.repeat(server.adminToken.length))).status).toBe(401);
     expect((await admin('/rooms', {}, `${server.adminToken}x`)).status).toBe(401);
-    const basic = await fetch(`${server.url}/api/admin/rooms`, { headers: { authorization: `Basic ${server.adminToken}` } });
+    const basic = await fetch(`${server.adminUrl}/api/admin/rooms`, { headers: { authorization: `Basic ${server.adminToken}` } });
     expect(basic.status).toBe(401);
     expect((await admin('/rooms')).status).toBe(200);
   });

@@ -29,6 +29,7 @@ describe('server/main.ts', () => {
         ...process.env,
         AULA_HTTP_PORT: '0',
         AULA_METRICS_PORT: '0',
+        AULA_ADMIN_PORT: '0',
         AULA_CONFIG: '',
         AULA_DATA_DIR: dataDir,
         AULA_ADMIN_TOKEN: 'secret-admin-token-canary-0123456789',

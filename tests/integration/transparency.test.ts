@@ -59,7 +59,7 @@ describe('privacy notice at /privacy', () => {
 
 describe('record of processing activities', () => {
   const aula = (...args: string[]) =>
-    run(process.execPath, ['bin/aula.mjs', ...args, '--url', server.url, '--token', server.adminToken], { cwd: root });
+    run(process.execPath, ['bin/aula.mjs', ...args, '--url', server.adminUrl, '--token', server.adminToken], { cwd: root });
 
   it('npx aula privacy record prints Markdown from the running configuration', async () => {
     const { stdout } = await aula('privacy', 'record');

@@ -92,3 +92,55 @@ describe('audit retention', () => {
     expect(() => new AuditLog(dir2, key)).toThrow(/entry 3 was modified/);
   });
 });
+
+describe('audit log ends (anchor and head)', () => {
+  // The review's M3 exploits: someone with write access to the data directory, without the key.
+  const key = Buffer.alloc(32, 7);
+  let d: string;
+  let ls: string[];
+  const file = () => path.join(d, 'audit.log');
+  beforeEach(() => {
+    d = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-audit-ends-'));
+    const log = new AuditLog(d, key);
+    for (const t of ['report.requested', 'report.approved', 'report.delivered', 'report.requested', 'report.approved'] as const) {
+      log.append({ type: t, operator: 'alice', requestId: 'r', meetingId: 'm' });
+    }
+    ls = fs.readFileSync(file(), 'utf8').trim().split('\n');
+  });
+
+  it('(a) refuses a log whose last entries were cut off', () => {
+    fs.writeFileSync(file(), `${ls.slice(0, 3).join('\n')}\n`);
+    expect(() => new AuditLog(d, key)).toThrow(/entries 4 to 5 are missing from its end/);
+    fs.rmSync(path.join(d, 'audit.head'));
+    expect(() => new AuditLog(d, key)).toThrow(/audit.head is missing/);
+  });
+
+  it('(b, c) refuses a forged anchor that hides deleted first entries or an emptied log', () => {
+    const e3 = JSON.parse(ls[2]!);
+    fs.writeFileSync(path.join(d, 'audit.anchor'), JSON.stringify({ seq: 3, hash: e3.hash }));
+    fs.writeFileSync(file(), `${ls.slice(3).join('\n')}\n`);
+    expect(() => new AuditLog(d, key)).toThrow(/audit.anchor does not match its MAC/);
+    // A MAC made with a guessed key does not help either.
+    const e5 = JSON.parse(ls[4]!);
+    fs.writeFileSync(path.join(d, 'audit.anchor'), JSON.stringify({ seq: 5, hash: e5.hash, mac: 'f'.repeat(64) }));
+    fs.writeFileSync(file(), '');
+    expect(() => new AuditLog(d, key)).toThrow(/audit.anchor does not match its MAC/);
+  });
+
+  it('accepts a log one entry past its head (a crash between the two writes) and moves the head on', () => {
+    const log = new AuditLog(d, key);
+    const head = fs.readFileSync(path.join(d, 'audit.head'), 'utf8');
+    log.append({ type: 'report.delivered', operator: 'alice', requestId: 'r', meetingId: 'm' });
+    fs.writeFileSync(path.join(d, 'audit.head'), head);
+    expect(new AuditLog(d, key).head().seq).toBe(6);
+    expect(JSON.parse(fs.readFileSync(path.join(d, 'audit.head'), 'utf8')).seq).toBe(6);
+  });
+
+  it('keeps anchor and head authentic through a retention purge', () => {
+    const log = new AuditLog(d, key);
+    expect(log.purge(30, new Date(Date.now() + 40 * 86_400_000))).toBe(5);
+    const again = new AuditLog(d, key);
+    expect(again.all().map((e) => e.type)).toEqual(['audit.purged']);
+    expect(again.head().seq).toBe(6);
+  });
+});

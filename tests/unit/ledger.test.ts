@@ -27,11 +27,11 @@ beforeEach(() => {
 });
 
 describe('attendance ledger', () => {
-  it('stores names encrypted: no plaintext canary anywhere on disk, and reads them back', () => {
+  it('stores names encrypted: no plaintext canary anywhere on disk, and reads them back', async () => {
     const m = ledger.start('room-1', 'Maths', new Date('2026-11-02T08:00:00Z'));
-    ledger.append(m.id, { type: 'join', session: 's1', displayName: CANARY, role: 'participant', at: '2026-11-02T08:00:05Z' });
-    ledger.append(m.id, { type: 'leave', session: 's1', at: '2026-11-02T08:40:00Z' });
-    ledger.end(m.id, new Date('2026-11-02T08:45:00Z'));
+    await ledger.append(m.id, { type: 'join', session: 's1', displayName: CANARY, role: 'participant', at: '2026-11-02T08:00:05Z' });
+    await ledger.append(m.id, { type: 'leave', session: 's1', at: '2026-11-02T08:40:00Z' });
+    await ledger.end(m.id, new Date('2026-11-02T08:45:00Z'));
     for (const bytes of allBytes(dir)) {
       expect(bytes.includes(CANARY)).toBe(false);
       expect(bytes.includes(Buffer.from(CANARY, 'utf16le'))).toBe(false);
@@ -45,11 +45,11 @@ describe('attendance ledger', () => {
     }
   });
 
-  it('cannot be read with another master key, nor with events moved between meetings', () => {
+  it('cannot be read with another master key, nor with events moved between meetings', async () => {
     const a = ledger.start('room-1', 'A');
     const b = ledger.start('room-1', 'B');
-    ledger.append(a.id, { type: 'join', session: 's1', displayName: 'X', role: 'participant', at: new Date().toISOString() });
-    ledger.append(b.id, { type: 'join', session: 's2', displayName: 'Y', role: 'participant', at: new Date().toISOString() });
+    await ledger.append(a.id, { type: 'join', session: 's1', displayName: 'X', role: 'participant', at: new Date().toISOString() });
+    await ledger.append(b.id, { type: 'join', session: 's2', displayName: 'Y', role: 'participant', at: new Date().toISOString() });
     const stranger = new Ledger(dir, randomBytes(32), 30, audit);
     expect(() => stranger.read(a.id)).toThrow();
     const events = (id: string) => path.join(ledger.dir, id, 'events.log');
@@ -58,13 +58,14 @@ describe('attendance ledger', () => {
     expect(() => fresh.read(b.id)).toThrow();
   });
 
-  it('purges meetings past retention, key first, and records the purge in the audit log', () => {
+  it('purges meetings past retention, key first, and records the purge in the audit log', async () => {
     const old = ledger.start('room-1', 'Old', new Date('2026-01-01T10:00:00Z'));
-    ledger.append(old.id, { type: 'join', session: 's', displayName: CANARY, role: 'moderator', at: '2026-01-01T10:00:01Z' });
-    ledger.end(old.id, new Date('2026-01-01T11:00:00Z'));
+    await ledger.append(old.id, { type: 'join', session: 's', displayName: CANARY, role: 'moderator', at: '2026-01-01T10:00:01Z' });
+    await ledger.end(old.id, new Date('2026-01-01T11:00:00Z'));
     const recent = ledger.start('room-1', 'Recent', new Date('2026-01-25T10:00:00Z'));
-    ledger.end(recent.id, new Date('2026-01-25T11:00:00Z'));
+    await ledger.end(recent.id, new Date('2026-01-25T11:00:00Z'));
     const open = ledger.start('room-2', 'Still running', new Date('2026-01-01T09:00:00Z'));
+    await ledger.idle();
 
     expect(ledger.purge(new Date('2026-01-31T10:59:00Z'))).toBe(0); // 30 days not yet over
     expect(ledger.purge(new Date('2026-01-31T11:00:01Z'))).toBe(1);
@@ -75,19 +76,19 @@ describe('attendance ledger', () => {
     expect(AuditLog.verify([...audit.all()])).toBeNull();
   });
 
-  it('ends meetings left open by a crash at their last recorded event', () => {
+  it('ends meetings left open by a crash at their last recorded event', async () => {
     const m = ledger.start('room-1', 'Crashed', new Date('2026-03-01T09:00:00Z'));
-    ledger.append(m.id, { type: 'join', session: 's', displayName: 'A', role: 'participant', at: '2026-03-01T09:05:00.000Z' });
-    expect(ledger.endOpenMeetings()).toBe(1);
+    await ledger.append(m.id, { type: 'join', session: 's', displayName: 'A', role: 'participant', at: '2026-03-01T09:05:00.000Z' });
+    expect(await ledger.endOpenMeetings()).toBe(1);
     expect(ledger.meeting(m.id)?.endedAt).toBe('2026-03-01T09:05:00.000Z');
   });
 
-  it('survives a write torn by a crash: the unfinished line is dropped and appending goes on', () => {
+  it('survives a write torn by a crash: the unfinished line is dropped and appending goes on', async () => {
     const m = ledger.start('room-1', 'Torn');
-    ledger.append(m.id, { type: 'join', session: 's1', displayName: 'One', role: 'participant', at: 't1' });
+    await ledger.append(m.id, { type: 'join', session: 's1', displayName: 'One', role: 'participant', at: 't1' });
     fs.appendFileSync(path.join(ledger.dir, m.id, 'events.log'), 'AAAA.BBBB'); // half a line, no newline
     const after = new Ledger(dir, ledgerMasterKey(undefined, dir), 30, audit);
-    after.append(m.id, { type: 'join', session: 's2', displayName: 'Two', role: 'participant', at: 't2' });
+    await after.append(m.id, { type: 'join', session: 's2', displayName: 'Two', role: 'participant', at: 't2' });
     expect(after.read(m.id).map((e) => e.displayName)).toEqual(['One', 'Two']);
   });
 });
@@ -127,5 +128,57 @@ describe('report entries', () => {
       `"'=HYPERLINK(""http://evil"")",participant,a,b`,
       '"Doe, Jane",participant,a,',
     ]);
+  });
+});
+
+describe('ledger writes', () => {
+  it('commits a burst of events in few batches (one fsync each), each promise settling once its event is on disk', async () => {
+    const m = ledger.start('room-1', 'Burst');
+    const on = (n: number) => fs.readFileSync(path.join(ledger.dir, m.id, 'events.log'), 'utf8').trim().split('\n').length >= n;
+    const writes = Array.from({ length: 200 }, (_, i) =>
+      ledger.append(m.id, { type: 'join', session: `s${i}`, displayName: `P${i}`, role: 'participant', at: new Date().toISOString() }).then(() => on(i + 1)),
+    );
+    // Nothing is written during the call: appending does not block the event loop.
+    expect(fs.existsSync(path.join(ledger.dir, m.id, 'events.log'))).toBe(false);
+    expect(await Promise.all(writes)).toEqual(writes.map(() => true));
+    expect(ledger.stats.events).toBe(200);
+    expect(ledger.stats.batches).toBeLessThan(10);
+    expect(ledger.read(m.id).map((e) => e.session)).toEqual(writes.map((_, i) => `s${i}`));
+  });
+
+  it('detects an edited meta.json (end moved to dodge retention): no report, and retention deletes it', async () => {
+    const m = ledger.start('room-1', 'Old', new Date('2026-01-01T10:00:00Z'));
+    await ledger.append(m.id, { type: 'join', session: 's', displayName: CANARY, role: 'participant', at: '2026-01-01T10:00:01Z' });
+    await ledger.end(m.id, new Date('2026-01-01T11:00:00Z'));
+    const file = path.join(ledger.dir, m.id, 'meta.json');
+    const meta = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(ledger.meeting(m.id)?.tampered).toBeUndefined();
+    fs.writeFileSync(file, JSON.stringify({ ...meta, endedAt: '2099-01-01T00:00:00.000Z' }));
+    const again = new Ledger(dir, ledgerMasterKey(undefined, dir), 30, audit);
+    expect(again.meeting(m.id)).toMatchObject({ tampered: true });
+    expect(() => again.read(m.id)).toThrow(/MAC/);
+    // Without the MAC the end would keep it for 73 years; tampered, it goes at the next purge.
+    expect(again.purge(new Date('2026-01-05T00:00:00Z'))).toBe(1);
+    expect(audit.all().at(-1)).toMatchObject({ type: 'meeting.purged', meetingId: m.id, reason: 'meta.json failed its MAC' });
+    // Deleting the MAC is no way round it either.
+    const n = ledger.start('room-1', 'New');
+    await ledger.end(n.id);
+    const nFile = path.join(ledger.dir, n.id, 'meta.json');
+    const { mac: _m, ...bare } = JSON.parse(fs.readFileSync(nFile, 'utf8'));
+    fs.writeFileSync(nFile, JSON.stringify(bare));
+    expect(ledger.meeting(n.id)?.tampered).toBe(true);
+  });
+
+  it('detects events cut off the end of an ended meeting', async () => {
+    const m = ledger.start('room-1', 'Cut');
+    await ledger.append(m.id, { type: 'join', session: 'a', displayName: 'A', role: 'participant', at: 't1' });
+    await ledger.append(m.id, { type: 'join', session: 'b', displayName: 'B', role: 'participant', at: 't2' });
+    await ledger.append(m.id, { type: 'leave', session: 'b', at: 't3' });
+    await ledger.end(m.id);
+    expect(ledger.read(m.id)).toHaveLength(3);
+    const file = path.join(ledger.dir, m.id, 'events.log');
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+    fs.writeFileSync(file, `${lines.slice(0, 2).join('\n')}\n`); // B's leave removed: "present until the end"
+    expect(() => ledger.read(m.id)).toThrow(/2 events, 3 were recorded/);
   });
 });

@@ -199,20 +199,14 @@ describe('nodes: list, drain, fencing', () => {
 });
 
 describe('recordings and meetings across nodes', () => {
-  it('lists a recording held by another node and streams its file from there', async () => {
-    // The recording's files as the recorder leaves them (capture itself is tested in tests/e2e/recording.test.ts).
+  it('lists, shows and deletes a recording held by another node through any node', async () => {
+    // A recording's sidecar and file on node C (capture and encryption at rest are tested in tests/e2e/recording.test.ts).
     const store = nodes[C]!.recordings.store;
     const rec = store.create('0'.repeat(32));
     store.save({ ...rec, state: 'ready', progress: 1, stoppedAt: new Date().toISOString() });
-    const bytes = Buffer.from('not really webm, but the bytes must arrive unchanged');
-    fs.writeFileSync(store.file(rec.id, 'recording.webm'), bytes);
     const list = await admin(nodes[A]!.adminUrl, secrets.adminToken, 'GET', '/recordings');
     expect(list.json.recordings.find((r: any) => r.id === rec.id)).toMatchObject({ node: 'c', state: 'ready' });
     expect((await admin(nodes[B]!.adminUrl, secrets.adminToken, 'GET', `/recordings/${rec.id}`)).json.recording.id).toBe(rec.id);
-    const res = await fetch(`${nodes[A]!.adminUrl}/api/admin/recordings/${rec.id}/video`, { headers: { authorization: `Bearer ${secrets.adminToken}` } });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toContain(rec.id);
-    expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes);
     expect((await admin(nodes[A]!.adminUrl, secrets.adminToken, 'DELETE', `/recordings/${rec.id}`)).status).toBe(204);
     expect(store.get(rec.id)).toBeUndefined();
   });

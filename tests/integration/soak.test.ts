@@ -14,6 +14,14 @@ const PARTICIPANTS = Number(process.env.AULA_SOAK_PARTICIPANTS ?? 20);
 const MAX_HEAP_GROWTH_MB = 16;
 const MAX_RSS_GROWTH_MB = 96;
 const MAX_HANDLE_GROWTH = 4;
+/**
+ * A first, shorter round before the baseline: on Node 24 the process's
+ * resident memory rises by ~180 MB in the first seconds of load (V8 reserves
+ * heap pages, the allocator its arenas) and then stays there — the same after
+ * 40 s as after 120 s, with the heap itself flat. A leak grows with time; this
+ * warm-up does not, so the bounds are measured from after it.
+ */
+const WARMUP_SECONDS = Math.min(30, Math.ceil(SECONDS / 4));
 let server: RunningServer;
 
 beforeAll(async () => {
@@ -25,6 +33,8 @@ afterAll(async () => {
 
 describe('soak', () => {
   it(`${PARTICIPANTS} participants joining, producing, resuming and leaving for ${SECONDS} s leave nothing behind`, async () => {
+    await soak(server, { participants: PARTICIPANTS, seconds: WARMUP_SECONDS, rooms: 4 });
+    await waitFor(async () => (await footprint(server)).participants === 0, 60_000, 'the warm-up round to have left');
     const start = await footprint(server);
     const result = await soak(server, { participants: PARTICIPANTS, seconds: SECONDS, rooms: 4 });
     await waitFor(async () => (await footprint(server)).participants === 0, 60_000, 'everyone to have left');
@@ -47,5 +57,5 @@ describe('soak', () => {
     expect(endFp.heapMB - start.heapMB).toBeLessThan(MAX_HEAP_GROWTH_MB);
     expect(endFp.rssMB - start.rssMB).toBeLessThan(MAX_RSS_GROWTH_MB);
     expect(endFp.handles - start.handles).toBeLessThanOrEqual(MAX_HANDLE_GROWTH);
-  }, (SECONDS + 120) * 1000);
+  }, (WARMUP_SECONDS + SECONDS + 180) * 1000);
 });

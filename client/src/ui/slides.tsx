@@ -71,6 +71,12 @@ export function SlidesStage() {
   useEffect(() => {
     const canvas = pageCanvas.current!;
     let gone = false;
+    // data-rendered says "this page is fully drawn": gone before the canvas is touched, back once it is drawn.
+    canvas.removeAttribute('data-rendered');
+    const done = () => {
+      canvas.dataset.rendered = String(p.page);
+      setRendered(p.page);
+    };
     setRendered(0);
     if (p.kind === 'whiteboard') {
       setAspect(WHITEBOARD_ASPECT);
@@ -80,7 +86,7 @@ export function SlidesStage() {
       const ctx = canvas.getContext('2d')!;
       ctx.fillStyle = '#ffffff';
       ctx.fillRect(0, 0, canvas.width, canvas.height);
-      setRendered(p.page);
+      done();
       return;
     }
     if (!p.file || !box.w) return;
@@ -90,7 +96,7 @@ export function SlidesStage() {
         if (gone) return;
         if (Math.abs(a - aspect) > 0.001) return setAspect(a); // renders again at the new size
         await doc.render(p.page, canvas, w);
-        if (!gone) setRendered(p.page);
+        if (!gone) done();
       })
       .catch((err: Error) => (slides.error.value = s.failed(err.message)));
     return () => {
@@ -105,6 +111,8 @@ export function SlidesStage() {
     if (canvas.width !== Math.floor(w * dpr)) canvas.width = Math.floor(w * dpr);
     if (canvas.height !== Math.floor(h * dpr)) canvas.height = Math.floor(h * dpr);
     redraw(canvas, p.strokes, pending);
+    // Set once they are drawn (not by the render before), so what it says is on the canvas.
+    canvas.dataset.strokes = String(p.strokes.length);
   }, [p.strokes, pending, w, h]);
 
   // While a recording runs, the presenter's browser publishes what the stage shows.
@@ -176,13 +184,11 @@ export function SlidesStage() {
             role="img"
             aria-label={s.canvasLabel(p.page, p.pageCount)}
             data-page={p.page}
-            data-rendered={rendered || undefined}
           />
           <canvas
             ref={inkCanvas}
             class="ink-canvas"
             data-tool={canDraw ? tool : undefined}
-            data-strokes={p.strokes.length}
             aria-hidden="true"
             onPointerDown={onDown}
             onPointerMove={onMove}

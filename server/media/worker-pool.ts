@@ -1,6 +1,7 @@
 // One mediasoup worker per core; each new room's router goes to the worker
 // that hosts the fewest routers. A worker that dies is replaced at once (same
 // WebRtcServer port); those who had routers on it are told to rebuild.
+import './flatbuffers-guard.js';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from '../log.js';

@@ -23,6 +23,7 @@ import {
 } from '../slides/state.js';
 import { slideStrings } from '../slides/strings.js';
 import { can, nameOf, room } from '../store.js';
+import { useSize } from './use-size.js';
 
 const WHITEBOARD_ASPECT = 16 / 9;
 
@@ -41,22 +42,10 @@ function pdfFor(id: string, file: { url: string; token: string }): Promise<PdfDo
   return doc;
 }
 
-function useBox() {
-  const ref = useRef<HTMLDivElement>(null);
-  const [size, setSize] = useState({ w: 0, h: 0 });
-  useEffect(() => {
-    const el = ref.current!;
-    const ro = new ResizeObserver(() => setSize({ w: el.clientWidth, h: el.clientHeight }));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, size] as const;
-}
-
 export function SlidesStage() {
   const s = slideStrings();
   const p = slides.presentation.value!;
-  const [boxRef, box] = useBox();
+  const [boxRef, box] = useSize<HTMLDivElement>();
   const pageCanvas = useRef<HTMLCanvasElement>(null);
   const inkCanvas = useRef<HTMLCanvasElement>(null);
   const [aspect, setAspect] = useState(WHITEBOARD_ASPECT);

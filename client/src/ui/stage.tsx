@@ -12,21 +12,10 @@ import { presenting as slidesShown } from '../slides/state.js';
 import { Icon } from './icon.js';
 import { SlidesStage } from './slides.js';
 import { Tile, useVideo } from './tile.js';
+import { useSize } from './use-size.js';
 
 const GAP = 8;
 const ASPECT = 16 / 9;
-
-function useSize<T extends HTMLElement>() {
-  const ref = useRef<T>(null);
-  const [size, setSize] = useState({ w: 0, h: 0 });
-  useEffect(() => {
-    const el = ref.current!;
-    const ro = new ResizeObserver(() => setSize({ w: el.clientWidth, h: el.clientHeight }));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-  return [ref, size] as const;
-}
 
 /** How many tiles of at least `minW` pixels fit, and the column count that makes `n` of them largest. */
 export function fit(w: number, h: number, minW: number, n?: number): { perPage: number; cols: number; tileW: number } {

@@ -46,6 +46,10 @@ import { createMetrics, startMetricsServer } from './http/metrics.js';
 import { Dispatcher } from './signalling/dispatcher.js';
 import { ResumeRegistry } from './signalling/resume.js';
 import { attachSignalling } from './signalling/ws-server.js';
+import { Cluster } from './cluster/cluster.js';
+import { clusterAdminRouter } from './cluster/admin-routes.js';
+import { ClusterLedger, clusterInternalRoutes } from './cluster/segments.js';
+import { clusterFanoutRouter } from './cluster/admin-fanout.js';
 
 export interface RunningServer {
   url: string;
@@ -72,6 +76,10 @@ export interface RunningServer {
   /** Participants whose connection dropped, held for a resume. */
   resume: ResumeRegistry;
   links(room: Room, validityDays?: number): Promise<RoomLinks>;
+  /** Several nodes (cluster.redisUrl): the coordination through Redis. */
+  cluster?: Cluster;
+  /** Create a room (in cluster mode through Redis, so that every node knows it). */
+  createRoom(input: Parameters<RoomRegistry['create']>[0]): Promise<Room>;
   close(): Promise<void>;
 }
 
@@ -99,6 +107,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     log.warn('ledger master key is kept in the data directory; set ledger.masterKey (AULA_LEDGER_MASTER_KEY) to keep it elsewhere');
   }
   const audit = new AuditLog(dataDir, masterKey && auditKey(masterKey));
+  const cluster = config.cluster.redisUrl ? new Cluster(config, log) : undefined;
   const retention = new RetentionScheduler(log);
   let ledger: Ledger | undefined;
   let reports: Reports | undefined;
@@ -106,7 +115,9 @@ export async function startServer(config: Config, log = createLogger(config.log.
     ledger = new Ledger(dataDir, masterKey, config.ledger.retentionDays, audit);
     const reopened = await ledger.endOpenMeetings();
     if (reopened) log.warn({ meetings: reopened }, 'meetings left open by an earlier run were ended');
-    reports = await Reports.create(ledger, audit, config.operators, config.reports.fourEyes, new AssertionReplay(dataDir));
+    // Several nodes: a report also reads the other nodes' segments of the meeting.
+    const view = cluster ? new ClusterLedger(ledger, masterKey, cluster) : ledger;
+    reports = await Reports.create(view, audit, config.operators, config.reports.fourEyes, new AssertionReplay(dataDir));
     const l = ledger;
     retention.register('meetings', (now) => l.purge(now));
   }
@@ -117,6 +128,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const facts = processingFacts(config);
   const notice = renderNotice(facts, config.reports.fourEyes);
   const resume = new ResumeRegistry(config.signalling.resumeGraceSeconds, log);
+  if (cluster) resume.unknownToken = (roomId) => cluster.movedError(roomId);
   const { width, height, fps } = config.recording;
   const recordings = new RecordingManager(dataDir, config.recording.retentionDays, config.recording.ffmpeg, log, {
     // Recording keys are wrapped like the ledger's meeting keys, by the same master key.
@@ -129,11 +141,17 @@ export async function startServer(config: Config, log = createLogger(config.log.
   );
   recordings.recover();
   const presentations = new PresentationFiles(dataDir, config.presentation);
-  const attendance = ledger && new Attendance(ledger, log, config.ledger.coalesceSeconds);
+  presentations.roomInUrl = Boolean(cluster);
+  const attendance = ledger && new Attendance(ledger, log, config.ledger.coalesceSeconds, cluster?.meetingHooks);
   const observers = [speakerCleanup, resume, recordings, ...(attendance ? [attendance] : [])];
   const placement = new Placement(pool, config.media.consumersPerWorker);
   const rooms = new RoomRegistry(placement, new RoomStore(dataDir), observers, config.rooms.max, log);
   const restored = await rooms.load();
+  if (cluster && ledger) {
+    const l = ledger;
+    cluster.hasSegment = (id) => Boolean(l.meeting(id));
+  }
+  await cluster?.start(rooms);
   const metrics = createMetrics(rooms, pool);
   const access = new AccessControl(signer, new OrgIssuers(config.issuers), ltiGrants);
   const dispatcher = new Dispatcher({
@@ -149,6 +167,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
       iceTransportPolicy: config.media.iceTransportPolicy,
     }),
     resume,
+    ...(cluster ? { rejoin: cluster.rejoin } : {}),
     listen: {
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,
@@ -173,13 +192,25 @@ export async function startServer(config: Config, log = createLogger(config.log.
   };
   const adminRoutes = [problemsAdminRouter(problems), privacyAdminRouter(facts), recordingsRouter(recordings, audit)];
   if (reports && ledger) adminRoutes.push(reportsRouter(reports, ledger));
+  if (cluster) {
+    adminRoutes.unshift(
+      clusterFanoutRouter(cluster, {
+        recording: (id) => Boolean(recordings.store.get(id)),
+        problem: (id) => Boolean(problems.get(id)),
+        request: (id) => Boolean(reports?.state(id)),
+        segment: (id) => Boolean(ledger?.meeting(id)),
+      }),
+    );
+    adminRoutes.push(clusterAdminRouter(cluster));
+  }
+  const adminRooms = cluster ? cluster.adminRooms() : rooms;
   // The LMS platforms may frame aula; the LTI pages and the room page share the list.
   const frameAncestors = [...new Set([...config.http.frameAncestors, ...platformOrigins(config.lti)])];
   if (config.lti.platforms.length && !config.http.publicUrl) log.warn('lti.platforms needs http.publicUrl: launches are checked against it');
   const lti = config.lti.platforms.length
     ? ltiRouter({
         config: config.lti,
-        rooms,
+        rooms: cluster ? { get: (id) => rooms.get(id), create: (input, id) => cluster.createRoom(input, id) } : rooms,
         grants: ltiGrants,
         toolKey: await loadOrCreateToolKey(dataDir),
         publicUrl: () => url,
@@ -230,10 +261,18 @@ export async function startServer(config: Config, log = createLogger(config.log.
     : undefined;
   const metricsUrl = metricsServer ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics` : undefined;
   // The admin API on its own listener, so the reverse proxy of the main port never exposes it.
-  const admin = adminRouter({ rooms, adminToken, links, routers: adminRoutes, issuers: config.issuers.map((i) => i.issuer) });
+  const admin = adminRouter({
+    rooms: adminRooms,
+    adminToken,
+    links,
+    routers: adminRoutes,
+    issuers: config.issuers.map((i) => i.issuer),
+    ...(cluster ? { live: (ids: string[]) => cluster.liveCounts(ids) } : {}),
+  });
   const adminServer = await startAdminServer(admin, config.admin.host, config.admin.port);
   const adminPort = (adminServer.address() as AddressInfo).port;
   const adminUrl = `http://${loopbackFor(config.admin.host)}:${adminPort}`;
+  await cluster?.attach(server, clusterInternalRoutes({ ledger, recordings }), admin, adminToken);
   url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
   log.info({ port, adminPort, rooms: restored }, 'http server listening');
   retention.start();
@@ -258,13 +297,18 @@ export async function startServer(config: Config, log = createLogger(config.log.
     presentations,
     resume,
     links,
+    cluster,
+    createRoom: (input) => adminRooms.create(input),
     async close() {
       retention.stop();
       lti?.close();
       // Before the rooms close: every capture finishes its file.
       await recordings.close().catch((err) => log.error({ err: (err as Error).message }, 'recording: stopping failed'));
       recordings.composer.close();
-      rooms.shutdown('the server is shutting down');
+      await cluster?.close().catch((err) => log.error({ err: (err as Error).message }, 'cluster: leaving failed'));
+      // Several nodes: the rooms were released above, so their participants join again on another node.
+      if (cluster) rooms.shutdown('this server is restarting; the classroom continues on another one', 'room_moved');
+      else rooms.shutdown('the server is shutting down');
       // Every meeting ends (also those waiting out ledger.coalesceSeconds) and is on disk before the lock goes.
       await attendance?.close();
       signalling.close();

@@ -150,6 +150,9 @@ describe('several nodes, real browsers', () => {
     }, 90_000, 'both browsers decode video again after the failover');
     const seconds = (Date.now() - killedAt) / 1000;
     console.log(`failover: kill -9 of the home node → both browsers decode video again after ${seconds.toFixed(1)} s (target 15 s)`);
+    const shot = path.join(os.tmpdir(), 'aula-failover-pupil.png');
+    await pupil.screenshot({ path: shot });
+    console.log(`failover: the pupil's page after the move: ${shot}`);
 
     const room = (await admin(base('b'), secrets.adminToken, 'GET', `/rooms/${roomId}`)).json.room;
     expect(['b', 'c']).toContain(room.node);

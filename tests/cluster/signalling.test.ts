@@ -212,6 +212,22 @@ describe('recordings and meetings across nodes', () => {
   });
 });
 
+describe('LTI rooms across nodes', () => {
+  it('a resource link\'s room (an id derived from the link) is created once, whichever node the launch reaches first', async () => {
+    const id = 'a1'.repeat(16);
+    const first = await nodes[A]!.cluster!.createRoom({ title: 'Course room' }, id);
+    const again = await nodes[B]!.cluster!.createRoom({ title: 'Course room' }, id);
+    expect(again.id).toBe(first.id);
+    expect(again.linkGeneration).toBe(first.linkGeneration);
+    const listed = await waitFor(async () => {
+      const rooms = (await admin(nodes[C]!.adminUrl, secrets.adminToken, 'GET', '/rooms')).json.rooms.filter((r: any) => r.id === id);
+      return rooms.length ? rooms : undefined;
+    }, 10_000, 'room on C');
+    expect(listed).toHaveLength(1);
+    expect(await nodes[A]!.cluster!.redis.call('SISMEMBER', 'aula:rooms', id)).toBe(1);
+  });
+});
+
 describe('slides and problem reports across nodes', () => {
   it('uploads slides through one node and fetches them through another; the room\'s node serves both', async () => {
     const r = (await admin(nodes[A]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: 'Slides' })).json;

@@ -89,7 +89,7 @@ beforeAll(async () => {
     procs.set(id, await spawnNode(spec, config(spec)));
   }
   lbA = await TcpBalancer.start([specs[0]!.port, specs[2]!.port]);
-  lbB = await TcpBalancer.start([specs[1]!.port]);
+  lbB = await TcpBalancer.start([specs[1]!.port, specs[2]!.port]); // B first, C if B is gone
   browser = await launchChromium();
 }, 180_000);
 
@@ -197,6 +197,26 @@ describe('several nodes, real browsers', () => {
     const requests = JSON.parse((await aula('b', 'report', 'list', '--json')).stdout).requests as Array<{ id: string; node: string; approvedBy: string }>;
     expect(requests.filter((r) => r.id === requestId)).toHaveLength(1);
     expect(requests.find((r) => r.id === requestId)!.approvedBy).toBe('bob');
+  });
+
+  it('SIGTERM of the room\'s node (a rolling upgrade): both pages move to another node by themselves', async () => {
+    const live = async (id: string) => (await admin(base(id), secrets.adminToken, 'GET', `/rooms/${roomId}`)).json.room;
+    const home = (await live('a')).node as string;
+    const other = ['a', 'b', 'c'].find((n) => n !== home)!;
+    const before = [await selfId(teacher), await selfId(pupil)];
+    const proc = procs.get(home)!;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    await exited;
+    await waitFor(async () => {
+      const [t, p] = [await selfId(teacher).catch(() => undefined), await selfId(pupil).catch(() => undefined)];
+      return t && p && t !== before[0] && p !== before[1] && (await framesFrom(pupil, t)) > 5 && (await framesFrom(teacher, p)) > 5;
+    }, 90_000, 'both browsers decode video again after the node shut down');
+    const room = await live(other);
+    expect(room.node).not.toBe(home);
+    expect(room.participants).toBe(2);
+    expect(await pupil.getByText('Waiting for a moderator to let you in').count()).toBe(0);
+    await teacher.getByText(PUPIL).first().waitFor();
   });
 
   it('redis-cli monitor saw no name, chat text, token or browser address', async () => {

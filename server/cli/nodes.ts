@@ -29,20 +29,18 @@ export function nodeCommands(program: Command, client: () => AdminClient): void 
       const r = await call(client(), 'GET', '/nodes');
       print(o.json, r, () => (r.nodes.length ? r.nodes.map((n: Node) => describeNode(n, r.self)).join('\n') : 'no nodes registered'));
     });
-  node
-    .command('drain <id>')
-    .description('place no new rooms on the node; its classes go on until they end (undo: node undrain)')
-    .option('--json', 'machine-readable output', false)
-    .action(async (id: string, o) => {
-      const r = await call(client(), 'POST', `/nodes/${encodeURIComponent(id)}/drain`);
-      print(o.json, r, () => `node ${id} is draining: no new rooms; it empties as its classes end`);
-    });
-  node
-    .command('undrain <id>')
-    .description('let the node take new rooms again')
-    .option('--json', 'machine-readable output', false)
-    .action(async (id: string, o) => {
-      const r = await call(client(), 'DELETE', `/nodes/${encodeURIComponent(id)}/drain`);
-      print(o.json, r, () => `node ${id} takes new rooms again`);
-    });
+  const verbs = [
+    ['drain', 'POST', 'place no new rooms on the node; its classes go on until they end (undo: node undrain)', 'is draining: no new rooms; it empties as its classes end'],
+    ['undrain', 'DELETE', 'let the node take new rooms again', 'takes new rooms again'],
+  ] as const;
+  for (const [verb, method, description, done] of verbs) {
+    node
+      .command(`${verb} <id>`)
+      .description(description)
+      .option('--json', 'machine-readable output', false)
+      .action(async (id: string, o) => {
+        const r = await call(client(), method, `/nodes/${encodeURIComponent(id)}/drain`);
+        print(o.json, r, () => `node ${id} ${done}`);
+      });
+  }
 }

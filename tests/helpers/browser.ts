@@ -1,5 +1,8 @@
 // Real Chromium (Debian's /usr/bin/chromium) driven by playwright-core, with
 // fake camera and microphone. No browser is downloaded.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** What the page's `window.aula.stats()` reports per remote consumer. */
@@ -97,4 +100,9 @@ export async function personAction(page: Page, person: string, action: string): 
   await openTab(page, 'Participants');
   await page.getByRole('button', { name: `More actions for ${person}`, exact: true }).click();
   await page.getByRole('menuitem', { name: action, exact: true }).click();
+}
+
+/** Where browser tests write screenshots: docs/screenshots with AULA_SCREENSHOT=1 (the docs' pictures), else a temp dir. */
+export function screenshotDir(): string {
+  return process.env.AULA_SCREENSHOT ? path.resolve(import.meta.dirname, '../../docs/screenshots') : fs.mkdtempSync(path.join(os.tmpdir(), 'aula-shots-'));
 }

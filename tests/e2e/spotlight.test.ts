@@ -26,18 +26,19 @@ const url = (link: string) => `${server.url}${linkPath(link)}`;
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 const idOf = (name: string) => [...room.participants.values()].find((p) => p.displayName === name)?.id;
 
-/** What a viewer's stage shows: its layout, and the featured tile's person and width next to the widest other tile. */
+/** What a viewer's stage shows: its layout, and the featured tile's person and area next to the largest other tile's. */
 const stageOf = (page: Page) =>
   page.evaluate(() => {
     const stage = document.querySelector('.stage')!;
     const featured = stage.querySelector<HTMLElement>('.featured-list .tile[data-featured]');
-    const others = [...stage.querySelectorAll<HTMLElement>('.tiles-area .tile')].map((t) => t.getBoundingClientRect().width);
+    const area = (el: Element) => el.getBoundingClientRect().width * el.getBoundingClientRect().height;
+    const others = [...stage.querySelectorAll<HTMLElement>('.tiles-area .tile')].map(area);
     const video = featured?.querySelector('video');
     return {
       layout: stage.getAttribute('data-layout'),
       featured: featured?.dataset.peerId ?? null,
-      featuredWidth: featured?.getBoundingClientRect().width ?? 0,
-      widestOther: Math.max(0, ...others),
+      featuredArea: featured ? area(featured) : 0,
+      largestOther: Math.max(0, ...others),
       frames: video ? video.videoWidth > 0 : false,
     };
   });
@@ -48,8 +49,8 @@ async function seesLarge(page: Page, peerId: string, what: string) {
     const now = await stageOf(page);
     return now.layout === 'speaker' && now.featured === peerId && now.frames ? now : null;
   }, 60_000, what);
-  // Large: the featured tile is far wider than any tile in the strip.
-  expect(s.featuredWidth, what).toBeGreaterThan(2 * s.widestOther);
+  // Large: the featured tile covers far more than any tile in the strip (on a phone too).
+  expect(s.featuredArea, what).toBeGreaterThan(2 * s.largestOther);
 }
 
 beforeAll(async () => {
@@ -113,9 +114,14 @@ describe('spotlight for everyone', () => {
 
     // The teacher's menu now offers to remove it.
     await personAction(teacher, 'Anna Pupil', 'Remove spotlight from Anna Pupil');
-    for (const page of [teacher, ben]) await waitFor(async () => (await stageOf(page)).layout === 'gallery', 20_000, 'gallery again');
+    await waitFor(async () => (await stageOf(teacher)).layout === 'gallery', 20_000, 'the teacher\'s gallery again');
+    // Ben chose the speaker view himself when he pinned: he keeps it, without a spotlight.
+    await ben.locator('.stage:not([data-spotlight])').waitFor();
     expect(room.classroom.spotlight).toBeNull();
     expect(await ben.locator('.tile[data-spotlight]').count()).toBe(0);
+    await ben.getByRole('button', { name: 'More', exact: true }).click();
+    await ben.getByRole('menuitemcheckbox', { name: 'Gallery view' }).click();
+    await waitFor(async () => (await stageOf(ben)).layout === 'gallery', 20_000, 'Ben\'s gallery again');
   });
 
   it('ends for everyone when the person leaves', { timeout: 120_000 }, async () => {

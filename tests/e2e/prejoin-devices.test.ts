@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.js';
-import { launchChromium, screenshotDir } from '../helpers/browser.js';
+import { axe, launchChromium, screenshotDir } from '../helpers/browser.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 
 const SHOTS = screenshotDir();
@@ -69,8 +69,10 @@ describe('devices on by default for moderators (a room setting)', () => {
     await mod.getByText('camera and microphone start on for moderators').waitFor();
     await mod.locator('#mic-level').waitFor();
     await shot(mod, 'prejoin-moderator-devices-on-light');
+    expect(await axe(mod), 'pre-join, devices on, light').toEqual([]);
     await mod.emulateMedia({ colorScheme: 'dark' });
     await shot(mod, 'prejoin-moderator-devices-on-dark');
+    expect(await axe(mod), 'pre-join, devices on, dark').toEqual([]);
     // They can still turn one off before joining, and join with the other.
     await mod.getByRole('switch', { name: 'Camera', exact: true }).click();
     expect(await switches(mod)).toEqual(['false', 'true']);

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { joinThroughUi, launchChromium, openTab, personAction, screenshotDir } from '../helpers/browser.js';
+import { axe, joinThroughUi, launchChromium, openTab, personAction, screenshotDir } from '../helpers/browser.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 
 const SHOTS = screenshotDir();
@@ -81,7 +81,7 @@ describe('spotlight for everyone', () => {
   it('the moderator spotlights a person: both viewers see that tile large until it is removed', { timeout: 240_000 }, async () => {
     // Gallery to start with, for everyone.
     for (const page of [teacher, ben]) await waitFor(async () => (await stageOf(page)).layout === 'gallery', 20_000, 'gallery');
-    await personAction(teacher, 'Anna Pupil', 'Spotlight Anna Pupil for everyone');
+    await personAction(teacher, 'Anna Pupil', 'Spotlight for everyone: Anna Pupil');
     await waitFor(() => room.classroom.spotlight === annaId, 20_000, 'the spotlight on the server');
     await seesLarge(ben, annaId, 'Ben sees Anna large');
     await seesLarge(teacher, annaId, 'the teacher sees Anna large');
@@ -89,8 +89,10 @@ describe('spotlight for everyone', () => {
     await ben.locator(`.tile[data-peer-id="${annaId}"][data-spotlight]`).first().waitFor();
     await ben.getByRole('list', { name: 'Participants' }).getByText('Spotlight').waitFor({ state: 'attached' });
     await shot(ben, 'spotlight-desktop-light');
+    expect(await axe(ben), 'spotlight, light').toEqual([]);
     await ben.emulateMedia({ colorScheme: 'dark' });
     await shot(ben, 'spotlight-desktop-dark');
+    expect(await axe(ben), 'spotlight, dark').toEqual([]);
     await ben.emulateMedia({ colorScheme: 'light' });
 
     // A phone viewer that comes late sees it at once (from the join result).
@@ -100,6 +102,7 @@ describe('spotlight for everyone', () => {
     await shot(phone, 'spotlight-phone-light');
     await phone.emulateMedia({ colorScheme: 'dark' });
     await shot(phone, 'spotlight-phone-dark');
+    expect(await axe(phone), 'spotlight, phone, dark').toEqual([]);
     await phone.getByRole('button', { name: 'Leave' }).click();
     await phone.context().close();
 
@@ -113,7 +116,7 @@ describe('spotlight for everyone', () => {
     await waitFor(async () => (await stageOf(ben)).featured === annaId, 20_000, 'back to the spotlight for Ben');
 
     // The teacher's menu now offers to remove it.
-    await personAction(teacher, 'Anna Pupil', 'Remove spotlight from Anna Pupil');
+    await personAction(teacher, 'Anna Pupil', 'Remove spotlight: Anna Pupil');
     await waitFor(async () => (await stageOf(teacher)).layout === 'gallery', 20_000, 'the teacher\'s gallery again');
     // Ben chose the speaker view himself when he pinned: he keeps it, without a spotlight.
     await ben.locator('.stage:not([data-spotlight])').waitFor();
@@ -125,7 +128,7 @@ describe('spotlight for everyone', () => {
   });
 
   it('ends for everyone when the person leaves', { timeout: 120_000 }, async () => {
-    await personAction(teacher, 'Anna Pupil', 'Spotlight Anna Pupil for everyone');
+    await personAction(teacher, 'Anna Pupil', 'Spotlight for everyone: Anna Pupil');
     await seesLarge(ben, annaId, 'Ben sees Anna large again');
     await anna.getByRole('button', { name: 'Leave' }).click();
     await waitFor(async () => (await stageOf(ben)).layout === 'gallery', 20_000, 'Ben back in the gallery');

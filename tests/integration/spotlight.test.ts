@@ -86,7 +86,7 @@ describe('spotlight for everyone', () => {
     expect(late.joined.spotlight).toBe(a.id);
   });
 
-  it('ends when its person leaves (or drops and does not come back), and everyone is told', async () => {
+  it('ends when its person leaves or is removed, and everyone is told', async () => {
     const mod = await member('moderator', 'Ms Mod');
     const a = await member('participant', 'Ann');
     const b = await member('participant', 'Ben');

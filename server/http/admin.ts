@@ -35,6 +35,9 @@ export function roomView(room: Room) {
   };
 }
 
+const ISSUERS_ONLY = 'issuers: every entry must be a configured issuer (issuers[].issuer)';
+const unconfigured = (deps: AdminDeps, issuers?: string[]) => issuers?.some((i) => !(deps.issuers ?? []).includes(i)) ?? false;
+
 const fail = (res: Response, status: number, code: string, message: string) =>
   res.status(status).json({ error: { code, message } });
 
@@ -55,8 +58,7 @@ export function adminRouter(deps: AdminDeps): express.Router {
     const body = createBody.safeParse(req.body ?? {});
     if (!body.success) return fail(res, 400, 'invalid_params', describe(body.error));
     const { validityDays: days, ...settings } = body.data;
-    const unknown = settings.issuers?.find((i) => !(deps.issuers ?? []).includes(i));
-    if (unknown !== undefined) return fail(res, 400, 'invalid_params', 'issuers: every entry must be a configured issuer (issuers[].issuer)');
+    if (unconfigured(deps, settings.issuers)) return fail(res, 400, 'invalid_params', ISSUERS_ONLY);
     let room: Room;
     try {
       room = await deps.rooms.create(settings);
@@ -70,6 +72,21 @@ export function adminRouter(deps: AdminDeps): express.Router {
   router.get('/rooms/:id', (req, res) => {
     const room = deps.rooms.get(req.params.id);
     if (!room) return fail(res, 404, 'not_found', 'no such room');
+    res.json({ room: roomView(room) });
+  });
+
+  // Only the fields sent change; the result is validated as a whole.
+  router.patch('/rooms/:id', (req, res) => {
+    const room = deps.rooms.get(req.params.id);
+    if (!room) return fail(res, 404, 'not_found', 'no such room');
+    const change: unknown = req.body ?? {};
+    if (typeof change !== 'object' || change === null || Array.isArray(change)) {
+      return fail(res, 400, 'invalid_params', 'the body is an object of the settings to change');
+    }
+    const body = roomSettingsSchema.safeParse({ ...room.settings, ...change });
+    if (!body.success) return fail(res, 400, 'invalid_params', describe(body.error));
+    if ('issuers' in change && unconfigured(deps, body.data.issuers)) return fail(res, 400, 'invalid_params', ISSUERS_ONLY);
+    deps.rooms.updateSettings(room, body.data);
     res.json({ room: roomView(room) });
   });
 

@@ -226,6 +226,7 @@ export class Cluster {
       list: () => this.rooms.list(),
       close: (id: string) => this.definitions.close(id),
       rotateLinks: (id: string) => this.definitions.rotateLinks(id),
+      updateSettings: (room: Room, settings: RoomSettingsInput) => this.definitions.updateSettings(room, settings),
     };
   }
 

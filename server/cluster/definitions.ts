@@ -59,6 +59,13 @@ export class Definitions {
     return this.rooms.get(id);
   }
 
+  /** New settings, through Redis: every node's copy follows (the room's node applies them from the next join). */
+  async updateSettings(room: Room, input: RoomSettingsInput): Promise<void> {
+    const settings = roomSettingsSchema.parse(input);
+    await this.write({ ...stored(room), settings });
+    this.rooms.updateSettings(room, settings);
+  }
+
   async close(id: string): Promise<boolean> {
     if (!this.rooms.get(id)) return false;
     await this.redis.multi([
@@ -104,8 +111,10 @@ export class Definitions {
 
   private applyLocal(def: StoredRoom): void {
     const room = this.rooms.get(def.id);
+    if (!room) return;
     // New links are a new invitation: who was removed may come back (as on one node).
-    if (room && room.linkGeneration !== def.linkGeneration) this.rooms.setLinkGeneration(def.id, def.linkGeneration);
+    if (room.linkGeneration !== def.linkGeneration) this.rooms.setLinkGeneration(def.id, def.linkGeneration);
+    if (JSON.stringify(room.settings) !== JSON.stringify(def.settings)) this.rooms.updateSettings(room, def.settings);
   }
 
   private removeLocal(id: string): void {

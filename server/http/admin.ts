@@ -16,6 +16,7 @@ export interface AdminRooms {
   list(): Room[];
   close(id: string): boolean | Promise<boolean>;
   rotateLinks(id: string): Room | undefined | Promise<Room | undefined>;
+  updateSettings(room: Room, settings: z.input<typeof roomSettingsSchema>): void | Promise<void>;
 }
 
 type Live = { participants: number; waiting: number; locked: boolean; node?: string };
@@ -49,6 +50,9 @@ export function roomView(room: Room, live?: Live) {
   };
 }
 
+const ISSUERS_ONLY = 'issuers: every entry must be a configured issuer (issuers[].issuer)';
+const unconfigured = (deps: AdminDeps, issuers?: string[]) => issuers?.some((i) => !(deps.issuers ?? []).includes(i)) ?? false;
+
 const fail = (res: Response, status: number, code: string, message: string) =>
   res.status(status).json({ error: { code, message } });
 
@@ -74,8 +78,7 @@ export function adminRouter(deps: AdminDeps): express.Router {
     const body = createBody.safeParse(req.body ?? {});
     if (!body.success) return fail(res, 400, 'invalid_params', describe(body.error));
     const { validityDays: days, ...settings } = body.data;
-    const unknown = settings.issuers?.find((i) => !(deps.issuers ?? []).includes(i));
-    if (unknown !== undefined) return fail(res, 400, 'invalid_params', 'issuers: every entry must be a configured issuer (issuers[].issuer)');
+    if (unconfigured(deps, settings.issuers)) return fail(res, 400, 'invalid_params', ISSUERS_ONLY);
     let room: Room;
     try {
       room = await deps.rooms.create(settings);
@@ -90,6 +93,21 @@ export function adminRouter(deps: AdminDeps): express.Router {
     const room = deps.rooms.get(req.params.id);
     if (!room) return fail(res, 404, 'not_found', 'no such room');
     res.json({ room: (await views([room]))[0] });
+  });
+
+  // Only the fields sent change; the result is validated as a whole.
+  router.patch('/rooms/:id', async (req, res) => {
+    const room = deps.rooms.get(req.params.id);
+    if (!room) return fail(res, 404, 'not_found', 'no such room');
+    const change: unknown = req.body ?? {};
+    if (typeof change !== 'object' || change === null || Array.isArray(change)) {
+      return fail(res, 400, 'invalid_params', 'the body is an object of the settings to change');
+    }
+    const body = roomSettingsSchema.safeParse({ ...room.settings, ...change });
+    if (!body.success) return fail(res, 400, 'invalid_params', describe(body.error));
+    if ('issuers' in change && unconfigured(deps, body.data.issuers)) return fail(res, 400, 'invalid_params', ISSUERS_ONLY);
+    await deps.rooms.updateSettings(room, body.data);
+    res.json({ room: roomView(room) });
   });
 
   router.delete('/rooms/:id', async (req, res) => {

@@ -290,6 +290,9 @@ describe('links and shutdown across nodes', () => {
     }, 10_000, 'old link refused');
     const fresh = await client(nodes[A]!.url, roomId);
     expect(await fresh.enter(roomId, new URL(rotated.json.links.guest).hash.slice(3), 'After Rotation')).toMatchObject({ ok: true });
+    // Settings changed through one node reach every node's copy.
+    expect((await admin(nodes[B]!.adminUrl, secrets.adminToken, 'PATCH', `/rooms/${roomId}`, { title: 'Renamed' })).status).toBe(200);
+    await waitFor(() => nodes.every((n) => n.rooms.get(roomId)?.title === 'Renamed'), 10_000, 'new title on every node');
   });
 
   it('a node that shuts down sends its participants to another node (room_moved) and leaves the cluster', async () => {

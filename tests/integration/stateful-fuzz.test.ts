@@ -8,7 +8,7 @@ import { abandonedMessages } from '../../server/media/flatbuffers-guard.js';
 import { footprint, mediasoupObjects } from '../helpers/footprint.js';
 import { startTestServer, waitFor } from '../helpers/server.js';
 
-const REQUESTS = Number(process.env.AULA_FUZZ_REQUESTS ?? 1500);
+const REQUESTS = Number(process.env.AULA_FUZZ_REQUESTS ?? 5000);
 const SEED = Number(process.env.AULA_FUZZ_SEED ?? 20261201);
 let server: RunningServer;
 const rejections: unknown[] = [];

@@ -8,34 +8,13 @@ import express from 'express';
 import { describe } from '../../shared/protocol.js';
 import { problemReportSchema } from '../../shared/problem-report.js';
 import type { ProblemStore } from '../privacy/problems.js';
-
-/** A token bucket: `capacity` reports at once, refilled at `perMinute`. */
-class Bucket {
-  private tokens: number;
-  private last = Date.now();
-
-  constructor(
-    private readonly capacity: number,
-    private readonly perMinute: number,
-  ) {
-    this.tokens = capacity;
-  }
-
-  take(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 60_000) * this.perMinute);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
+import { TokenBucket } from '../rate-limit.js';
 
 export type LinkCheck = (roomId: string, token: string) => Promise<boolean>;
 
 export function problemsRouter(store: ProblemStore, linkIsValid: LinkCheck, perMinute = 30): express.Router {
   const router = express.Router();
-  const bucket = new Bucket(perMinute, perMinute);
+  const bucket = new TokenBucket(perMinute, perMinute / 60);
   router.post('/', express.json({ limit: '32kb' }), async (req, res) => {
     const roomId = req.get('x-aula-room') ?? '';
     const token = req.get('x-aula-link') ?? '';

@@ -1,11 +1,14 @@
-import type { types } from 'mediasoup';
-import type { NotificationData, NotificationName, Permission, ProducerInfo } from '../../shared/protocol.js';
+import type { NotificationData, NotificationName, Permission, ProducerInfo, Role } from '../../shared/protocol.js';
 import { AulaError } from '../errors.js';
-import type { ProducerAppData } from '../media/peer-media.js';
+import type { MediaProducer, MediaRouter } from '../media/port.js';
+import type { Presentation } from '../presentation/presentation.js';
+import type { Breakout } from './breakout.js';
 import { ClassroomState } from './classroom-state.js';
 import { Lobby } from './lobby.js';
 import type { Participant } from './participant.js';
-import type { Role } from '../../shared/protocol.js';
+import { hasPermission } from './permissions.js';
+import type { Poll, PollSummary } from './poll.js';
+import type { RoomSettings } from './settings.js';
 
 /**
  * Who else needs to know when people come and go (the attendance ledger).
@@ -24,11 +27,6 @@ export interface RoomObserver {
   /** A poll closed: its question and counts, never who voted (for a meeting transcript). */
   pollClosed?(room: Room, poll: PollSummary): void;
 }
-import { hasPermission } from './permissions.js';
-import type { RoomSettings } from './settings.js';
-import type { Breakout } from './breakout.js';
-import type { Poll, PollSummary } from './poll.js';
-import type { Presentation } from '../presentation/presentation.js';
 
 /** A classroom: its router, the participants in it and those waiting in its lobby. */
 export class Room {
@@ -49,7 +47,8 @@ export class Room {
     public settings: RoomSettings,
     public linkGeneration: string,
     readonly createdAt: number,
-    public router: types.Router,
+    /** The room's media (the main room's router); breakout groups have their own. */
+    public router: MediaRouter,
     private readonly observers: readonly RoomObserver[] = [],
   ) {}
 
@@ -105,6 +104,20 @@ export class Room {
     return true;
   }
 
+  /** Remove a participant and tell the others (peerLeft); false if they were not here. */
+  removeAndAnnounce(participant: Participant): boolean {
+    if (!this.remove(participant)) return false;
+    this.broadcast('peerLeft', { peerId: participant.id });
+    return true;
+  }
+
+  /** Tell whoever may admit (or only `to`, who just got the permission) who is waiting in the lobby. */
+  lobbyChanged(to?: Participant): void {
+    const data = { entries: this.lobby.list() };
+    if (to) to.notify('lobbyChanged', data);
+    else this.notifyWith('admitLobby', 'lobbyChanged', data);
+  }
+
   broadcast<N extends NotificationName>(name: N, data: NotificationData<N>, except?: Participant): void {
     for (const p of this.participants.values()) if (p !== except) p.notify(name, data);
   }
@@ -115,7 +128,7 @@ export class Room {
   }
 
   /** The router of a breakout group, or the room's own. */
-  routerOf(group: string | undefined): types.Router {
+  routerOf(group: string | undefined): MediaRouter {
     return (group && this.breakout?.groups.get(group)?.router) || this.router;
   }
 
@@ -189,7 +202,7 @@ export class Room {
     return Promise.allSettled(stored).then(() => undefined);
   }
 
-  findProducer(producerId: string): types.Producer<ProducerAppData> | undefined {
+  findProducer(producerId: string): MediaProducer | undefined {
     for (const p of this.participants.values()) {
       const producer = p.media.producers.get(producerId);
       if (producer) return producer;
@@ -220,11 +233,11 @@ export class Room {
    * gone with the old one; each client builds new transports and publishes
    * again, and the others' consumers follow from producerAdded.
    */
-  replaceRouter(router: types.Router): void {
+  replaceRouter(router: MediaRouter): void {
     this.router = router;
     this.classroom.activeSpeaker = null;
     for (const p of this.participants.values()) {
-      p.resetMedia(router);
+      p.moveMedia(router);
       p.notify('mediaReset', { routerRtpCapabilities: router.rtpCapabilities as Record<string, unknown> });
     }
     this.tell((o) => o.routerReplaced?.(this));

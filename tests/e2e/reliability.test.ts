@@ -16,6 +16,7 @@ import type { RunningServer } from '../../server/server.js';
 import { type ConsumerStats, launchChromium, switchDevicesOn } from '../helpers/browser.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
+import { mediasoupRouter } from '../../server/media/sfu-router.js';
 
 
 let server: RunningServer;
@@ -64,7 +65,7 @@ async function joinAs(room: Room, name: string, base = server.url): Promise<Page
 const stats = (page: Page) => page.evaluate(() => (window as any).aula.stats() as Promise<ConsumerStats[]>);
 const selfId = (page: Page) => page.evaluate(() => (window as any).aula.self as string);
 const participant = (room: Room, name: string) => [...room.participants.values()].find((p) => p.displayName === name)!;
-const workerPid = (room: Room) => (room.router.appData as RouterAppData).workerPid;
+const workerPid = (room: Room) => (mediasoupRouter(room.router).appData as RouterAppData).workerPid;
 
 /** Frames decoded per remote camera, by peer id. */
 async function cameraFrames(page: Page): Promise<Map<string, number>> {
@@ -158,7 +159,7 @@ describe('reliability in Chromium', () => {
     }
     const rRouter = classR.router;
     const rObjects = async () => {
-      const d = await classR.router.dump();
+      const d = await mediasoupRouter(classR.router).dump();
       return { transports: d.transportIds.sort(), producers: d.mapProducerIdConsumerIds.map((e) => e.key).sort(), consumers: d.mapConsumerIdProducerId.map((e) => e.key).sort() };
     };
     const rBefore = await rObjects();

@@ -65,7 +65,7 @@ export class Participant {
    * the room's new one after its worker died. All media on the old router
    * closes (the others see producerClosed); the browser makes new transports.
    */
-  moveMedia(router: MediaRouter, group = this.group): void {
+  moveMedia(router: MediaRouter, group: string | undefined): void {
     this.media.close();
     this.group = group;
     this.media = router.peer();

@@ -237,7 +237,7 @@ export class Room {
     this.router = router;
     this.classroom.activeSpeaker = null;
     for (const p of this.participants.values()) {
-      p.moveMedia(router);
+      p.moveMedia(router, p.group);
       p.notify('mediaReset', { routerRtpCapabilities: router.rtpCapabilities as Record<string, unknown> });
     }
     this.tell((o) => o.routerReplaced?.(this));

@@ -68,9 +68,11 @@ describe('lobby', () => {
 
   it('overrides the lock when admitting, but a full room keeps the guest waiting', async () => {
     const { s, room, mod } = await lobbyRoom(2);
-    await mod.request('lockRoom', { locked: true });
     const { c: first } = await s.enter(room, 'participant', 'First');
     await s.enter(room, 'participant', 'Second');
+    // Locked while they wait: nobody new may even queue, those waiting may still be let in.
+    await mod.request('lockRoom', { locked: true });
+    await expect(s.enter(room, 'participant', 'Third')).rejects.toThrow(/room_locked/);
     const [a, b] = mod.last('lobbyChanged')!.entries;
     expect(await mod.request('admit', { lobbyId: a!.id })).toMatchObject({ ok: true });
     expect(first.last('admitted')).toBeDefined();

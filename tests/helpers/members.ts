@@ -24,6 +24,15 @@ export interface MemberOptions {
   client?: string;
 }
 
+/** `client()` for a test file: a new WebSocket client to the server, kept in `clients` for the file's cleanup. */
+export function connector(server: () => RunningServer, clients: TestClient[]) {
+  return async (): Promise<TestClient> => {
+    const c = await TestClient.connect(server().url);
+    clients.push(c);
+    return c;
+  };
+}
+
 /**
  * `member(role, name)` for a test file: joins the room that `scene()` names
  * (read at call time, so beforeAll may set it) and keeps each client in
@@ -33,8 +42,7 @@ export function members(scene: () => { server: RunningServer; room: Room }, clie
   return async (role: Role, name: string, options: MemberOptions = {}): Promise<Member> => {
     const { server, room: defaultRoom } = scene();
     const room = options.room ?? defaultRoom;
-    const c = await TestClient.connect(server.url);
-    clients.push(c);
+    const c = await connector(() => server, clients)();
     const reply = await c.enter(room.id, options.token ?? (await tokenFor(server, room, role)), name, options.client);
     expect(reply, `${name} (${role}) joins`).toMatchObject({ ok: true, data: { status: 'joined' } });
     return { c, id: reply.data.self.id, joined: reply.data };

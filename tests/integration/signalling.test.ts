@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
+import { connector } from '../helpers/members.js';
 import { TestClient } from '../helpers/ws-client.js';
 import { mediasoupRouter } from '../../server/media/sfu-router.js';
 
@@ -11,11 +12,7 @@ let roomA: Room;
 let roomB: Room;
 const clients: TestClient[] = [];
 
-async function client(): Promise<TestClient> {
-  const c = await TestClient.connect(server.url);
-  clients.push(c);
-  return c;
-}
+const client = connector(() => server, clients);
 
 async function joined(room: Room, displayName = 'Tester'): Promise<TestClient> {
   const c = await client();

@@ -32,11 +32,25 @@ export const rtpCapabilities = z.looseObject({
   codecs: z.optional(list(rtpCodec)),
   headerExtensions: z.optional(list(plainObject)),
 });
+// Typed where mediasoup packs a value without checking it first: a
+// non-integer maxBitrate made its BigInt() throw part-way through packing a
+// produce request, which left the worker channel's FlatBuffers builder
+// unusable for the next request of anyone on that worker.
+const uint32 = z.int().check(z.minimum(0), z.maximum(2 ** 32 - 1));
+const rtpEncoding = z.looseObject({
+  ssrc: z.optional(uint32),
+  rid: z.optional(str(32)),
+  codecPayloadType: z.optional(z.int().check(z.minimum(0), z.maximum(127))),
+  rtx: z.optional(z.looseObject({ ssrc: uint32 })),
+  dtx: z.optional(z.boolean()),
+  scalabilityMode: z.optional(str(16)),
+  maxBitrate: z.optional(z.int().check(z.minimum(0), z.maximum(10_000_000_000))),
+});
 export const rtpParameters = z.looseObject({
   mid: z.optional(str(32)),
   codecs: list(plainObject).check(z.minLength(1)),
   headerExtensions: z.optional(list(plainObject)),
-  encodings: z.optional(list(plainObject, 8)),
+  encodings: z.optional(list(rtpEncoding, 8)),
   rtcp: z.optional(plainObject),
 });
 export const dtlsParameters = z.looseObject({

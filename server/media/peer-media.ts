@@ -53,7 +53,7 @@ export class PeerMedia implements PeerMediaPort {
     }
   }
 
-  private async newTransport(direction: 'send' | 'recv'): Promise<types.WebRtcTransport> {
+  private async newTransport(direction: Direction): Promise<types.WebRtcTransport<TransportAppData>> {
     // A receive transport may go to another worker when the room's is full (placement.ts).
     const router = direction === 'recv' ? await this.placement.recvRouter(this.router) : this.router;
     const { listenIp, announcedAddress, rtcMinPort, rtcMaxPort } = this.listen;

@@ -200,6 +200,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
     presentations: presentationsRouter(presentations),
     privacyNotice: () => notice,
     frameAncestors,
+    log,
     ...(lti ? { lti: lti.router } : {}),
   });
   const server = http.createServer({ connectionsCheckingInterval: 1000 }, app);
@@ -231,7 +232,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
   const metricsUrl = metricsServer ? `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics` : undefined;
   // The admin API on its own listener, so the reverse proxy of the main port never exposes it.
   const admin = adminRouter({ rooms, adminToken, links, routers: adminRoutes, issuers: config.issuers.map((i) => i.issuer) });
-  const adminServer = await startAdminServer(admin, config.admin.host, config.admin.port);
+  const adminServer = await startAdminServer(admin, config.admin.host, config.admin.port, log);
   const adminPort = (adminServer.address() as AddressInfo).port;
   const adminUrl = `http://${loopbackFor(config.admin.host)}:${adminPort}`;
   url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;

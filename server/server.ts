@@ -66,15 +66,19 @@ export async function startServer(config: Config, log = createLogger(config.log.
     const http = layers.add('http', await createHttp(config, { access, media, privacy, rooms, recording }, log));
     const signalling = layers.add(
       'signalling',
-      createSignalling(config, {
-        access,
-        media: media.port,
-        rooms: rooms.rooms,
-        presentations: rooms.presentations,
-        recordings: recording.recordings,
-        server: http.server,
-        onError: http.metrics.signallingError,
-      }, log),
+      createSignalling(
+        config,
+        {
+          access,
+          media: media.port,
+          rooms: rooms.rooms,
+          presentations: rooms.presentations,
+          recordings: recording.recordings,
+          server: http.server,
+          onError: (code) => http.metrics.signallingError(code),
+        },
+        log,
+      ),
     );
 
     const { url, port, adminPort, adminUrl, metricsUrl } = await http.listen();

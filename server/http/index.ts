@@ -31,7 +31,7 @@ export interface HttpLayer extends Layer {
   metrics: Metrics;
   /** The main URL: http.publicUrl, or where the main listener listens; '' before listen(). */
   readonly url: string;
-  links(room: Room, validityDays?: number): Promise<RoomLinks>;
+  links: (room: Room, validityDays?: number) => Promise<RoomLinks>;
   listen(): Promise<{ url: string; port: number; adminPort: number; adminUrl: string; metricsUrl?: string }>;
 }
 
@@ -87,6 +87,7 @@ export async function createHttp(
     presentations: presentationsRouter(presentations),
     privacyNotice: () => privacy.notice,
     frameAncestors,
+    log,
     ...(lti ? { lti: lti.router } : {}),
   });
   const server = http.createServer({ connectionsCheckingInterval: 1000 }, app);
@@ -122,7 +123,7 @@ export async function createHttp(
         ? await startMetricsServer(metrics, config.metrics.host, config.metrics.port, config.metrics.token)
         : undefined;
       if (metricsServer) listeners.push(metricsServer);
-      const adminServer = await startAdminServer(admin, config.admin.host, config.admin.port);
+      const adminServer = await startAdminServer(admin, config.admin.host, config.admin.port, log);
       listeners.push(adminServer);
       const adminPort = (adminServer.address() as AddressInfo).port;
       url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;

@@ -13,7 +13,7 @@ export interface MediaLayer extends Layer {
   pool: WorkerPool;
   placement: Placement;
   /** At least one worker is alive (for /healthz and /readyz). */
-  healthy(): boolean;
+  healthy: () => boolean;
 }
 
 export async function createMedia(config: Config, log: Logger): Promise<MediaLayer> {

@@ -31,7 +31,7 @@ export interface SignallingDeps {
   /** The main listener the WebSocket shares. */
   server: http.Server;
   /** Told the code of every error answer (metrics). */
-  onError(code: string): void;
+  onError: (code: string) => void;
 }
 
 export function createSignalling(config: Config, deps: SignallingDeps, log: Logger): SignallingLayer {

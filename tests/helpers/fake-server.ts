@@ -45,7 +45,7 @@ export class FakeClient {
   }
 
   /** A request of the protocol, answered once the handler is done. */
-  request<M extends Method>(method: M, ...params: {} extends Params<M> ? [Params<M>?] : [Params<M>]): Promise<Reply<Result<M>>> {
+  request<M extends Method>(method: M, ...params: Record<never, never> extends Params<M> ? [Params<M>?] : [Params<M>]): Promise<Reply<Result<M>>> {
     return this.unchecked(method, params[0] ?? {}) as Promise<Reply<Result<M>>>;
   }
 

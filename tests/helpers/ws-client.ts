@@ -54,7 +54,7 @@ export class TestClient {
   }
 
   /** A request of the protocol: `params` and the result are typed by `method`. */
-  request<M extends Method>(method: M, ...params: {} extends Params<M> ? [Params<M>?] : [Params<M>]): Promise<Reply<Result<M>>> {
+  request<M extends Method>(method: M, ...params: Record<never, never> extends Params<M> ? [Params<M>?] : [Params<M>]): Promise<Reply<Result<M>>> {
     return this.unchecked(method, params[0] ?? {}) as Promise<Reply<Result<M>>>;
   }
 

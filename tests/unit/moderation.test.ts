@@ -46,7 +46,16 @@ describe('moderation', () => {
     expect(pres.last('producerPaused')).toEqual({ producerId: mic, peerId: pupil.id });
     expect(await pupil.request('resumeProducer', { producerId: mic })).toMatchObject({ ok: false, error: { code: 'muted_by_moderator' } });
     await pupil.request('closeProducer', { producerId: mic });
-    expect((await pupil.request('produce', { transportId: [...room.participants.get(pupil.id)!.media.transports.keys()][0]!, kind: 'audio', source: 'mic', rtpParameters: { codecs: [{ mimeType: 'audio/opus' }] } })).error?.code).toBe('muted_by_moderator');
+    expect(
+      (
+        await pupil.request('produce', {
+          transportId: [...room.participants.get(pupil.id)!.media.transports.keys()][0]!,
+          kind: 'audio',
+          source: 'mic',
+          rtpParameters: { codecs: [{ mimeType: 'audio/opus' }] },
+        })
+      ).error?.code,
+    ).toBe('muted_by_moderator');
 
     expect(await mod.request('muteParticipant', { peerId: pupil.id, allowUnmute: true })).toMatchObject({ ok: true });
     expect(pupil.all('unmuteAllowed')).toHaveLength(1);

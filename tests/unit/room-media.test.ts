@@ -41,7 +41,7 @@ describe('rooms on the media port', () => {
     expect(s.rooms.get(room.id)).toBeUndefined();
   });
 
-  it('names the main room\'s dominant speaker, and observes no breakout group\'s microphone', async () => {
+  it("names the main room's dominant speaker, and observes no breakout group's microphone", async () => {
     const s = await fakeServer();
     const room = await s.room({ title: 'Talk' });
     const mod = await s.joined(room, 'moderator', 'Mod');

@@ -86,7 +86,7 @@ export const sessionHandlers = [
       recordingActive: services.recordings?.isRecording(room) ?? false,
       lobby: room.settings.lobby && !hasPermission(grant.role, 'bypassLobby'),
       ...(prefillName ? { prefillName } : {}),
-      routerRtpCapabilities: room.router.rtpCapabilities as Record<string, unknown>,
+      routerRtpCapabilities: room.router.rtpCapabilities,
     };
   }),
 

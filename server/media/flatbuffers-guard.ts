@@ -9,6 +9,7 @@
 import { Builder } from 'flatbuffers';
 
 const proto = Builder.prototype as unknown as { notNested(): void; isNested: boolean; clear(): void };
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(this) below
 const original = proto.notNested;
 proto.notNested = function notNested(this: typeof proto) {
   if (this.isNested) this.clear();

@@ -71,7 +71,7 @@ export class Placement implements MediaPlacement {
     if (!router) {
       router = this.routerOn(others);
       routers.set(others, router);
-      router.catch(() => routers!.delete(others));
+      router.catch(() => routers.delete(others));
     }
     return router;
   }
@@ -97,7 +97,7 @@ export class Placement implements MediaPlacement {
 
   /** The routers a room uses beyond its home router. */
   async overflowRouters(home: types.Router): Promise<types.Router[]> {
-    return Promise.all(this.overflow.get(home.id)?.values() ?? []);
+    return Promise.all([...(this.overflow.get(home.id)?.values() ?? [])]);
   }
 
   consumersOn(worker: types.Worker): number {

@@ -1,11 +1,10 @@
 import type { types } from 'mediasoup';
-import type { NotificationData, NotificationName, Permission, ProducerInfo } from '../../shared/protocol.js';
+import type { NotificationData, NotificationName, Permission, ProducerInfo, Role } from '../../shared/protocol.js';
 import { AulaError } from '../errors.js';
 import type { ProducerAppData } from '../media/peer-media.js';
 import { ClassroomState } from './classroom-state.js';
 import { Lobby } from './lobby.js';
 import type { Participant } from './participant.js';
-import type { Role } from '../../shared/protocol.js';
 
 /**
  * Who else needs to know when people come and go (the attendance ledger).
@@ -85,7 +84,7 @@ export class Room {
   /** In or out of recordings: the recorder (an observer) starts or stops their captures. */
   setRecordingOptOut(participant: Participant, optOut: boolean): void {
     participant.recordingOptOut = optOut;
-    this.tell((o) => o.participantChanged(this, participant));
+    void this.tell((o) => o.participantChanged(this, participant));
   }
 
   setRole(participant: Participant, role: Role): void {
@@ -121,7 +120,7 @@ export class Room {
 
   /** A poll closed: tell the observers (a transcript) the question and counts. */
   pollClosed(summary: PollSummary): void {
-    this.tell((o) => o.pollClosed?.(this, summary));
+    void this.tell((o) => o.pollClosed?.(this, summary));
   }
 
   // The meeting is over (everyone left or the room closed): its breakout
@@ -165,7 +164,7 @@ export class Room {
       this.remove(p);
       p.detach();
     }
-    this.tell((o) => o.meetingEnded?.(this));
+    void this.tell((o) => o.meetingEnded?.(this));
   }
 
   /** Every display name now shown in the room or its lobby. */
@@ -175,7 +174,8 @@ export class Room {
   }
 
   // An observer's failure (a full disk under the ledger) must not leave the
-  // room half-changed; observers report their own errors.
+  // room half-changed; observers report their own errors. The promise never
+  // rejects: a caller that need not wait for it says `void this.tell(…)`.
   private tell(call: (o: RoomObserver) => Promise<void> | void): Promise<void> {
     const stored: Promise<void>[] = [];
     for (const o of this.observers) {
@@ -225,9 +225,9 @@ export class Room {
     this.classroom.activeSpeaker = null;
     for (const p of this.participants.values()) {
       p.resetMedia(router);
-      p.notify('mediaReset', { routerRtpCapabilities: router.rtpCapabilities as Record<string, unknown> });
+      p.notify('mediaReset', { routerRtpCapabilities: router.rtpCapabilities });
     }
-    this.tell((o) => o.routerReplaced?.(this));
+    void this.tell((o) => o.routerReplaced?.(this));
   }
 
   close(reason: string, code: 'room_closed' | 'server_shutdown' = 'room_closed'): void {
@@ -243,7 +243,7 @@ export class Room {
       p.detach();
     }
     this.endFeatures();
-    this.tell((o) => o.roomClosed(this));
+    void this.tell((o) => o.roomClosed(this));
     this.router.close();
   }
 }

@@ -81,7 +81,7 @@ async function decodesFrom(page: Page, peers: string[], after = new Map<string, 
       return peers.every((id) => (now.get(id) ?? 0) > (after.get(id) ?? 0) + 5);
     }, timeoutMs, 'video frames to decode');
   } catch (err) {
-    throw new Error(`${(err as Error).message}; wanted ${JSON.stringify(peers)} beyond ${JSON.stringify([...after])}; stats ${JSON.stringify(last)}`);
+    throw new Error(`${(err as Error).message}; wanted ${JSON.stringify(peers)} beyond ${JSON.stringify([...after])}; stats ${JSON.stringify(last)}`, { cause: err });
   }
 }
 

@@ -2,7 +2,7 @@
 // (one person large, the others in a strip), or, while someone shares a
 // screen, the screen large with the class in a filmstrip beside or below it.
 // Videos of people not on the current page are paused on the server.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import type { PeerInfo } from '../../../shared/protocol.js';
 import { applySpeaker } from '../local-media.js';
 import { conference } from '../room-controller.js';

@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { nonEmptyText, textSchema } from './chat-text.js';
 import { displayNameSchema, MAX_DISPLAY_NAME } from './display-name.js';
 import { presentationNotifications, presentationRequests, presentationState } from './presentation.js';
+import { spotlightNotifications, spotlightRequests } from './spotlight.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -32,11 +33,25 @@ export const rtpCapabilities = z.looseObject({
   codecs: z.optional(list(rtpCodec)),
   headerExtensions: z.optional(list(plainObject)),
 });
+// Typed where mediasoup packs a value without checking it first: a
+// non-integer maxBitrate made its BigInt() throw part-way through packing a
+// produce request, which left the worker channel's FlatBuffers builder
+// unusable for the next request of anyone on that worker.
+const uint32 = z.int().check(z.minimum(0), z.maximum(2 ** 32 - 1));
+const rtpEncoding = z.looseObject({
+  ssrc: z.optional(uint32),
+  rid: z.optional(str(32)),
+  codecPayloadType: z.optional(z.int().check(z.minimum(0), z.maximum(127))),
+  rtx: z.optional(z.looseObject({ ssrc: uint32 })),
+  dtx: z.optional(z.boolean()),
+  scalabilityMode: z.optional(str(16)),
+  maxBitrate: z.optional(z.int().check(z.minimum(0), z.maximum(10_000_000_000))),
+});
 export const rtpParameters = z.looseObject({
   mid: z.optional(str(32)),
   codecs: list(plainObject).check(z.minLength(1)),
   headerExtensions: z.optional(list(plainObject)),
-  encodings: z.optional(list(plainObject, 8)),
+  encodings: z.optional(list(rtpEncoding, 8)),
   rtcp: z.optional(plainObject),
 });
 export const dtlsParameters = z.looseObject({
@@ -75,6 +90,7 @@ export const permissions = [
   'manageBreakout', // split the class into groups, move people, visit groups
   'present', // slides and whiteboard: start, turn pages, draw, stop
   'manageDrawing', // let everyone draw on the slides and whiteboard, or not
+  'spotlight', // show one person large on everyone's stage (setSpotlight)
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -149,6 +165,8 @@ const joinedData = z.object({
   breakout: z.optional(breakoutState),
   /** Slides or whiteboard on the stage, with the current page's strokes. */
   presentation: z.optional(presentationState),
+  /** The person a moderator put in the spotlight, if any (see spotlightChanged). */
+  spotlight: z.optional(id),
 });
 export type JoinedData = z.infer<typeof joinedData>;
 
@@ -168,6 +186,8 @@ export const requests = {
       /** A recording is running now (the join page says so before anyone joins). */
       recordingActive: z.optional(z.boolean()),
       lobby: z.boolean(), // true if this person will wait in the lobby
+      /** The pre-join switches start on: a room setting (moderatorDevicesOn), sent only to moderators. */
+      devicesOn: z.optional(z.boolean()),
       prefillName: z.optional(z.string()),
       routerRtpCapabilities: plainObject,
     }),
@@ -286,6 +306,7 @@ export const requests = {
   /** Call everyone back to the main room and end the breakout. */
   endBreakout: { params: empty, result: empty },
   ...presentationRequests,
+  ...spotlightRequests,
 } as const;
 
 export type Method = keyof typeof requests;
@@ -350,6 +371,7 @@ export const notifications = {
   breakoutMessage: z.object({ text: str(BREAKOUT_LIMITS.message), from: z.string() }),
   roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown']), reason: str(200) }),
   ...presentationNotifications,
+  ...spotlightNotifications,
 } as const;
 
 export type NotificationName = keyof typeof notifications;

@@ -15,6 +15,7 @@ import {
   setLocal,
   setMedia,
   setPeer,
+  setSpotlight,
   view,
 } from './store.js';
 import type { Strings } from './strings.js';
@@ -66,6 +67,11 @@ function listen(t: Strings, s: Signalling): void {
     for (const id of h.queue ?? []) if (!before.has(id)) announce(t.announceHand(nameOf(id)));
   });
   s.on('activeSpeaker', ({ peerId }) => (room.activeSpeaker.value = peerId));
+  s.on('spotlightChanged', ({ peerId }) => {
+    if (peerId === room.spotlight.value) return;
+    setSpotlight(peerId);
+    announce(!peerId ? t.announceSpotlightOff : peerId === room.selfId.value ? t.announceSpotlightSelf : t.announceSpotlight(nameOf(peerId)));
+  });
   s.on('unmuteAllowed', () => {
     setLocal({ mayUnmute: true });
     room.notice.value = t.unmuteAllowedNow;

@@ -31,6 +31,8 @@ export class PeerMedia {
   readonly producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly consumers = new Map<string, types.Consumer<ConsumerAppData>>();
   private closed = false;
+  /** Directions whose transport is being made: two concurrent requests must not both get one. */
+  private readonly creating = new Set<'send' | 'recv'>();
   /** Where the receive transport is: the room's router or, in a full room, another worker's. */
   private recvRouter?: types.Router;
 
@@ -46,9 +48,18 @@ export class PeerMedia {
   async createTransport(direction: 'send' | 'recv'): Promise<types.WebRtcTransport> {
     this.assertOpen();
     // One of each: every transport holds media ports, which are shared by all rooms.
-    if ([...this.transports.values()].some((t) => t.appData.direction === direction)) {
+    if (this.creating.has(direction) || [...this.transports.values()].some((t) => t.appData.direction === direction)) {
       throw new AulaError('invalid_params', `a ${direction} transport exists already`);
     }
+    this.creating.add(direction);
+    try {
+      return await this.newTransport(direction);
+    } finally {
+      this.creating.delete(direction);
+    }
+  }
+
+  private async newTransport(direction: 'send' | 'recv'): Promise<types.WebRtcTransport> {
     // A receive transport may go to another worker when the room's is full (placement.ts).
     const router = direction === 'recv' && this.placement ? await this.placement.recvRouter(this.router) : this.router;
     const { listenIp, announcedAddress, rtcMinPort, rtcMaxPort } = this.listen;
@@ -71,14 +82,21 @@ export class PeerMedia {
       initialAvailableOutgoingBitrate: 2_000_000,
       appData: { direction },
     });
-    if (this.closed) {
+    // Held at once, so that close() during the awaits below closes it too
+    // (the stateful fuzzer found transports left behind by a leave that came
+    // while the bitrate was being set).
+    this.transports.set(transport.id, transport);
+    transport.observer.once('close', () => this.transports.delete(transport.id));
+    if (!this.closed && direction === 'send' && this.listen.maxIncomingBitrate) {
+      await transport.setMaxIncomingBitrate(this.listen.maxIncomingBitrate).catch((err: unknown) => {
+        if (!transport.closed) throw err;
+      });
+    }
+    if (this.closed || transport.closed) {
       transport.close();
       throw new AulaError('not_found', 'participant left');
     }
-    if (direction === 'send' && this.listen.maxIncomingBitrate) await transport.setMaxIncomingBitrate(this.listen.maxIncomingBitrate);
-    this.transports.set(transport.id, transport);
     if (direction === 'recv') this.recvRouter = router;
-    transport.observer.once('close', () => this.transports.delete(transport.id));
     return transport;
   }
 

@@ -99,6 +99,11 @@ export class Room {
     participant.media.close();
     if (this.classroom.lower(participant.id)) this.broadcastHands();
     if (this.classroom.activeSpeaker === participant.id) this.classroom.activeSpeaker = null;
+    if (this.classroom.spotlight === participant.id) {
+      // The spotlight ends with its person; nobody else is put in it.
+      this.classroom.spotlight = null;
+      this.broadcast('spotlightChanged', { peerId: null });
+    }
     if (this.participants.size === 0) this.endFeatures();
     participant.recorded = this.tell((o) => o.participantRemoved(this, participant));
     return true;

@@ -145,6 +145,8 @@ export const ACTIONS: Record<Method, readonly [number, Action]> = {
   clearPage: [1, (_p, { rng, mutate }) => ['clearPage', { page: mutate ? rng.pick([0, 99]) : 1 }]],
   movePointer: [2, (_p, { rng, mutate }) => ['movePointer', mutate ? rng.pick([{}, { x: -1, y: 2 }, { hidden: false }]) : rng.chance(0.2) ? { hidden: true } : { x: rng.int(10_000), y: rng.int(10_000) }]],
   setDrawingAllowed: [1, (_p, { rng }) => ['setDrawingAllowed', { allowed: rng.chance(0.5) }]],
+  // Someone in the room, someone who left or never was, or nobody (removes it).
+  setSpotlight: [2, (_p, ctx) => ['setSpotlight', { peerId: ctx.rng.chance(0.3) ? null : ctx.rng.pick([...peerIds(ctx), uuid(ctx.rng)]) }]],
 };
 
 export function coveredMethods(): Method[] {

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methods } from '../../shared/protocol.js';
 import type { RunningServer } from '../../server/server.js';
 import { coveredMethods, runStatefulFuzz } from '../fuzz/stateful-fuzz.js';
+import { abandonedMessages } from '../../server/media/flatbuffers-guard.js';
 import { footprint, mediasoupObjects } from '../helpers/footprint.js';
 import { startTestServer, waitFor } from '../helpers/server.js';
 
-const REQUESTS = Number(process.env.AULA_FUZZ_REQUESTS ?? 1500);
+const REQUESTS = Number(process.env.AULA_FUZZ_REQUESTS ?? 5000);
 const SEED = Number(process.env.AULA_FUZZ_SEED ?? 20261201);
 let server: RunningServer;
 const rejections: unknown[] = [];
@@ -36,6 +37,7 @@ describe('stateful media fuzzer', () => {
     const pids = server.pool.workers.map((w) => w.pid);
     const baseline = await footprint(server);
     const objectsBefore = await mediasoupObjects(server);
+    const abandonedBefore = abandonedMessages();
     const result = await runStatefulFuzz(server, { requests: REQUESTS, seed: SEED });
     console.log(
       `stateful fuzz: ${result.sent} sent, ${result.answered} answered, ${result.ok} ok, ${result.droppedWithSocket} dropped with their socket, slowest ${result.slowestMs} ms; errors ${JSON.stringify(result.codes)}`,
@@ -48,6 +50,8 @@ describe('stateful media fuzzer', () => {
     expect(result.answered + result.droppedWithSocket).toBe(result.sent);
     expect(rejections).toEqual([]);
     expect(errorLines).toEqual([]);
+    // No request got past the schema with a value mediasoup could not pack.
+    expect(abandonedMessages() - abandonedBefore).toBe(0);
 
     // Everyone has left: not one mediasoup object more than before, the same worker.
     await waitFor(() => result.room.participants.size === 0, 30_000, 'everyone to have left');

@@ -2,11 +2,12 @@
 // packing threw part-way, must not break every later request on the worker.
 import { Builder } from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
-import '../../server/media/flatbuffers-guard.js';
+import { abandonedMessages } from '../../server/media/flatbuffers-guard.js';
 
 describe('FlatBuffers guard', () => {
   it('a builder abandoned mid-object is cleared by the next message instead of failing it', () => {
     const b = new Builder(64);
+    const before = abandonedMessages();
     b.startObject(2); // a message that then threw while packing
     b.addFieldInt32(0, 7, 0);
     const s = b.createString('next message'); // would throw "must not be nested"
@@ -14,5 +15,6 @@ describe('FlatBuffers guard', () => {
     b.addFieldOffset(0, s, 0);
     b.finish(b.endObject());
     expect(b.asUint8Array().length).toBeGreaterThan(0);
+    expect(abandonedMessages()).toBe(before + 1);
   });
 });

@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { nonEmptyText, textSchema } from './chat-text.js';
 import { displayNameSchema, MAX_DISPLAY_NAME } from './display-name.js';
 import { presentationNotifications, presentationRequests, presentationState } from './presentation.js';
+import { spotlightNotifications, spotlightRequests } from './spotlight.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -89,6 +90,7 @@ export const permissions = [
   'manageBreakout', // split the class into groups, move people, visit groups
   'present', // slides and whiteboard: start, turn pages, draw, stop
   'manageDrawing', // let everyone draw on the slides and whiteboard, or not
+  'spotlight', // show one person large on everyone's stage (setSpotlight)
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -134,8 +136,6 @@ export const breakoutState = z.object({
 });
 
 const empty = z.strictObject({});
-/** Trimmed, then 1 to `max` characters. */
-const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 // Parameters are strict objects: an unknown field (an e-mail, a phone number,
 // an avatar) is refused, not silently dropped.
 const params = z.strictObject;
@@ -165,6 +165,8 @@ const joinedData = z.object({
   breakout: z.optional(breakoutState),
   /** Slides or whiteboard on the stage, with the current page's strokes. */
   presentation: z.optional(presentationState),
+  /** The person a moderator put in the spotlight, if any (see spotlightChanged). */
+  spotlight: z.optional(id),
 });
 export type JoinedData = z.infer<typeof joinedData>;
 
@@ -184,6 +186,8 @@ export const requests = {
       /** A recording is running now (the join page says so before anyone joins). */
       recordingActive: z.optional(z.boolean()),
       lobby: z.boolean(), // true if this person will wait in the lobby
+      /** The pre-join switches start on: a room setting (moderatorDevicesOn), sent only to moderators. */
+      devicesOn: z.optional(z.boolean()),
       prefillName: z.optional(z.string()),
       routerRtpCapabilities: plainObject,
     }),
@@ -302,6 +306,7 @@ export const requests = {
   /** Call everyone back to the main room and end the breakout. */
   endBreakout: { params: empty, result: empty },
   ...presentationRequests,
+  ...spotlightRequests,
 } as const;
 
 export type Method = keyof typeof requests;
@@ -366,6 +371,7 @@ export const notifications = {
   breakoutMessage: z.object({ text: str(BREAKOUT_LIMITS.message), from: z.string() }),
   roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown']), reason: str(200) }),
   ...presentationNotifications,
+  ...spotlightNotifications,
 } as const;
 
 export type NotificationName = keyof typeof notifications;

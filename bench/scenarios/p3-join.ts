@@ -34,7 +34,7 @@ export interface JoinResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function timeOneJoin(browser: Browser, link: string, teacherId: string, i: number): Promise<{ open: number; click: number }> {
+export async function timeOneJoin(browser: Browser, link: string, teacherId: string, i: number): Promise<{ open: number; click: number }> {
   const context = await browser.newContext({ locale: 'en-US' });
   try {
     const page: Page = await context.newPage();

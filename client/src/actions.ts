@@ -179,6 +179,8 @@ export const moderation = {
   stopCamera: (peerId: string) => ask('stopParticipantCamera', { peerId }),
   remove: (peerId: string) => ask('removeParticipant', { peerId }),
   endMeeting: () => ask('endMeeting', {}),
+  /** `null`: remove the spotlight. */
+  spotlight: (peerId: string | null) => ask('setSpotlight', { peerId }),
 };
 
 export async function leave(): Promise<void> {

@@ -50,6 +50,8 @@ export const room = {
   voted: signal(false),
   breakout: signal<BreakoutState>({ active: false, groups: [] }),
   activeSpeaker: signal<string | null>(null),
+  /** Who a moderator shows large on everyone's stage (a pin of one's own wins, see stage.tsx). */
+  spotlight: signal<string | null>(null),
   recording: signal(false),
   recordingAllowed: signal(false),
   /** Seconds until capture begins (a countdown after Start recording), else 0. */
@@ -74,7 +76,7 @@ export const view = {
 };
 
 export type Dialog =
-  | { kind: 'confirm'; title: string; text: string; confirm: string; onConfirm(): void }
+  | { kind: 'confirm'; title: string; text: string; confirm: string; onConfirm: () => void }
   | { kind: 'shortcuts' }
   | { kind: 'rename' }
   | { kind: 'devices' };
@@ -115,6 +117,16 @@ export function removePeer(peerId: string): void {
   media.delete(peerId);
   room.media.value = media;
   if (view.pin.value === peerId) view.pin.value = null;
+  if (room.spotlight.value === peerId) room.spotlight.value = null;
+}
+
+/**
+ * A new spotlight replaces the person's own pin: everyone should see whom the
+ * moderator chose. Pinning someone while it lasts shows them instead.
+ */
+export function setSpotlight(peerId: string | null): void {
+  if (peerId && peerId !== room.spotlight.value) view.pin.value = null;
+  room.spotlight.value = peerId;
 }
 
 export function setMedia(peerId: string, change: Partial<PeerMedia>): void {
@@ -152,6 +164,7 @@ export function applyJoined(joined: JoinedData, title: string, recordingAllowed:
   room.pollResults.value = undefined;
   room.breakout.value = joined.breakout ?? { active: false, groups: [] };
   room.activeSpeaker.value = joined.activeSpeaker;
+  setSpotlight(joined.spotlight ?? null);
   room.recording.value = joined.recording ?? false;
   room.recordingAllowed.value = recordingAllowed;
 }

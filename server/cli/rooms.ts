@@ -9,7 +9,7 @@ type Links = { guest: string; moderator: string; expiresAt: string };
 const describeRoom = (r: Room) =>
   `${r.id}  ${r.title}  (${r.participants} in the room, ${r.waiting} waiting; ${Object.entries(r.settings)
     .filter(([k]) => k !== 'title')
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${k}=${[v].flat().join(',')}`)
     .join(' ')})`;
 const describeLinks = (l: Links) => `guest link:     ${l.guest}\nmoderator link: ${l.moderator}\nvalid until:    ${l.expiresAt}`;
 
@@ -26,6 +26,7 @@ export function roomCommands(program: Command, client: () => AdminClient): void 
     .option('--no-guests', 'refuse guest links (moderator links and organisation tokens still work)')
     .option('--valid-days <n>', 'how long the links stay valid', positiveInt)
     .option('--issuer <iss...>', 'bind the room to these organisation issuers: only their tokens work there')
+    .option('--moderator-devices-on', "a moderator's join page starts with camera and microphone on (guests' never)", false)
     .option('--json', 'machine-readable output', false)
     .action(async (o) => {
       const body = {
@@ -34,11 +35,34 @@ export function roomCommands(program: Command, client: () => AdminClient): void 
         lobby: o.lobby,
         recording: o.recording,
         guestAccess: o.guests,
+        moderatorDevicesOn: o.moderatorDevicesOn,
         ...(o.max ? { maxParticipants: o.max } : {}),
         ...(o.validDays ? { validityDays: o.validDays } : {}),
       };
       const r = await client().call('POST', '/rooms', body);
       print(o.json, r, () => `${describeRoom(r.room)}\n${describeLinks(r.links)}`);
+    });
+
+  room
+    .command('update <id>')
+    .description("change a room's settings (only those given; its links stay valid)")
+    .option('--title <title>', 'room title shown on the join page')
+    .option('--lobby', 'guests wait until a moderator admits them')
+    .option('--no-lobby', 'guests come straight in')
+    .option('--max <n>', 'maximum participants', positiveInt)
+    .option('--recording', 'allow moderators to record')
+    .option('--no-recording', 'do not allow recording')
+    .option('--guests', 'guest links work')
+    .option('--no-guests', 'refuse guest links')
+    .option('--moderator-devices-on', "a moderator's join page starts with camera and microphone on")
+    .option('--no-moderator-devices-on', 'everyone starts with camera and microphone off (the default)')
+    .option('--json', 'machine-readable output', false)
+    .action(async (id: string, o) => {
+      // With --x defined before --no-x, commander leaves an option not given undefined: only what was given is sent.
+      const fields = { title: o.title, lobby: o.lobby, maxParticipants: o.max, recording: o.recording, guestAccess: o.guests, moderatorDevicesOn: o.moderatorDevicesOn };
+      const body = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+      const r = await client().call('PATCH', `/rooms/${encodeURIComponent(id)}`, body);
+      print(o.json, r, () => describeRoom(r.room));
     });
 
   room

@@ -12,6 +12,7 @@ import { breakoutHandlers } from './breakout.js';
 import { pollHandlers } from './polls.js';
 import { presentationHandlers } from './presentation.js';
 import { sessionHandlers } from './session.js';
+import { spotlightHandlers } from './spotlight.js';
 
 export const allHandlers: Handler[] = [
   ...sessionHandlers,
@@ -26,4 +27,5 @@ export const allHandlers: Handler[] = [
   ...pollHandlers,
   ...breakoutHandlers,
   ...presentationHandlers,
+  ...spotlightHandlers,
 ] as Handler[];

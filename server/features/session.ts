@@ -53,6 +53,7 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     chat: [...room.classroom.chat],
     hands: room.handsFor(participant),
     activeSpeaker: room.classroom.activeSpeaker,
+    ...(room.classroom.spotlight ? { spotlight: room.classroom.spotlight } : {}),
     ...services.ice(),
     resume: services.resume.issue(room, participant, session),
     recording: services.recordings?.isRecording(room) ?? false,
@@ -84,8 +85,10 @@ export const sessionHandlers = [
       recording: room.settings.recording,
       recordingActive: services.recordings?.isRecording(room) ?? false,
       lobby: room.settings.lobby && !hasPermission(grant.role, 'bypassLobby'),
+      // Only a moderator's pre-join starts with the devices on; a guest's never does.
+      ...(room.settings.moderatorDevicesOn && grant.role === 'moderator' ? { devicesOn: true } : {}),
       ...(prefillName ? { prefillName } : {}),
-      routerRtpCapabilities: room.router.rtpCapabilities as Record<string, unknown>,
+      routerRtpCapabilities: room.router.rtpCapabilities,
     };
   }),
 

@@ -37,6 +37,8 @@ export function roomView(room: Room) {
 }
 
 const noRoom = () => new HttpError(404, 'not_found', 'no such room');
+const ISSUERS_ONLY = 'issuers: every entry must be a configured issuer (issuers[].issuer)';
+const unconfigured = (deps: AdminDeps, issuers?: string[]) => issuers?.some((i) => !(deps.issuers ?? []).includes(i)) ?? false;
 
 export function adminRouter(deps: AdminDeps): express.Router {
   const router = express.Router();
@@ -55,8 +57,7 @@ export function adminRouter(deps: AdminDeps): express.Router {
     const body = createBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'invalid_params', describe(body.error));
     const { validityDays: days, ...settings } = body.data;
-    const unknown = settings.issuers?.find((i) => !(deps.issuers ?? []).includes(i));
-    if (unknown !== undefined) throw new HttpError(400, 'invalid_params', 'issuers: every entry must be a configured issuer (issuers[].issuer)');
+    if (unconfigured(deps, settings.issuers)) throw new HttpError(400, 'invalid_params', ISSUERS_ONLY);
     let room: Room;
     try {
       room = await deps.rooms.create(settings);
@@ -70,6 +71,21 @@ export function adminRouter(deps: AdminDeps): express.Router {
   router.get('/rooms/:id', (req, res) => {
     const room = deps.rooms.get(req.params.id);
     if (!room) throw noRoom();
+    res.json({ room: roomView(room) });
+  });
+
+  // Only the fields sent change; the result is validated as a whole.
+  router.patch('/rooms/:id', (req, res) => {
+    const room = deps.rooms.get(req.params.id);
+    if (!room) throw noRoom();
+    const change: unknown = req.body ?? {};
+    if (typeof change !== 'object' || change === null || Array.isArray(change)) {
+      throw new HttpError(400, 'invalid_params', 'the body is an object of the settings to change');
+    }
+    const body = roomSettingsSchema.safeParse({ ...room.settings, ...change });
+    if (!body.success) throw new HttpError(400, 'invalid_params', describe(body.error));
+    if ('issuers' in change && unconfigured(deps, body.data.issuers)) throw new HttpError(400, 'invalid_params', ISSUERS_ONLY);
+    deps.rooms.updateSettings(room, body.data);
     res.json({ room: roomView(room) });
   });
 

@@ -8,6 +8,9 @@ import type { Ledger } from '../privacy/ledger.js';
 import { HttpError } from '../errors.js';
 import type { Operation, Reports } from '../privacy/reports.js';
 
+/** A claim that should be a string; anything else counts as missing (reports.ts then refuses it). */
+const text = (claim: unknown): string => (typeof claim === 'string' ? claim : '');
+
 const assertionBody = z.object({ assertion: z.string().min(16).max(4096) }).strict();
 
 export function reportsRouter(reports: Reports, ledger: Ledger): express.Router {
@@ -15,7 +18,7 @@ export function reportsRouter(reports: Reports, ledger: Ledger): express.Router 
 
   // A refused step throws HttpError (reports.ts); server/http/errors.ts answers it.
   const withOperator =
-    (op: Operation, handle: (operator: string, claims: Record<string, unknown>, req: express.Request) => Promise<unknown> | unknown): express.RequestHandler =>
+    (op: Operation, handle: (operator: string, claims: Record<string, unknown>, req: express.Request) => unknown): express.RequestHandler =>
     async (req, res) => {
       const body = assertionBody.safeParse(req.body ?? {});
       if (!body.success) throw new HttpError(400, 'invalid_params', describe(body.error));
@@ -37,7 +40,7 @@ export function reportsRouter(reports: Reports, ledger: Ledger): express.Router 
   router.post(
     '/reports',
     withOperator('report.request', (operator, claims) => ({
-      request: reports.request(operator, String(claims.meeting ?? ''), String(claims.reason ?? '')),
+      request: reports.request(operator, text(claims.meeting), text(claims.reason)),
     })),
   );
 

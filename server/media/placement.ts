@@ -61,7 +61,7 @@ export class Placement {
     if (!router) {
       router = this.routerOn(others);
       routers.set(others, router);
-      router.catch(() => routers!.delete(others));
+      router.catch(() => routers.delete(others));
     }
     return router;
   }
@@ -94,7 +94,7 @@ export class Placement {
 
   /** The routers a room uses beyond its home router. */
   async overflowRouters(home: { id: string }): Promise<types.Router[]> {
-    return Promise.all(this.overflow.get(home.id)?.values() ?? []);
+    return Promise.all([...(this.overflow.get(home.id)?.values() ?? [])]);
   }
 
   consumersOn(worker: types.Worker): number {

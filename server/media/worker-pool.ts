@@ -90,9 +90,9 @@ export class WorkerPool {
     for (let attempt = 1; !this.closing && this.slots[index] === dead; attempt++) {
       try {
         this.slots[index] = await this.spawn(index);
-        if (this.closing) this.slots[index]!.worker.close();
+        if (this.closing) this.slots[index].worker.close();
         this.replacements++;
-        this.log.info({ workerPid: this.slots[index]!.worker.pid }, 'replacement mediasoup worker started');
+        this.log.info({ workerPid: this.slots[index].worker.pid }, 'replacement mediasoup worker started');
         break;
       } catch (err) {
         this.log.error({ err: (err as Error).message, attempt }, 'could not start a replacement mediasoup worker');

@@ -88,7 +88,7 @@ export class Reports {
         const [verify, encrypt] = await Promise.all([importJWK(jwk, 'ES256'), importJWK(jwk, 'ECDH-ES+A256KW')]);
         reports.operators.set(op.name, { verify: verify as CryptoKey, encrypt: encrypt as CryptoKey });
       } catch (err) {
-        throw new Error(`operators: the public key of "${op.name}" cannot be used: ${(err as Error).message}`);
+        throw new Error(`operators: the public key of "${op.name}" cannot be used: ${(err as Error).message}`, { cause: err });
       }
     }
     return reports;
@@ -114,7 +114,7 @@ export class Reports {
         maxTokenAge: '5m',
         requiredClaims: ['exp', 'iat', 'jti', 'op'],
       });
-      claims = payload as Record<string, unknown>;
+      claims = payload;
     } catch {
       throw bad('the operator assertion does not verify with that operator\'s key');
     }

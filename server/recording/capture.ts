@@ -98,11 +98,11 @@ export class TrackCapture {
         '-f', 'webm', 'pipe:1',
       ];
       const child = spawn(o.ffmpeg, args, { stdio: ['pipe', 'pipe', 'ignore'] });
-      child.stdout!.on('data', (d: Buffer) => o.writer.write(d));
-      child.stdout!.once('close', () => o.writer.close());
+      child.stdout.on('data', (d: Buffer) => o.writer.write(d));
+      child.stdout.once('close', () => o.writer.close());
       child.on('error', (err) => o.log.error({ err: err.message }, 'recording: cannot run ffmpeg'));
-      child.stdin!.on('error', () => undefined);
-      child.stdin!.end(sdp(tap, port));
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(sdp(tap, port));
       const capture = new TrackCapture(tap, child, o.log);
       tap.onClose(() => void capture.stop());
       // ffmpeg needs a moment to open its sockets; media sent earlier is lost,

@@ -67,7 +67,7 @@ export function moveParticipant(room: Room, p: Participant, group: string | unde
   room.broadcast('peerUpdated', { peer: p.info() });
   p.notify('movedToGroup', {
     ...(target ? { group: target.id, name: target.name } : {}),
-    routerRtpCapabilities: room.routerOf(group).rtpCapabilities as unknown as Record<string, unknown>,
+    routerRtpCapabilities: room.routerOf(group).rtpCapabilities,
     producers: room.producers(p),
   });
   return true;

@@ -17,6 +17,8 @@ export class ClassroomState {
   /** Screen shares being set up right now (they count before they exist). */
   screensPending = 0;
   activeSpeaker: string | null = null;
+  /** Who a moderator shows large on everyone's stage (features/spotlight.ts). */
+  spotlight: string | null = null;
   /** Identities a moderator removed from this meeting (memory only). */
   readonly barred = new Set<string>();
   /** Identities a moderator muted without allowing them to unmute. */
@@ -46,6 +48,7 @@ export class ClassroomState {
     this.hands.length = 0;
     this.multipleScreens = false;
     this.activeSpeaker = null;
+    this.spotlight = null;
     this.barred.clear();
     this.muteLocked.clear();
   }

@@ -24,6 +24,7 @@ const table: Record<Role, ReadonlySet<Permission>> = {
     'manageBreakout',
     'present',
     'manageDrawing',
+    'spotlight',
   ]),
   presenter: new Set<Permission>([...everyone, 'shareScreen', 'bypassLobby', 'present']),
   participant: new Set<Permission>(everyone),

@@ -87,6 +87,15 @@ export class RoomRegistry {
     return [...this.rooms.values()];
   }
 
+  /**
+   * New settings for a room, kept across restarts. They apply from the next
+   * join or the next start of a feature; nothing running is interrupted.
+   */
+  updateSettings(room: Room, settings: RoomSettingsInput): void {
+    room.settings = roomSettingsSchema.parse(settings);
+    this.persist();
+  }
+
   /** Start a new link generation: every link issued before stops working. */
   rotateLinks(id: string): Room | undefined {
     const room = this.rooms.get(id);

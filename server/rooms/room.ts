@@ -84,7 +84,7 @@ export class Room {
   /** In or out of recordings: the recorder (an observer) starts or stops their captures. */
   setRecordingOptOut(participant: Participant, optOut: boolean): void {
     participant.recordingOptOut = optOut;
-    this.tell((o) => o.participantChanged(this, participant));
+    void this.tell((o) => o.participantChanged(this, participant));
   }
 
   setRole(participant: Participant, role: Role): void {
@@ -99,6 +99,11 @@ export class Room {
     participant.media.close();
     if (this.classroom.lower(participant.id)) this.broadcastHands();
     if (this.classroom.activeSpeaker === participant.id) this.classroom.activeSpeaker = null;
+    if (this.classroom.spotlight === participant.id) {
+      // The spotlight ends with its person; nobody else is put in it.
+      this.classroom.spotlight = null;
+      this.broadcast('spotlightChanged', { peerId: null });
+    }
     if (this.participants.size === 0) this.endFeatures();
     participant.recorded = this.tell((o) => o.participantRemoved(this, participant));
     return true;
@@ -134,7 +139,7 @@ export class Room {
 
   /** A poll closed: tell the observers (a transcript) the question and counts. */
   pollClosed(summary: PollSummary): void {
-    this.tell((o) => o.pollClosed?.(this, summary));
+    void this.tell((o) => o.pollClosed?.(this, summary));
   }
 
   // The meeting is over (everyone left or the room closed): its breakout
@@ -178,7 +183,7 @@ export class Room {
       this.remove(p);
       p.detach();
     }
-    this.tell((o) => o.meetingEnded?.(this));
+    void this.tell((o) => o.meetingEnded?.(this));
   }
 
   /** Every display name now shown in the room or its lobby. */
@@ -188,7 +193,8 @@ export class Room {
   }
 
   // An observer's failure (a full disk under the ledger) must not leave the
-  // room half-changed; observers report their own errors.
+  // room half-changed; observers report their own errors. The promise never
+  // rejects: a caller that need not wait for it says `void this.tell(…)`.
   private tell(call: (o: RoomObserver) => Promise<void> | void): Promise<void> {
     const stored: Promise<void>[] = [];
     for (const o of this.observers) {
@@ -238,9 +244,9 @@ export class Room {
     this.classroom.activeSpeaker = null;
     for (const p of this.participants.values()) {
       p.moveMedia(router, p.group);
-      p.notify('mediaReset', { routerRtpCapabilities: router.rtpCapabilities as Record<string, unknown> });
+      p.notify('mediaReset', { routerRtpCapabilities: router.rtpCapabilities });
     }
-    this.tell((o) => o.routerReplaced?.(this));
+    void this.tell((o) => o.routerReplaced?.(this));
   }
 
   close(reason: string, code: 'room_closed' | 'server_shutdown' = 'room_closed'): void {
@@ -256,7 +262,7 @@ export class Room {
       p.detach();
     }
     this.endFeatures();
-    this.tell((o) => o.roomClosed(this));
+    void this.tell((o) => o.roomClosed(this));
     this.router.close();
   }
 }

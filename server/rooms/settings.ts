@@ -12,6 +12,12 @@ export const roomSettingsSchema = z
     /** Whether guest links (role participant) work; moderator links and organisation tokens always do. */
     guestAccess: z.boolean().default(true),
     /**
+     * The pre-join page of a moderator's link starts with camera and
+     * microphone switched on (they can still turn them off). Guests always
+     * start with both off.
+     */
+    moderatorDevicesOn: z.boolean().default(false),
+    /**
      * Organisation issuers (their `iss`) whose tokens work in this room; no
      * other issuer's do. Unset: see OrgIssuers.mayGrant.
      */

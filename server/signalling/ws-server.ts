@@ -137,7 +137,7 @@ export function attachSignalling(
           return;
         }
         // Named by its id where the frame has one: every request gets its answer.
-        session.send({ type: 'response', id: requestIdOf(data.toString()), ok: false, error: { code: 'rate_limited', message: 'too many requests; slow down' } });
+        session.send({ type: 'response', id: requestIdOf((data as Buffer).toString()), ok: false, error: { code: 'rate_limited', message: 'too many requests; slow down' } });
         return;
       }
       // Binary and oversized frames have paid their token above like any other.
@@ -150,7 +150,7 @@ export function attachSignalling(
         session.send({ type: 'response', id: null, ok: false, error });
         return;
       }
-      const text = data.toString();
+      const text = (data as Buffer).toString(); // ws's default binaryType: a Buffer
       pending++;
       queue = queue
         .then(() => dispatcher.dispatch(session, text))

@@ -1,20 +1,16 @@
 // The classroom client as people use it, in real Chromium: privacy by default
 // on the pre-join screen, controls by role, phones, the keyboard, German,
 // light and dark themes checked by axe, and the screenshots in docs/.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { joinThroughUi, launchChromium } from '../helpers/browser.js';
+import { axe, joinThroughUi, launchChromium, screenshotDir } from '../helpers/browser.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 // The README's screenshots: written to docs/screenshots with AULA_SCREENSHOT=1, else to a temp dir.
-const SHOTS = process.env.AULA_SCREENSHOT ? path.resolve(import.meta.dirname, '../../docs/screenshots') : fs.mkdtempSync(path.join(os.tmpdir(), 'aula-shots-'));
+const SHOTS = screenshotDir();
 const DESKTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 
@@ -28,14 +24,6 @@ let pupil: Page;
 const url = (link: string) => `${server.url}${linkPath(link)}`;
 const participant = (name: string) => [...room.participants.values()].find((p) => p.displayName === name);
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-
-async function axe(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  const result = await page.evaluate(async () => (window as any).axe.run(document, { resultTypes: ['violations'] }));
-  return (result.violations as Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>)
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-}
 
 /** axe in light and in dark (prefers-color-scheme), on what the page shows now. */
 async function axeBothThemes(page: Page, what: string): Promise<void> {
@@ -142,7 +130,7 @@ describe('the classroom client in Chromium', () => {
   it('the teacher\'s per-person menu holds the moderator actions; Remove asks first', async () => {
     await teacher.getByRole('button', { name: 'More actions for Pupil Paul' }).click();
     const menu = teacher.getByRole('menu', { name: 'More actions for Pupil Paul' });
-    for (const name of ['Make moderator: Pupil Paul', 'Make presenter: Pupil Paul', 'Mute Pupil Paul', 'Keep muted: Pupil Paul', 'Stop camera of Pupil Paul', 'Remove Pupil Paul']) {
+    for (const name of ['Spotlight for everyone: Pupil Paul', 'Make moderator: Pupil Paul', 'Make presenter: Pupil Paul', 'Mute Pupil Paul', 'Keep muted: Pupil Paul', 'Stop camera of Pupil Paul', 'Remove Pupil Paul']) {
       await menu.getByRole('menuitem', { name }).waitFor();
     }
     await shot(teacher, 'teacher-menu-light');

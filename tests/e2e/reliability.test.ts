@@ -82,7 +82,7 @@ async function decodesFrom(page: Page, peers: string[], after = new Map<string, 
       return peers.every((id) => (now.get(id) ?? 0) > (after.get(id) ?? 0) + 5);
     }, timeoutMs, 'video frames to decode');
   } catch (err) {
-    throw new Error(`${(err as Error).message}; wanted ${JSON.stringify(peers)} beyond ${JSON.stringify([...after])}; stats ${JSON.stringify(last)}`);
+    throw new Error(`${(err as Error).message}; wanted ${JSON.stringify(peers)} beyond ${JSON.stringify([...after])}; stats ${JSON.stringify(last)}`, { cause: err });
   }
 }
 
@@ -151,7 +151,7 @@ describe('reliability in Chromium', () => {
         transportId: send.data.id, kind: 'audio', source: 'mic',
         rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: name.length * 1000 + name.charCodeAt(1) }] },
       });
-      return { c, id: joined.data.self.id as string };
+      return { c, id: joined.data.self.id };
     }));
     for (const p of classR.producers()) {
       const other = bystanders.find((b) => b.id !== p.peerId)!;

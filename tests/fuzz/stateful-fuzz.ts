@@ -145,6 +145,8 @@ export const ACTIONS: Record<Method, readonly [number, Action]> = {
   clearPage: [1, (_p, { rng, mutate }) => ['clearPage', { page: mutate ? rng.pick([0, 99]) : 1 }]],
   movePointer: [2, (_p, { rng, mutate }) => ['movePointer', mutate ? rng.pick([{}, { x: -1, y: 2 }, { hidden: false }]) : rng.chance(0.2) ? { hidden: true } : { x: rng.int(10_000), y: rng.int(10_000) }]],
   setDrawingAllowed: [1, (_p, { rng }) => ['setDrawingAllowed', { allowed: rng.chance(0.5) }]],
+  // Someone in the room, someone who left or never was, or nobody (removes it).
+  setSpotlight: [2, (_p, ctx) => ['setSpotlight', { peerId: ctx.rng.chance(0.3) ? null : ctx.rng.pick([...peerIds(ctx), uuid(ctx.rng)]) }]],
 };
 
 export function coveredMethods(): Method[] {
@@ -241,7 +243,7 @@ export async function runStatefulFuzz(server: RunningServer, options: StatefulOp
     void p.send(m, params).then((a) => learn(p, m, params, a));
     // AULA_FUZZ_VERBOSE=500: a progress line every 500 requests.
     if (process.env.AULA_FUZZ_VERBOSE && n % Number(process.env.AULA_FUZZ_VERBOSE) === 0) {
-      console.log(`fuzz: ${n} requests, ${Date.now() % 1e6} ms, in flight ${peers.map((q) => q.inFlight)}, joined ${peers.map((q) => q.joined)}; open longer than 5 s: ${peers.flatMap((q) => q.overdue(5000)).join(', ') || 'none'}`);
+      console.log(`fuzz: ${n} requests, ${Date.now() % 1e6} ms, in flight ${peers.map((q) => q.inFlight).join(',')}, joined ${peers.map((q) => q.joined).join(',')}; open longer than 5 s: ${peers.flatMap((q) => q.overdue(5000)).join(', ') || 'none'}`);
     }
   }
 

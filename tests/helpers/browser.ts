@@ -1,5 +1,9 @@
 // Real Chromium (Debian's /usr/bin/chromium) driven by playwright-core, with
 // fake camera and microphone. No browser is downloaded.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** What the page's `window.aula.stats()` reports per remote consumer. */
@@ -97,4 +101,20 @@ export async function personAction(page: Page, person: string, action: string): 
   await openTab(page, 'Participants');
   await page.getByRole('button', { name: `More actions for ${person}`, exact: true }).click();
   await page.getByRole('menuitem', { name: action, exact: true }).click();
+}
+
+/** Where browser tests write screenshots: docs/screenshots with AULA_SCREENSHOT=1 (the docs' pictures), else a temp dir. */
+export function screenshotDir(): string {
+  return process.env.AULA_SCREENSHOT ? path.resolve(import.meta.dirname, '../../docs/screenshots') : fs.mkdtempSync(path.join(os.tmpdir(), 'aula-shots-'));
+}
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on what the page shows now: its serious and critical findings, one line each. */
+export async function axe(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  const result = await page.evaluate(async () => (window as any).axe.run(document, { resultTypes: ['violations'] }));
+  return (result.violations as Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>)
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
 }

@@ -21,7 +21,7 @@ export class TestClient {
   private constructor(readonly socket: WebSocket) {
     socket.once('close', (code) => (this.closeCode = code));
     socket.on('message', (buf) => {
-      const msg = JSON.parse(buf.toString());
+      const msg = JSON.parse((buf as Buffer).toString());
       if (msg.type === 'notification') this.notifications.push(msg);
       else this.replies.push(msg);
       for (const w of this.waiters.splice(0)) w();

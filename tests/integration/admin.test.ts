@@ -66,7 +66,7 @@ describe('admin API', () => {
     expect(res.status).toBe(201);
     const { room, links } = await res.json();
     expect(room.id).toMatch(/^[0-9a-f]{32}$/); // 128 bits; hex so a CLI argument never starts with '-'
-    expect(room.settings).toEqual({ title: 'Chemistry 2b', lobby: true, maxParticipants: 25, recording: false, guestAccess: true });
+    expect(room.settings).toEqual({ title: 'Chemistry 2b', lobby: true, maxParticipants: 25, recording: false, guestAccess: true, moderatorDevicesOn: false });
     expect(await hello(links.guest)).toMatchObject({ ok: true, data: { role: 'participant', lobby: true, title: 'Chemistry 2b' } });
     expect(await hello(links.moderator)).toMatchObject({ ok: true, data: { role: 'moderator', lobby: false } });
     const list = await (await api('GET', '/rooms')).json();

@@ -2,10 +2,9 @@
 // may split the class, where people land, moving, visiting, closing a group,
 // calling everyone back, late joiners, and one meeting in the ledger.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../shared/protocol.js';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
+import { startTestServer, waitFor } from '../helpers/server.js';
 import { members } from '../helpers/members.js';
 import { TestClient } from '../helpers/ws-client.js';
 

@@ -1,6 +1,5 @@
 // Chat, raised hands and moderation over the real signalling.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../shared/protocol.js';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';

@@ -15,7 +15,7 @@ beforeAll(async () => {
     signalling: { messagesPerSecond: 5, messageBurst: 5, abuseLimit: 10, connectionsPerAddress: 3 },
     rooms: { max: 2 },
     media: { maxIncomingBitrate: 1_500_000 },
-  } as never);
+  });
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));

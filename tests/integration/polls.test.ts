@@ -1,11 +1,10 @@
 // Anonymous polls over the real signalling: who may ask, counting, changing a
 // vote, refusing a double count, and what is (not) kept after close.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../shared/protocol.js';
 import type { Room } from '../../server/rooms/room.js';
 import type { PollSummary } from '../../server/rooms/poll.js';
 import type { RunningServer } from '../../server/server.js';
-import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
+import { startTestServer, waitFor } from '../helpers/server.js';
 import { members } from '../helpers/members.js';
 import { TestClient } from '../helpers/ws-client.js';
 

@@ -106,7 +106,7 @@ describe('slides', () => {
     expect(await pres.c.request('setPage', { page: 0 })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     const turned = pupil.c.nextNotification('presentationChanged');
     expect(await pres.c.request('setPage', { page: 2 })).toMatchObject({ ok: true });
-    expect((await turned)!.presentation!.page).toBe(2);
+    expect((await turned).presentation!.page).toBe(2);
     expect(await mod.c.request('setPage', { page: 3 })).toMatchObject({ ok: true });
     expect(await pres.c.request('addPage')).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
 
@@ -138,7 +138,7 @@ describe('slides', () => {
     expect(await pupil.c.request('setDrawingAllowed', { allowed: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const allowed = pupil.c.nextNotification('presentationChanged');
     expect(await mod.c.request('setDrawingAllowed', { allowed: true })).toMatchObject({ ok: true });
-    expect((await allowed)!.presentation!.drawingAllowed).toBe(true);
+    expect((await allowed).presentation!.drawingAllowed).toBe(true);
     const byPupil = await pupil.c.request('drawStroke', { page: 1, stroke: { tool: 'highlighter', colour: 'yellow', width: 20, points: [0, 0, 10000, 10000] } });
     expect(byPupil.ok).toBe(true);
     const pointer = mod.c.nextNotification('pointerMoved');
@@ -173,7 +173,7 @@ describe('slides', () => {
     expect(late.joined.presentation).toMatchObject({ kind: 'whiteboard', page: 2, pageCount: 2, strokes: [pen([7, 7, 8, 8])] });
     const back = late.c.nextNotification('presentationChanged');
     expect(await mod.c.request('setPage', { page: 1 })).toMatchObject({ ok: true });
-    expect((await back)!.presentation!.strokes).toEqual([{ ...pen([10, 10, 5000, 5000, 9000, 200]), id: drawn.data.strokeId }]);
+    expect((await back).presentation!.strokes).toEqual([{ ...pen([10, 10, 5000, 5000, 9000, 200]), id: drawn.data.strokeId }]);
     const cleared = late.c.nextNotification('pageCleared');
     expect(await mod.c.request('clearPage', { page: 1 })).toMatchObject({ ok: true });
     expect(await cleared).toEqual({ page: 1 });

@@ -52,6 +52,7 @@ const actions: Expect[] = [
   // Slides: an oversized PDF is refused after the role check, so nothing stays behind.
   { method: 'startSlides', params: () => ({ bytes: 2 ** 40, pageCount: 2 }), allowed: ['moderator', 'presenter'], allowedError: 'too_large' },
   { method: 'setDrawingAllowed', params: () => ({ allowed: true }), allowed: ['moderator'], allowedError: 'not_found' },
+  { method: 'setSpotlight', params: (t) => ({ peerId: t }), allowed: ['moderator'] },
 ];
 
 beforeAll(async () => {

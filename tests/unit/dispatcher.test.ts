@@ -101,7 +101,7 @@ describe('dispatcher: one answer per request', () => {
 
   it('logs what mediasoup refused at debug level only, as a typed client error', async () => {
     const t = setup(async () => {
-      throw refusal('connectTransport', new Error('connect() already called [method:WEBRTCTRANSPORT_CONNECT]'));
+      throw refusal('connectTransport', new Error('connect() already called [method:WEBRTCTRANSPORT_CONNECT]'))!;
     });
     await t.dispatcher.dispatch(t.session, t.frame(6));
     expect(t.sent[0]).toMatchObject({ id: 6, error: { code: 'invalid_state' } });

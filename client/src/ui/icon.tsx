@@ -24,6 +24,7 @@ import presentation from 'lucide-static/icons/presentation.svg';
 import search from 'lucide-static/icons/search.svg';
 import settings from 'lucide-static/icons/settings.svg';
 import split from 'lucide-static/icons/split.svg';
+import spotlight from 'lucide-static/icons/spotlight.svg';
 import users from 'lucide-static/icons/users.svg';
 import video from 'lucide-static/icons/video.svg';
 import videoOff from 'lucide-static/icons/video-off.svg';
@@ -55,6 +56,7 @@ const ICONS = {
   search,
   settings,
   split,
+  spotlight,
   users,
   video,
   videoOff,

@@ -96,8 +96,16 @@ function Hands({ t }: { t: Strings }) {
   );
 }
 
+/** Spotlight for everyone, or remove it: also for oneself (a teacher who lectures). */
+function spotlightItems(p: PeerInfo, t: Strings): MenuItem[] {
+  if (!can('spotlight')) return [];
+  return room.spotlight.value === p.id
+    ? [{ label: t.removeSpotlight, name: t.removeSpotlightOf(p.displayName), onSelect: () => void moderation.spotlight(null) }]
+    : [{ label: t.spotlightForAll, name: t.spotlightForAllOf(p.displayName), onSelect: () => void moderation.spotlight(p.id) }];
+}
+
 function actionsFor(p: PeerInfo, t: Strings): MenuItem[] {
-  const items: MenuItem[] = [];
+  const items: MenuItem[] = spotlightItems(p, t);
   if (can('setRole')) {
     for (const role of roles.filter((r: Role) => r !== p.role)) {
       const label = t.makeRole(t.roleName[role] ?? role);
@@ -146,7 +154,7 @@ export function PeoplePanel({ t }: { t: Strings }) {
       </p>
       <ul class="people-list" aria-label={t.participantsTitle}>
         {shown.map((p) => {
-          const items = p.id === selfId ? [] : actionsFor(p, t);
+          const items = p.id === selfId ? spotlightItems(p, t) : actionsFor(p, t);
           const media = room.media.value.get(p.id);
           const micOn = p.id === selfId ? room.local.value.mic === 'on' : media?.micOn;
           return (
@@ -158,6 +166,12 @@ export function PeoplePanel({ t }: { t: Strings }) {
                 {p.displayName}
                 {p.id === selfId ? ` (${t.you})` : ''} <span class="role">({t.roleName[p.role] ?? p.role})</span>
               </span>
+              {room.spotlight.value === p.id ? (
+                <span title={t.spotlightBadge}>
+                  <Icon name="spotlight" />
+                  <span class="visually-hidden">{t.spotlightBadge}</span>
+                </span>
+              ) : null}
               {room.hands.value.queue?.includes(p.id) ? (
                 <span title={t.handUp}>
                   <Icon name="hand" />

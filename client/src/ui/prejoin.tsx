@@ -1,5 +1,6 @@
 // The pre-join screen: display name, camera and microphone switches (off
-// until the person turns them on: nothing is asked of the browser before),
+// until the person turns them on: nothing is asked of the browser before;
+// on from the start only for a moderator in a room that says so),
 // a preview, device choice, a microphone level meter and a speaker test,
 // language, privacy and recording notices.
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -24,10 +25,10 @@ interface Props {
   hello: Result<'hello'>;
   link: ReportLink;
   /** Resolves when inside (or waiting); rejects with the message to show. */
-  onJoin(choice: JoinChoice): Promise<void>;
+  onJoin: (choice: JoinChoice) => Promise<void>;
 }
 
-function Switch({ label, on, icon, offIcon, onToggle, disabled }: { label: string; on: boolean; icon: 'mic' | 'video'; offIcon: 'micOff' | 'videoOff'; onToggle(): void; disabled: boolean }) {
+function Switch({ label, on, icon, offIcon, onToggle, disabled }: { label: string; on: boolean; icon: 'mic' | 'video'; offIcon: 'micOff' | 'videoOff'; onToggle: () => void; disabled: boolean }) {
   return (
     <button type="button" role="switch" aria-checked={on} class="switch" disabled={disabled} onClick={onToggle}>
       <Icon name={on ? icon : offIcon} />
@@ -62,8 +63,10 @@ export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
   // Tracks not handed to the room are stopped when this screen goes.
   const tracks = useRef<{ camera?: MediaStreamTrack; mic?: MediaStreamTrack }>({});
   tracks.current = { camera, mic };
+  const gone = useRef(false);
   useEffect(
     () => () => {
+      gone.current = true;
       if (handedOver.current) return;
       tracks.current.camera?.stop();
       tracks.current.mic?.stop();
@@ -82,13 +85,21 @@ export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
     setBusy(kind);
     setHint('');
     try {
-      set(kind === 'camera' ? await openCamera() : await openMic());
+      const track = kind === 'camera' ? await openCamera() : await openMic();
+      // Joined or gone meanwhile: a device nobody will use must not stay on.
+      if (gone.current || handedOver.current) track.stop();
+      else set(track);
     } catch {
       setHint(kind === 'camera' ? t.cameraUnavailable : t.micUnavailable);
     } finally {
       setBusy(null);
     }
   };
+  // A room setting for moderators (hello.devicesOn): both switches start on, one after the other.
+  useEffect(() => {
+    if (!hello.devicesOn) return;
+    void toggle('camera').then(() => (gone.current || handedOver.current ? undefined : toggle('mic')));
+  }, []);
   /** Another device chosen: reopen the one that is on. */
   const restart = async (kind: 'camera' | 'mic' | 'speaker') => {
     if (kind === 'speaker') return;
@@ -155,7 +166,7 @@ export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
             <meter id="mic-level" min={0} max={1} low={0.05} high={0.9} optimum={0.5} value={level} />
           </div>
         ) : null}
-        <p class="hint">{t.devicesOffByDefault}</p>
+        <p class="hint">{hello.devicesOn ? t.devicesOnForModerators : t.devicesOffByDefault}</p>
         {hint ? (
           <p class="error" role="alert">
             {hint}

@@ -1,8 +1,10 @@
 // The stage: a gallery in pages sized to the space there is, a speaker view
 // (one person large, the others in a strip), or, while someone shares a
 // screen, the screen large with the class in a filmstrip beside or below it.
+// A moderator's spotlight puts its person large for everyone, in the speaker
+// layout; a person's own pin, made while it lasts, wins for them.
 // Videos of people not on the current page are paused on the server.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import type { PeerInfo } from '../../../shared/protocol.js';
 import { applySpeaker } from '../local-media.js';
 import { conference } from '../room-controller.js';
@@ -93,18 +95,23 @@ export function Stage({ t }: { t: Strings }) {
   // Slides or a whiteboard take the main area; a shared screen otherwise.
   const slidesOn = slidesShown.value;
   const presenting = shared.length > 0 || slidesOn;
-  const speakerView = !presenting && view.layout.value === 'speaker' && people.length > 1;
+  const here = (id: string | null) => (id && people.some((p) => p.id === id) ? id : null);
+  // Someone in another breakout group is not on this stage, nor is their spotlight.
+  const spotlight = here(room.spotlight.value);
+  const pin = here(view.pin.value);
+  const speakerView = !presenting && people.length > 1 && (spotlight !== null || view.layout.value === 'speaker');
   const featuredId = speakerView
-    ? (view.pin.value && people.some((p) => p.id === view.pin.value) ? view.pin.value : null) ??
+    ? pin ??
+      spotlight ??
       (room.activeSpeaker.value && room.activeSpeaker.value !== room.selfId.value ? room.activeSpeaker.value : null) ??
       people.find((p) => p.id !== room.selfId.value)?.id ??
       null
     : null;
   const featured = people.find((p) => p.id === featuredId);
-  // Pinned first, then oneself, then the others in the order they came.
+  // Pinned first, then the spotlight, then oneself, then the others in the order they came.
   const ordered: PeerInfo[] = [...people].sort((a, b) => rank(a) - rank(b));
   function rank(p: PeerInfo) {
-    return p.id === view.pin.value ? 0 : p.id === room.selfId.value ? 1 : 2;
+    return p.id === pin ? 0 : p.id === spotlight ? 1 : p.id === room.selfId.value ? 2 : 3;
   }
   const strip = presenting || speakerView;
   const wide = size.w >= size.h * 1.3;
@@ -145,6 +152,7 @@ export function Stage({ t }: { t: Strings }) {
       class="stage"
       ref={ref}
       data-layout={presenting ? 'presentation' : speakerView ? 'speaker' : 'gallery'}
+      data-spotlight={spotlight && featuredId === spotlight ? 'on' : undefined}
       data-strip={strip ? (wide ? 'side' : 'below') : undefined}
     >
       <Sound />

@@ -65,6 +65,7 @@ export function Tile({ peer, t, featured = false }: TileProps) {
   const micOn = isSelf ? room.local.value.mic === 'on' : media?.micOn === true;
   const hand = room.hands.value.queue?.includes(peer.id) || (isSelf && room.hands.value.mine);
   const pinned = view.pin.value === peer.id;
+  const spotlit = room.spotlight.value === peer.id;
   const quality = isSelf ? room.selfQuality.value : (room.quality.value.get(peer.id) ?? 0);
   const name = isSelf ? `${peer.displayName} (${t.you})` : peer.displayName;
   return (
@@ -75,6 +76,7 @@ export function Tile({ peer, t, featured = false }: TileProps) {
       data-video={track ? 'on' : 'off'}
       data-featured={featured || undefined}
       data-speaking={speaking || undefined}
+      data-spotlight={spotlit || undefined}
       aria-label={peer.displayName}
     >
       <video ref={ref} autoplay playsInline muted data-source="camera" />
@@ -88,6 +90,12 @@ export function Tile({ peer, t, featured = false }: TileProps) {
             <span class="visually-hidden">{t.micOff}</span>
           </span>
         )}
+        {spotlit ? (
+          <span class="spotlight-badge" title={t.spotlightBadge}>
+            <Icon name="spotlight" />
+            <span class="visually-hidden">{t.spotlightBadge}</span>
+          </span>
+        ) : null}
         <span class="name">{name}</span>
         {hand ? (
           <span class="hand-badge" title={t.handUp}>

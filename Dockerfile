@@ -17,7 +17,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm rebuild esbuild \
  && node scripts/mediasoup-worker/obtain.mjs \
  && rm -rf /tmp/aula-cache
-COPY tsconfig.json ./
+COPY tsconfig.json tsconfig.base.json ./
 COPY shared ./shared
 COPY server ./server
 COPY client ./client

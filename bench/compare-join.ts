@@ -35,7 +35,7 @@ async function startArm(name: string, tree: string): Promise<Arm> {
   execFileSync(process.execPath, ['scripts/build-client.mjs'], { cwd: tree, stdio: 'ignore' });
   const host = spawn(path.join(import.meta.dirname, '../node_modules/.bin/tsx'), [path.join(import.meta.dirname, 'lib/join-host.ts'), tree], { cwd: tree, stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: host.stdout! }).once('line', resolve);
+    createInterface({ input: host.stdout }).once('line', resolve);
     host.once('exit', (code) => reject(new Error(`${name}: the server exited (${code})`)));
   });
   const links = JSON.parse(line) as { url: string; guest: string; moderator: string };

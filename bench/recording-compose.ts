@@ -49,7 +49,7 @@ async function sources(dir: string): Promise<Record<'cam1' | 'cam2' | 'screen' |
     make(dir, 'mic1', ['-f', 'lavfi', '-i', 'sine=f=440:r=48000'], opus, seconds),
     make(dir, 'mic2', ['-f', 'lavfi', '-i', 'sine=f=660:r=48000'], opus, seconds),
   ]);
-  return { cam1: cam1!, cam2: cam2!, screen: screen!, mic1: mic1!, mic2: mic2! };
+  return { cam1: cam1, cam2: cam2, screen: screen, mic1: mic1, mic2: mic2 };
 }
 
 function lesson(store: RecordingStore, src: Awaited<ReturnType<typeof sources>>): string {

@@ -57,7 +57,7 @@ const num = (flag: string, full: number, smoke: number): number => {
   return n;
 };
 
-const only = new Set(values.only!.split(',').map((s) => s.trim().toLowerCase()) as Figure[]);
+const only = new Set(values.only.split(',').map((s) => s.trim().toLowerCase()) as Figure[]);
 for (const f of only) if (!ALL.includes(f)) throw new Error(`--only: unknown figure ${f} (one of ${ALL.join(', ')})`);
 const cores = os.cpus().length;
 const log = (s: string) => {
@@ -182,7 +182,7 @@ export async function main(): Promise<BenchReport> {
     },
     startedAt: started.toISOString(),
     durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
-    options: { ...opts, smoke: values.smoke!, only: [...only] },
+    options: { ...opts, smoke: values.smoke, only: [...only] },
     figures: [],
     raw,
   };

@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 // C0 controls except LF, DEL, C1 controls (U+0085 NEL among them), the line and
 // paragraph separators, and the bidi embedding/override/isolate controls that
 // make text show in another order than it is stored.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const REFUSED = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
 
 export function textSchema(max: number, { multiline }: { multiline: boolean }) {

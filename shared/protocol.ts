@@ -136,8 +136,6 @@ export const breakoutState = z.object({
 });
 
 const empty = z.strictObject({});
-/** Trimmed, then 1 to `max` characters. */
-const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 // Parameters are strict objects: an unknown field (an e-mail, a phone number,
 // an avatar) is refused, not silently dropped.
 const params = z.strictObject;

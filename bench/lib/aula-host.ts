@@ -11,7 +11,8 @@ import type { types } from 'mediasoup';
 import { type ConfigInput, loadConfig } from '../../server/config/config.js';
 import { observeSpeaker } from '../../server/features/active-speaker.js';
 import { createLogger } from '../../server/log.js';
-import type { ProducerAppData } from '../../server/media/peer-media.js';
+import { mediasoupMedia, type ProducerAppData } from '../../server/media/peer-media.js';
+import { mediasoupRouter } from '../../server/media/sfu-router.js';
 import type { Room } from '../../server/rooms/room.js';
 import { type RunningServer, startServer } from '../../server/server.js';
 import { serve } from './ipc.js';
@@ -74,18 +75,19 @@ serve({
   async publish({ roomId, peerId, kinds }: { roomId: string; peerId: string; kinds: Array<'audio' | 'video'> }) {
     const room = roomOf(roomId);
     const participant = participantOf(room, peerId);
+    const media = mediasoupMedia(participant.media);
     const outputs = [];
     for (const kind of kinds) {
       const source = kind === 'video' ? 'camera' : 'mic';
       const appData: ProducerAppData = { peerId, source };
-      const { transport, producer, port, rtcpPort, ssrc } = await plainProducer(room.router, kind, appData);
+      const { transport, producer, port, rtcpPort, ssrc } = await plainProducer(mediasoupRouter(room.router), kind, appData);
       // Registered like a WebRTC producer: leaving closes it, and others are told.
-      participant.media.transports.set(transport.id, transport as unknown as types.WebRtcTransport);
-      transport.observer.once('close', () => participant.media.transports.delete(transport.id));
+      media.transports.set(transport.id, transport as never);
+      transport.observer.once('close', () => media.transports.delete(transport.id));
       const p = producer as types.Producer<ProducerAppData>;
-      participant.media.producers.set(p.id, p);
+      media.producers.set(p.id, p);
       p.observer.once('close', () => {
-        participant.media.producers.delete(p.id);
+        media.producers.delete(p.id);
         room.broadcast('producerClosed', { producerId: p.id, peerId }, participant);
       });
       void observeSpeaker(room, p).catch(() => undefined);
@@ -105,16 +107,18 @@ serve({
     const ssrcs: number[] = [];
     for (const [i, peerId] of peerIds.entries()) {
       const participant = participantOf(room, peerId);
-      const producers = [...room.participants.values()].filter((p) => p !== participant).flatMap((p) => [...p.media.producers.values()]);
-      const router = await s.placement.recvRouter(room.router);
-      for (const p of producers) await s.placement.reach(room.router, p, router);
+      const media = mediasoupMedia(participant.media);
+      const producers = [...room.participants.values()].filter((p) => p !== participant).flatMap((p) => [...mediasoupMedia(p.media).producers.values()]);
+      const home = mediasoupRouter(room.router);
+      const router = await s.placement.recvRouter(home);
+      for (const p of producers) await s.placement.reach(home, p, router);
       const { transport, consumers: cs } = await plainListener(router, producers, sinkPorts[i % sinkPorts.length]!, (p) => ({
         peerId: (p.appData as ProducerAppData).peerId,
         source: (p.appData as ProducerAppData).source,
       }), suite);
-      participant.media.transports.set(transport.id, transport as unknown as types.WebRtcTransport);
-      transport.observer.once('close', () => participant.media.transports.delete(transport.id));
-      for (const c of cs) participant.media.consumers.set(c.id, c as never);
+      media.transports.set(transport.id, transport as never);
+      transport.observer.once('close', () => media.transports.delete(transport.id));
+      for (const c of cs) media.consumers.set(c.id, c as never);
       for (const c of cs) ssrcs.push(c.rtpParameters.encodings?.[0]?.ssrc ?? 0);
       consumers += cs.length;
     }

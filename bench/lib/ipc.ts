@@ -9,7 +9,7 @@ type Handlers = Record<string, (args: any) => unknown>;
 
 /** In the host: answer the parent's requests. */
 export function serve(handlers: Handlers): void {
-  process.on('message', async (msg: { id: number; cmd: string; args: unknown }) => {
+  const answer = async (msg: { id: number; cmd: string; args: unknown }) => {
     try {
       const handler = handlers[msg.cmd];
       if (!handler) throw new Error(`unknown command ${msg.cmd}`);
@@ -17,7 +17,8 @@ export function serve(handlers: Handlers): void {
     } catch (err) {
       process.send!({ id: msg.id, ok: false, error: (err as Error).stack ?? String(err) });
     }
-  });
+  };
+  process.on('message', (msg: { id: number; cmd: string; args: unknown }) => void answer(msg));
   process.on('disconnect', () => process.exit(0));
 }
 

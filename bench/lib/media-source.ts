@@ -53,7 +53,7 @@ export function sendRtp(clip: string, outputs: RtpOutput[]): ChildProcess {
   }
   const child = spawn(FFMPEG, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
-  child.stderr!.on('data', (d) => (err = (err + d).slice(-2000)));
+  child.stderr.on('data', (d) => (err = (err + d).slice(-2000)));
   child.on('exit', (code, signal) => {
     if (code && code !== 255 && signal !== 'SIGTERM' && signal !== 'SIGKILL') process.stderr.write(`bench: ffmpeg sender exited ${code}: ${err}\n`);
   });

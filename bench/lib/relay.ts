@@ -32,6 +32,7 @@ export class OfferRelay {
       });
       return s.address().port;
     };
+    // eslint-disable-next-line prefer-const -- assigned below, after the sockets that read it through get() exist
     let self: OfferRelay | undefined;
     const get = () => self!;
     for (const t of targets) {

@@ -12,7 +12,7 @@ export class BenchClient {
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (buf) => {
-      const msg = JSON.parse(buf.toString());
+      const msg = JSON.parse((buf as Buffer).toString());
       if (msg.type === 'notification') {
         for (const l of this.listeners.get(msg.method) ?? []) l(msg.data);
         return;

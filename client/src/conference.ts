@@ -4,8 +4,7 @@
 // wants of each video (layer, paused, audio only). No UI code here.
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
-import type { JoinedData, MediaSource, NotificationData, PeerInfo, ProducerInfo } from '../../shared/protocol.js';
-import type { Method, Params } from '../../shared/protocol.js';
+import type { JoinedData, MediaSource, NotificationData, PeerInfo, ProducerInfo, Method, Params } from '../../shared/protocol.js';
 import { transportDiagnostics } from './diagnostics.js';
 import { type Level, levelOf, QualitySampler } from './quality.js';
 import { resumeSession } from './resume.js';
@@ -115,7 +114,7 @@ export class Conference {
     const admitted = new Promise<JoinedData>((resolve) => this.signalling.on('admitted', resolve));
     const result = await this.signalling.request('join', {
       displayName,
-      rtpCapabilities: this.device.rtpCapabilities as never,
+      rtpCapabilities: this.device.rtpCapabilities,
       ...(recordingOptOut ? { recordingOptOut } : {}),
     });
     let joined: JoinedData;
@@ -382,7 +381,7 @@ export class Conference {
       direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
       this.signalling
-        .request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never })
+        .request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters })
         .then(() => done(), fail);
     });
     if (direction === 'send') {
@@ -392,7 +391,7 @@ export class Conference {
             transportId: transport.id,
             kind,
             source: appData.source as MediaSource,
-            rtpParameters: rtpParameters as never,
+            rtpParameters: rtpParameters,
           })
           .then(({ producerId }) => done({ id: producerId }), fail);
       });

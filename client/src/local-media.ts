@@ -15,7 +15,7 @@ const KEY = 'aula-devices';
 function readChoice(): DeviceChoice {
   try {
     const v = JSON.parse(local.getItem(KEY) ?? '{}') as Record<string, unknown>;
-    const pick = (k: string) => (typeof v[k] === 'string' ? { [k]: v[k] as string } : {});
+    const pick = (k: string) => (typeof v[k] === 'string' ? { [k]: v[k] } : {});
     return { ...pick('camera'), ...pick('mic'), ...pick('speaker') };
   } catch {
     return {};

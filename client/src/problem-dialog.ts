@@ -131,7 +131,7 @@ export async function openProblemDialog(t: Strings, link: ReportLink, page: 'joi
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(gathered)) if (included.has(k)) out[k] = v;
     if (desc.value.trim()) out.description = desc.value.trim();
-    return out as ProblemReport;
+    return out;
   };
   const update = () => {
     preview.textContent = JSON.stringify(payload(), null, 2);
@@ -140,9 +140,9 @@ export async function openProblemDialog(t: Strings, link: ReportLink, page: 'joi
   status.textContent = '';
   dialog.append(fields, descLabel, desc, preview, send, cancel);
 
-  send.addEventListener('click', async () => {
+  const submit = async () => {
     send.disabled = true;
-    const body = preview.textContent!;
+    const body = preview.textContent;
     try {
       const res = await fetch('/api/problems', {
         method: 'POST',
@@ -156,7 +156,8 @@ export async function openProblemDialog(t: Strings, link: ReportLink, page: 'joi
       status.textContent = t.problemFailed((err as Error).message);
       send.disabled = false;
     }
-  });
+  };
+  send.addEventListener('click', () => void submit());
 }
 
 function statusLine(text: string): HTMLParagraphElement {

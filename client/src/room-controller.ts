@@ -1,7 +1,6 @@
 // Entering the room: one Conference for the media, and every notification of
 // the server turned into a change of the store. The components render the
 // store; actions.ts holds what the person can do.
-import type { types } from 'mediasoup-client';
 import type { Result } from '../../shared/protocol.js';
 import { type CarriedTracks, Conference, type EndReason } from './conference.js';
 import { applyPresentation, listenSlides } from './slides/state.js';
@@ -32,7 +31,7 @@ export interface EnterOptions {
   /** Tracks the person turned on before joining; absent: nothing is published. */
   mic?: MediaStreamTrack;
   camera?: MediaStreamTrack;
-  onWaiting(): void;
+  onWaiting: () => void;
   onInside(): void;
   /** `carried`: after 'moved' (the room moved to another node), the tracks to publish again there. */
   onEnded(reason: EndReason, detail?: string, carried?: CarriedTracks): void;
@@ -149,7 +148,7 @@ export async function enterRoom(o: EnterOptions): Promise<void> {
     },
   });
   current = conf;
-  const joined = await conf.join(o.displayName, o.hello.routerRtpCapabilities as unknown as types.RtpCapabilities, o.onWaiting, o.recordingOptOut);
+  const joined = await conf.join(o.displayName, o.hello.routerRtpCapabilities, o.onWaiting, o.recordingOptOut);
   applyJoined(joined, o.hello.title, o.hello.recording);
   applyPresentation(joined.presentation);
   setLocal({ mic: 'off', camera: false, screen: false, mayUnmute: true, busy: false });

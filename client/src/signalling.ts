@@ -78,7 +78,7 @@ export class Signalling {
     const id = this.nextId++;
     return new Promise<Result<M>>((resolve, reject) => {
       if (this.socket.readyState !== WebSocket.OPEN) return reject(new Error('not connected'));
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
+      this.pending.set(id, { resolve: resolve, reject, method });
       this.socket.send(JSON.stringify({ type: 'request', id, method, data: params }));
     });
   }
@@ -86,7 +86,7 @@ export class Signalling {
   on<N extends NotificationName>(name: N, listener: (data: NotificationData<N>) => void): void {
     let set = this.listeners.get(name);
     if (!set) this.listeners.set(name, (set = new Set()));
-    set.add(listener as Listener);
+    set.add(listener);
   }
 
   onClose(listener: (code: number) => void): void {

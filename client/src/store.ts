@@ -76,7 +76,7 @@ export const view = {
 };
 
 export type Dialog =
-  | { kind: 'confirm'; title: string; text: string; confirm: string; onConfirm(): void }
+  | { kind: 'confirm'; title: string; text: string; confirm: string; onConfirm: () => void }
   | { kind: 'shortcuts' }
   | { kind: 'rename' }
   | { kind: 'devices' };

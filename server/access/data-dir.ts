@@ -72,7 +72,7 @@ export function lockDataDir(dir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(readIfExists(file));
       if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`data directory ${dir} is in use by another aula process (pid ${pid})`);
+        throw new Error(`data directory ${dir} is in use by another aula process (pid ${pid})`, { cause: err });
       }
       fs.rmSync(file, { force: true });
     }

@@ -12,25 +12,20 @@
 // A moderator who sees a link abused re-issues the links (a new generation).
 import { createHash } from 'node:crypto';
 import { AulaError } from '../errors.js';
+import { TokenBucket } from '../rate-limit.js';
 import type { Room } from '../rooms/room.js';
 
 /** A person may join this many times in a row, then `joinsPerMinute` (signalling config) per minute. */
 const PERSON_BURST = 5;
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
 class Buckets {
-  private readonly map = new Map<string, Bucket>();
+  private readonly map = new Map<string, TokenBucket>();
 
   constructor(private readonly bound: number) {}
 
+  /** 0 if a join may go ahead, else the seconds to wait. */
   take(key: string, burst: number, perSecond: number, now: number): number {
-    const b = this.map.get(key) ?? { tokens: burst, at: now };
-    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * perSecond);
-    b.at = now;
+    const b = this.map.get(key) ?? new TokenBucket(burst, perSecond, () => now);
     this.map.delete(key); // re-insert: the map is in order of last use
     this.map.set(key, b);
     // Bounded memory: the least recently used go first (a full bucket is as good as none).
@@ -38,9 +33,7 @@ class Buckets {
       if (this.map.size <= this.bound) break;
       this.map.delete(k);
     }
-    if (b.tokens < 1) return Math.ceil((1 - b.tokens) / perSecond);
-    b.tokens -= 1;
-    return 0;
+    return b.take(now) ? 0 : b.secondsToNext();
   }
 }
 

@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebStream } from 'node:stream/web';
 import type { Command } from 'commander';
 import { CliError, type AdminClient } from './admin-client.js';
 import { print } from './output.js';
@@ -58,7 +57,7 @@ export function recordingCommands(program: Command, client: () => AdminClient): 
     .action(async (id: string, o) => {
       const res = await client().download(`/recordings/${encodeURIComponent(id)}/${o.transcript ? 'transcript' : 'video'}`);
       if (!res.body) throw new CliError('the server sent no file');
-      await pipeline(Readable.fromWeb(res.body as WebStream), fs.createWriteStream(o.out, { mode: 0o600 }));
+      await pipeline(Readable.fromWeb(res.body), fs.createWriteStream(o.out, { mode: 0o600 }));
       const bytes = fs.statSync(o.out).size;
       print(o.json, { saved: o.out, bytes }, () => `saved ${bytes} bytes to ${o.out}`);
     });

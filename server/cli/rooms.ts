@@ -9,7 +9,7 @@ type Links = { guest: string; moderator: string; expiresAt: string };
 const describeRoom = (r: Room) =>
   `${r.id}  ${r.title}  (${r.participants} in the room, ${r.waiting} waiting; ${Object.entries(r.settings)
     .filter(([k]) => k !== 'title')
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${k}=${[v].flat().join(',')}`)
     .join(' ')})`;
 const describeLinks = (l: Links) => `guest link:     ${l.guest}\nmoderator link: ${l.moderator}\nvalid until:    ${l.expiresAt}`;
 

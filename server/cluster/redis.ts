@@ -3,14 +3,14 @@
 // no offline queue (a command while disconnected fails at once instead of
 // waiting to be sent 30 s late) and a timeout on every call.
 import { createClient } from '@redis/client';
+import { HttpError } from '../errors.js';
 import type { Logger } from '../log.js';
 
 /** Redis cannot be reached (down, restarting, or too slow): the caller answers `unavailable`. */
-export class ClusterUnavailable extends Error {
-  /** The admin API and the signalling answer this code (HTTP 503). */
-  readonly code = 'unavailable';
+export class ClusterUnavailable extends HttpError {
   constructor(why: string) {
-    super(`the cluster's coordination store (Redis) is not reachable: ${why}`);
+    // The admin API answers 503 `unavailable` (server/http/errors.ts).
+    super(503, 'unavailable', `the cluster's coordination store (Redis) is not reachable: ${why}; try again in a moment`);
   }
 }
 

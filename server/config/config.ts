@@ -427,7 +427,7 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>) {
   for (const [section, values] of Object.entries(over)) {
     out[section] = Array.isArray(values)
       ? values
-      : { ...((base[section] as Record<string, unknown> | undefined) ?? {}), ...(values as Record<string, unknown>) };
+      : { ...((base[section]) ?? {}), ...(values as Record<string, unknown>) };
   }
   return out;
 }
@@ -442,13 +442,13 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
   let fileValues: Record<string, unknown> = {};
   if (file) {
     try {
-      fileValues = JSON.parse(fs.readFileSync(file, 'utf8'));
+      fileValues = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
     } catch (err) {
       throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
     }
   }
   let input = merge(fileValues, fromEnv(env));
-  if (options.overrides) input = merge(input, options.overrides as Record<string, unknown>);
+  if (options.overrides) input = merge(input, options.overrides);
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -19,6 +19,9 @@ export function maskedConfig(config: Config): Record<string, unknown> {
   return mask(config, '') as Record<string, unknown>;
 }
 
+const isScalar = (v: unknown): v is string | number | boolean | bigint | null =>
+  v === null || ['string', 'number', 'boolean', 'bigint'].includes(typeof v);
+
 /** One line per setting, `key = value`, for the start-up banner. */
 export function configLines(config: Config): string[] {
   const lines: string[] = [];
@@ -27,7 +30,7 @@ export function configLines(config: Config): string[] {
       for (const [k, v] of Object.entries(value)) walk(v, prefix ? `${prefix}.${k}` : k);
     } else if (Array.isArray(value)) {
       lines.push(`${prefix} = ${value.length ? `[${value.length} entries]` : '[]'}`);
-    } else if (value !== undefined) {
+    } else if (isScalar(value)) {
       lines.push(`${prefix} = ${String(value)}`);
     }
   };

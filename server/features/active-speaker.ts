@@ -1,23 +1,18 @@
-// Who is speaking: mediasoup's ActiveSpeakerObserver over every microphone of a room.
-import type { types } from 'mediasoup';
-import type { ProducerAppData } from '../media/peer-media.js';
+// Who is speaking: the media layer's active-speaker observer over every microphone of the main room.
+import type { MediaProducer, MediaRouter, SpeakerObserver } from '../media/port.js';
 import type { Room, RoomObserver } from '../rooms/room.js';
 
 // Keyed by router too: after a worker died, the room's new router needs a new observer.
-const observers = new WeakMap<Room, { router: types.Router; observer: Promise<types.ActiveSpeakerObserver> }>();
+const observers = new WeakMap<Room, { router: MediaRouter; observer: Promise<SpeakerObserver> }>();
 
-function observerOf(room: Room): Promise<types.ActiveSpeakerObserver> {
+function observerOf(room: Room): Promise<SpeakerObserver> {
   const entry = observers.get(room);
   let observer = entry?.router === room.router ? entry.observer : undefined;
   if (!observer) {
-    observer = room.router.createActiveSpeakerObserver({ interval: 300 }).then((o) => {
-      o.on('dominantspeaker', ({ producer }) => {
-        const peerId = (producer.appData as ProducerAppData).peerId;
-        if (room.classroom.activeSpeaker === peerId) return;
-        room.classroom.activeSpeaker = peerId;
-        room.broadcast('activeSpeaker', { peerId });
-      });
-      return o;
+    observer = room.router.createSpeakerObserver(300, (peerId) => {
+      if (room.classroom.activeSpeaker === peerId) return;
+      room.classroom.activeSpeaker = peerId;
+      room.broadcast('activeSpeaker', { peerId });
     });
     observers.set(room, { router: room.router, observer });
     observer.catch(() => observers.delete(room)); // a failed create is tried again next time
@@ -41,8 +36,8 @@ export const speakerCleanup: RoomObserver = {
   roomClosed: stop,
 };
 
-export async function observeSpeaker(room: Room, producer: types.Producer<ProducerAppData>): Promise<void> {
+export async function observeSpeaker(room: Room, producer: MediaProducer): Promise<void> {
   if (producer.kind !== 'audio') return;
   const observer = await observerOf(room);
-  if (!producer.closed && !observer.closed) await observer.addProducer({ producerId: producer.id });
+  if (!producer.closed && !observer.closed) await observer.addProducer(producer.id);
 }

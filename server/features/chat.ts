@@ -2,19 +2,19 @@
 // written to disk or logs, gone when the meeting ends.
 import { randomUUID } from 'node:crypto';
 import { AulaError } from '../errors.js';
+import { TokenBucket } from '../rate-limit.js';
 import type { Participant } from '../rooms/participant.js';
 import { joinedHandler } from '../signalling/handler.js';
 
 const BURST = 5;
 const PER_SECOND = 1;
+// Kept beside the participant, gone with it: nothing about who was limited stays.
+const buckets = new WeakMap<Participant, TokenBucket>();
 
 function takeChatToken(p: Participant): boolean {
-  const now = Date.now();
-  p.chatTokens = Math.min(BURST, p.chatTokens + ((now - p.chatRefilledAt) / 1000) * PER_SECOND);
-  p.chatRefilledAt = now;
-  if (p.chatTokens < 1) return false;
-  p.chatTokens -= 1;
-  return true;
+  let bucket = buckets.get(p);
+  if (!bucket) buckets.set(p, (bucket = new TokenBucket(BURST, PER_SECOND)));
+  return bucket.take();
 }
 
 export const chatHandlers = [

@@ -9,8 +9,6 @@ const entryOf = (room: Room, lobbyId: string) => {
   return entry;
 };
 
-const lobbyChanged = (room: Room) => room.notifyWith('admitLobby', 'lobbyChanged', { entries: room.lobby.list() });
-
 export const lobbyHandlers = [
   joinedHandler('admit', 'admitLobby', async ({ room }, { lobbyId }) => {
     const entry = entryOf(room, lobbyId);
@@ -25,10 +23,10 @@ export const lobbyHandlers = [
       // Their link was revoked or expired while they waited.
       entry.turnAway();
       entry.notify('denied', {});
-      lobbyChanged(room);
+      room.lobbyChanged();
       throw err instanceof AulaError ? new AulaError('not_found', `cannot admit: ${err.message}`) : err;
     }
-    lobbyChanged(room);
+    room.lobbyChanged();
     // The moderator's answer comes once the admission is in the ledger.
     await room.participants.get(admitted.self.id)?.recorded;
     return {};
@@ -39,7 +37,7 @@ export const lobbyHandlers = [
     room.lobby.take(lobbyId);
     entry.turnAway();
     entry.notify('denied', {});
-    lobbyChanged(room);
+    room.lobbyChanged();
     return {};
   }),
 ];

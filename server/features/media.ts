@@ -1,6 +1,6 @@
 // Transports, producers and consumers of a joined participant.
-import type { types } from 'mediasoup';
 import { AulaError } from '../errors.js';
+import type { DtlsParameters, RtpParameters } from '../media/port.js';
 import { refusable } from '../media/refusal.js';
 import { hasPermission } from '../rooms/permissions.js';
 import { joinedHandler } from '../signalling/handler.js';
@@ -21,7 +21,7 @@ export const mediaHandlers = [
 
   joinedHandler('connectTransport', undefined, async ({ participant }, { transportId, dtlsParameters }) => {
     const transport = participant.media.transport(transportId);
-    await refusable('connectTransport', () => transport.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }));
+    await refusable('connectTransport', () => transport.connect({ dtlsParameters: dtlsParameters as DtlsParameters }));
     return {};
   }),
 
@@ -42,7 +42,7 @@ export const mediaHandlers = [
     if (source === 'screen') classroom.screensPending++;
     let producer;
     try {
-      producer = await participant.media.produce(transportId, kind, rtpParameters as unknown as types.RtpParameters, {
+      producer = await participant.media.produce(transportId, kind, rtpParameters as unknown as RtpParameters, {
         peerId: participant.id,
         source,
       });
@@ -54,7 +54,8 @@ export const mediaHandlers = [
     producer.observer.once('close', () => {
       room.broadcastNear(participant, 'producerClosed', { producerId: producer.id, peerId: participant.id });
     });
-    void observeSpeaker(room, producer).catch(() => undefined);
+    // The active speaker is the main room's (a group's microphone is not on the room's router).
+    if (!participant.group) void observeSpeaker(room, producer).catch(() => undefined);
     room.broadcastNear(participant, 'producerAdded', { producerId: producer.id, peerId: participant.id, kind, source, paused: producer.paused });
     return { producerId: producer.id };
   }),

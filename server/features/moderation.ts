@@ -19,7 +19,7 @@ export const moderationHandlers = [
     room.setRole(target, role);
     room.broadcast('peerUpdated', { peer: target.info() });
     target.notify('selfUpdated', { self: target.info(), permissions: permissionsOf(role) });
-    if (hasPermission(role, 'admitLobby')) target.notify('lobbyChanged', { entries: room.lobby.list() });
+    if (hasPermission(role, 'admitLobby')) room.lobbyChanged(target);
     target.notify('handsChanged', room.handsFor(target));
     if (!hasPermission(role, 'shareScreen')) {
       for (const p of target.media.producers.values()) if (p.appData.source === 'screen') p.close();
@@ -93,9 +93,8 @@ export const classroomModerationHandlers = [
     if (target === participant) throw new AulaError('invalid_params', 'use leave to leave the room yourself');
     room.classroom.barred.add(target.identity);
     target.notify('removed', reason ? { reason } : {});
-    room.remove(target);
+    room.removeAndAnnounce(target);
     target.detach();
-    room.broadcast('peerLeft', { peerId: target.id });
     return {};
   }),
 

@@ -1,12 +1,12 @@
 // Entering and leaving a room: hello (link → access), join (directly, or via
 // the lobby when the room has one), leave.
 import { createHash } from 'node:crypto';
-import type { types } from 'mediasoup';
 import { distinctName } from '../../shared/display-name.js';
 import type { JoinedData, Role } from '../../shared/protocol.js';
 import { linkKey, takeJoin } from '../access/join-limits.js';
 import { AulaError } from '../errors.js';
 import { logPresence } from '../log.js';
+import type { RtpCapabilities } from '../media/port.js';
 import { Participant } from '../rooms/participant.js';
 import { hasPermission, permissionsOf } from '../rooms/permissions.js';
 import type { Room } from '../rooms/room.js';
@@ -16,7 +16,7 @@ import type { Session } from '../signalling/session.js';
 interface Entrant {
   displayName: string;
   role: Role;
-  rtpCapabilities: types.RtpCapabilities;
+  rtpCapabilities: RtpCapabilities;
   identity: string;
   recordingOptOut: boolean;
 }
@@ -30,7 +30,6 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     who.role,
     who.rtpCapabilities,
     room.router,
-    services.listen,
     (name, data) => session.notify(name, data),
     () => session.reset(),
     who.identity,
@@ -92,7 +91,7 @@ export const sessionHandlers = [
       // Only a moderator's pre-join starts with the devices on; a guest's never does.
       ...(room.settings.moderatorDevicesOn && grant.role === 'moderator' ? { devicesOn: true } : {}),
       ...(prefillName ? { prefillName } : {}),
-      routerRtpCapabilities: room.router.rtpCapabilities as Record<string, unknown>,
+      routerRtpCapabilities: room.router.rtpCapabilities,
     };
   }),
 
@@ -106,7 +105,7 @@ export const sessionHandlers = [
     if (room.classroom.barred.has(identity)) throw removedError();
     room.checkEntry(hasPermission(grant.role, 'bypassLock'));
     // Shape-checked by the protocol schema; mediasoup checks the rest in canConsume().
-    const who: Entrant = { displayName, role: grant.role, rtpCapabilities: rtpCapabilities as types.RtpCapabilities, identity, recordingOptOut: recordingOptOut ?? false };
+    const who: Entrant = { displayName, role: grant.role, rtpCapabilities: rtpCapabilities as RtpCapabilities, identity, recordingOptOut: recordingOptOut ?? false };
     if (!room.settings.lobby || hasPermission(grant.role, 'bypassLobby') || admitted) {
       const joined = enter(session, room, who, services, admitted);
       // Answered only once the join is in the ledger (on disk): a crash right
@@ -127,7 +126,7 @@ export const sessionHandlers = [
       turnAway: () => session.reset(),
     });
     session.lobby = { room, entryId: entry.id };
-    room.notifyWith('admitLobby', 'lobbyChanged', { entries: room.lobby.list() });
+    room.lobbyChanged();
     return { status: 'waiting' as const };
   }),
 

@@ -3,9 +3,10 @@
 // expose /api/admin, so an operator decides who reaches it (an admin network).
 import http from 'node:http';
 import express from 'express';
+import type { Logger } from '../log.js';
 import { jsonErrors } from './errors.js';
 
-export function startAdminServer(admin: express.Router, host: string, port: number): Promise<http.Server> {
+export function startAdminServer(admin: express.Router, host: string, port: number, log: Logger): Promise<http.Server> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -15,7 +16,7 @@ export function startAdminServer(admin: express.Router, host: string, port: numb
     next();
   });
   app.use('/api/admin', admin);
-  jsonErrors(app);
+  jsonErrors(app, log);
   const server = http.createServer(app);
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -1,9 +1,10 @@
 // The operator's admin API under /api/admin, used by `npx aula`. Every request
 // needs `Authorization: Bearer <admin token>` (compared in constant time).
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import { describe } from '../../shared/protocol.js';
 import { bearerMatches } from '../access/admin-token.js';
+import { HttpError } from '../errors.js';
 import type { RoomLinks } from '../access/links.js';
 import { TooManyRooms } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
@@ -50,16 +51,14 @@ export function roomView(room: Room, live?: Live) {
   };
 }
 
+const noRoom = () => new HttpError(404, 'not_found', 'no such room');
 const ISSUERS_ONLY = 'issuers: every entry must be a configured issuer (issuers[].issuer)';
 const unconfigured = (deps: AdminDeps, issuers?: string[]) => issuers?.some((i) => !(deps.issuers ?? []).includes(i)) ?? false;
 
-const fail = (res: Response, status: number, code: string, message: string) =>
-  res.status(status).json({ error: { code, message } });
-
 export function adminRouter(deps: AdminDeps): express.Router {
   const router = express.Router();
-  router.use((req, res, next) => {
-    if (!bearerMatches(req.get('authorization'), deps.adminToken)) return fail(res, 401, 'unauthorized', 'missing or wrong admin token');
+  router.use((req, _res, next) => {
+    if (!bearerMatches(req.get('authorization'), deps.adminToken)) throw new HttpError(401, 'unauthorized', 'missing or wrong admin token');
     next();
   });
   router.use(express.json({ limit: '16kb' }));
@@ -76,14 +75,14 @@ export function adminRouter(deps: AdminDeps): express.Router {
 
   router.post('/rooms', async (req, res) => {
     const body = createBody.safeParse(req.body ?? {});
-    if (!body.success) return fail(res, 400, 'invalid_params', describe(body.error));
+    if (!body.success) throw new HttpError(400, 'invalid_params', describe(body.error));
     const { validityDays: days, ...settings } = body.data;
-    if (unconfigured(deps, settings.issuers)) return fail(res, 400, 'invalid_params', ISSUERS_ONLY);
+    if (unconfigured(deps, settings.issuers)) throw new HttpError(400, 'invalid_params', ISSUERS_ONLY);
     let room: Room;
     try {
       room = await deps.rooms.create(settings);
     } catch (err) {
-      if (err instanceof TooManyRooms) return fail(res, 409, 'too_many_rooms', err.message);
+      if (err instanceof TooManyRooms) throw new HttpError(409, 'too_many_rooms', err.message);
       throw err;
     }
     res.status(201).json({ room: roomView(room), links: await deps.links(room, days) });
@@ -91,44 +90,37 @@ export function adminRouter(deps: AdminDeps): express.Router {
 
   router.get('/rooms/:id', async (req, res) => {
     const room = deps.rooms.get(req.params.id);
-    if (!room) return fail(res, 404, 'not_found', 'no such room');
+    if (!room) throw noRoom();
     res.json({ room: (await views([room]))[0] });
   });
 
   // Only the fields sent change; the result is validated as a whole.
   router.patch('/rooms/:id', async (req, res) => {
     const room = deps.rooms.get(req.params.id);
-    if (!room) return fail(res, 404, 'not_found', 'no such room');
+    if (!room) throw noRoom();
     const change: unknown = req.body ?? {};
     if (typeof change !== 'object' || change === null || Array.isArray(change)) {
-      return fail(res, 400, 'invalid_params', 'the body is an object of the settings to change');
+      throw new HttpError(400, 'invalid_params', 'the body is an object of the settings to change');
     }
     const body = roomSettingsSchema.safeParse({ ...room.settings, ...change });
-    if (!body.success) return fail(res, 400, 'invalid_params', describe(body.error));
-    if ('issuers' in change && unconfigured(deps, body.data.issuers)) return fail(res, 400, 'invalid_params', ISSUERS_ONLY);
+    if (!body.success) throw new HttpError(400, 'invalid_params', describe(body.error));
+    if ('issuers' in change && unconfigured(deps, body.data.issuers)) throw new HttpError(400, 'invalid_params', ISSUERS_ONLY);
     await deps.rooms.updateSettings(room, body.data);
     res.json({ room: roomView(room) });
   });
 
   router.delete('/rooms/:id', async (req, res) => {
-    if (!(await deps.rooms.close(req.params.id))) return fail(res, 404, 'not_found', 'no such room');
+    if (!(await deps.rooms.close(req.params.id))) throw noRoom();
     res.status(204).end();
   });
 
   router.post('/rooms/:id/links', async (req, res) => {
     const body = linksBody.safeParse(req.body ?? {});
-    if (!body.success) return fail(res, 400, 'invalid_params', describe(body.error));
+    if (!body.success) throw new HttpError(400, 'invalid_params', describe(body.error));
     const room = body.data.rotate ? await deps.rooms.rotateLinks(req.params.id) : deps.rooms.get(req.params.id);
-    if (!room) return fail(res, 404, 'not_found', 'no such room');
+    if (!room) throw noRoom();
     res.json({ room: roomView(room), links: await deps.links(room, body.data.validityDays) });
   });
 
-  router.use((err: Error & { status?: number; type?: string; code?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (err.type === 'entity.too.large') return fail(res, 413, 'too_large', 'request body too large');
-    if (err.status === 400) return fail(res, 400, 'bad_json', 'request body is not valid JSON');
-    // Several nodes: Redis is unreachable (server/cluster/redis.ts, ClusterUnavailable).
-    if (err.code === 'unavailable') return fail(res, 503, 'unavailable', `${err.message}; try again in a moment`);
-    fail(res, 500, 'internal', 'the request failed on the server');
-  });
   return router;
 }

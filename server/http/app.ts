@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import helmet from 'helmet';
+import type { Logger } from '../log.js';
 import { jsonErrors } from './errors.js';
 
 const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client');
@@ -21,6 +22,8 @@ export interface HttpDeps {
   /** The privacy notice, rendered from the running configuration. */
   privacyNotice(): string;
   frameAncestors: string[];
+  /** For the requests that fail through a bug in aula (server/http/errors.ts). */
+  log: Logger;
 }
 
 export function createHttpApp(deps: HttpDeps): express.Express {
@@ -84,6 +87,6 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
 
   // The admin API is not here: it has its own listener (admin-server.ts).
-  jsonErrors(app);
+  jsonErrors(app, deps.log);
   return app;
 }

@@ -94,16 +94,16 @@ export function createMetrics(rooms: RoomRegistry, pool: WorkerPool): Metrics {
  * main one, so a reverse proxy in front of aula cannot expose it by accident.
  */
 export function startMetricsServer(metrics: Metrics, host: string, port: number, token: string | undefined): Promise<http.Server> {
-  const server = http.createServer(async (req, res) => {
-    if (req.method !== 'GET' || req.url !== '/metrics') {
-      res.writeHead(404).end();
-      return;
-    }
-    if (token && !bearerMatches(req.headers.authorization, token)) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"forbidden","message":"metrics need the bearer token"}}');
-      return;
-    }
-    res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+  // The same error shape as the express apps (server/http/errors.ts), without express.
+  const fail = (res: http.ServerResponse, status: number, code: string, message: string) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code, message } }));
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/metrics') return fail(res, 404, 'not_found', 'not found');
+    if (token && !bearerMatches(req.headers.authorization, token)) return fail(res, 401, 'forbidden', 'metrics need the bearer token');
+    metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      () => fail(res, 500, 'internal', 'the metrics could not be collected'),
+    );
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -7,55 +7,32 @@
 import express from 'express';
 import { describe } from '../../shared/protocol.js';
 import { problemReportSchema } from '../../shared/problem-report.js';
+import { HttpError } from '../errors.js';
 import type { ProblemStore } from '../privacy/problems.js';
-
-/** A token bucket: `capacity` reports at once, refilled at `perMinute`. */
-class Bucket {
-  private tokens: number;
-  private last = Date.now();
-
-  constructor(
-    private readonly capacity: number,
-    private readonly perMinute: number,
-  ) {
-    this.tokens = capacity;
-  }
-
-  take(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 60_000) * this.perMinute);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
+import { TokenBucket } from '../rate-limit.js';
 
 export type LinkCheck = (roomId: string, token: string) => Promise<boolean>;
 
 export function problemsRouter(store: ProblemStore, linkIsValid: LinkCheck, perMinute = 30): express.Router {
   const router = express.Router();
-  const bucket = new Bucket(perMinute, perMinute);
+  const bucket = new TokenBucket(perMinute, perMinute / 60);
   router.post('/', express.json({ limit: '32kb' }), async (req, res) => {
     const roomId = req.get('x-aula-room') ?? '';
     const token = req.get('x-aula-link') ?? '';
     if (!roomId || !token || !(await linkIsValid(roomId, token).catch(() => false))) {
-      return void res.status(403).json({ error: { code: 'forbidden', message: 'reports are accepted from the page of a room with a valid link' } });
+      throw new HttpError(403, 'forbidden', 'reports are accepted from the page of a room with a valid link');
     }
     const parsed = problemReportSchema.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: { code: 'invalid_params', message: describe(parsed.error) } });
-    if (!bucket.take()) return void res.status(429).json({ error: { code: 'rate_limited', message: 'too many reports; try again in a minute' } });
+    if (!parsed.success) throw new HttpError(400, 'invalid_params', describe(parsed.error));
+    if (!bucket.take()) throw new HttpError(429, 'rate_limited', 'too many reports; try again in a minute');
     const stored = store.add(parsed.data);
-    if (!stored) return void res.status(507).json({ error: { code: 'storage_full', message: 'the server holds too many reports already' } });
+    if (!stored) throw new HttpError(507, 'storage_full', 'the server holds too many reports already');
     res.status(201).json({ id: stored.id });
-  });
-  router.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    if (err.type === 'entity.too.large') return void res.status(413).json({ error: { code: 'too_large', message: 'report too large' } });
-    if (err.type === 'entity.parse.failed') return void res.status(400).json({ error: { code: 'bad_json', message: 'request body is not valid JSON' } });
-    res.status(500).json({ error: { code: 'internal', message: 'the report could not be stored' } });
   });
   return router;
 }
+
+const noReport = () => new HttpError(404, 'not_found', 'no such problem report');
 
 /** Operators' view, mounted in the admin API. */
 export function problemsAdminRouter(store: ProblemStore): express.Router {
@@ -73,11 +50,11 @@ export function problemsAdminRouter(store: ProblemStore): express.Router {
   });
   router.get('/problems/:id', (req, res) => {
     const p = store.get(req.params.id);
-    if (!p) return void res.status(404).json({ error: { code: 'not_found', message: 'no such problem report' } });
+    if (!p) throw noReport();
     res.json({ problem: p });
   });
   router.delete('/problems/:id', (req, res) => {
-    if (!store.delete(req.params.id)) return void res.status(404).json({ error: { code: 'not_found', message: 'no such problem report' } });
+    if (!store.delete(req.params.id)) throw noReport();
     res.status(204).end();
   });
   return router;

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import express from 'express';
-import { AulaError } from '../errors.js';
+import { HttpError } from '../errors.js';
 import type { AuditLog } from '../privacy/audit-log.js';
 import type { RecordingManager } from '../recording/manager.js';
 import type { Sidecar } from '../recording/store.js';
@@ -36,7 +36,7 @@ export function adminIdentity(req: express.Request): string {
   return `admin token sha256:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
 }
 
-const notFound = (res: express.Response) => res.status(404).json({ error: { code: 'not_found', message: 'no such recording' } });
+const notFound = () => new HttpError(404, 'not_found', 'no such recording');
 
 export function recordingsRouter(manager: RecordingManager, audit: AuditLog): express.Router {
   const router = express.Router();
@@ -47,17 +47,17 @@ export function recordingsRouter(manager: RecordingManager, audit: AuditLog): ex
 
   router.get('/recordings/:id', (req, res) => {
     const r = manager.store.get(req.params.id);
-    if (!r) return void notFound(res);
+    if (!r) throw notFound();
     res.json({ recording: { ...summary(manager, r), tracks: r.tracks } });
   });
 
   router.get('/recordings/:id/:file', (req, res) => {
     const r = manager.store.get(req.params.id);
     const which = FILES[req.params.file as keyof typeof FILES];
-    if (!r || !which) return void notFound(res);
+    if (!r || !which) throw notFound();
     const file = manager.store.file(r.id, which[0]);
     if (!fs.existsSync(file)) {
-      return void res.status(409).json({ error: { code: 'not_ready', message: `the ${req.params.file} is not there (state: ${r.state})` } });
+      throw new HttpError(409, 'not_ready', `the ${req.params.file} is not there (state: ${r.state})`);
     }
     // On record before a byte leaves.
     audit.append({ type: 'recording.downloaded', operator: adminIdentity(req), recordingId: r.id, reason: req.params.file });
@@ -69,15 +69,11 @@ export function recordingsRouter(manager: RecordingManager, audit: AuditLog): ex
     stream.pipe(res);
   });
 
+  // A recording being composed: AulaError('busy'), answered 409 by server/http/errors.ts.
   router.delete('/recordings/:id', async (req, res) => {
-    try {
-      if (!(await manager.delete(req.params.id))) return void notFound(res);
-      audit.append({ type: 'recording.deleted', operator: adminIdentity(req), recordingId: req.params.id });
-      res.status(204).end();
-    } catch (err) {
-      if (err instanceof AulaError) return void res.status(409).json({ error: { code: err.code, message: err.message } });
-      throw err;
-    }
+    if (!(await manager.delete(req.params.id))) throw notFound();
+    audit.append({ type: 'recording.deleted', operator: adminIdentity(req), recordingId: req.params.id });
+    res.status(204).end();
   });
 
   return router;

@@ -1,36 +1,30 @@
 // Admin API for meetings and attendee reports (mounted under /api/admin after
 // the admin-token check). Report steps additionally need an assertion signed
 // by the acting operator's key, so the audit log knows who did what.
-import express, { type Response } from 'express';
+import express from 'express';
 import { z } from 'zod';
 import { describe } from '../../shared/protocol.js';
 import type { Ledger } from '../privacy/ledger.js';
-import { type Operation, ReportError, type Reports } from '../privacy/reports.js';
+import { HttpError } from '../errors.js';
+import type { Operation, Reports } from '../privacy/reports.js';
+
+/** A claim that should be a string; anything else counts as missing (reports.ts then refuses it). */
+const text = (claim: unknown): string => (typeof claim === 'string' ? claim : '');
 
 const assertionBody = z.object({ assertion: z.string().min(16).max(4096) }).strict();
-
-function send(res: Response, err: unknown): void {
-  if (err instanceof ReportError) {
-    res.status(err.status).json({ error: { code: err.code, message: err.message } });
-    return;
-  }
-  throw err;
-}
 
 export function reportsRouter(reports: Reports, ledger: Ledger): express.Router {
   const router = express.Router();
 
-  const withOperator = (op: Operation, handle: (operator: string, claims: Record<string, unknown>, req: express.Request) => Promise<unknown> | unknown) =>
-    (async (req: express.Request, res: Response) => {
+  // A refused step throws HttpError (reports.ts); server/http/errors.ts answers it.
+  const withOperator =
+    (op: Operation, handle: (operator: string, claims: Record<string, unknown>, req: express.Request) => unknown): express.RequestHandler =>
+    async (req, res) => {
       const body = assertionBody.safeParse(req.body ?? {});
-      if (!body.success) return void res.status(400).json({ error: { code: 'invalid_params', message: describe(body.error) } });
-      try {
-        const { operator, claims } = await reports.verify(body.data.assertion, op);
-        res.json(await handle(operator, claims, req));
-      } catch (err) {
-        send(res, err);
-      }
-    }) as express.RequestHandler;
+      if (!body.success) throw new HttpError(400, 'invalid_params', describe(body.error));
+      const { operator, claims } = await reports.verify(body.data.assertion, op);
+      res.json(await handle(operator, claims, req));
+    };
 
   router.get('/meetings', (_req, res) => {
     res.json({
@@ -46,14 +40,14 @@ export function reportsRouter(reports: Reports, ledger: Ledger): express.Router 
   router.post(
     '/reports',
     withOperator('report.request', (operator, claims) => ({
-      request: reports.request(operator, String(claims.meeting ?? ''), String(claims.reason ?? '')),
+      request: reports.request(operator, text(claims.meeting), text(claims.reason)),
     })),
   );
 
   router.post(
     '/reports/:id/approve',
     withOperator('report.approve', (operator, claims, req) => {
-      if (claims.request !== req.params.id) throw new ReportError('bad_assertion', 401, 'the assertion names another request');
+      if (claims.request !== req.params.id) throw new HttpError(401, 'bad_assertion', 'the assertion names another request');
       return { request: reports.approve(operator, String(req.params.id)) };
     }),
   );
@@ -61,7 +55,7 @@ export function reportsRouter(reports: Reports, ledger: Ledger): express.Router 
   router.post(
     '/reports/:id/fetch',
     withOperator('report.fetch', async (operator, claims, req) => {
-      if (claims.request !== req.params.id) throw new ReportError('bad_assertion', 401, 'the assertion names another request');
+      if (claims.request !== req.params.id) throw new HttpError(401, 'bad_assertion', 'the assertion names another request');
       return { jwe: await reports.deliver(operator, String(req.params.id)) };
     }),
   );

@@ -45,7 +45,7 @@ export class PlatformKeys {
       if (!res.ok || !res.body) throw new Error(`status ${res.status}`);
       const chunks: Uint8Array[] = [];
       let size = 0;
-      const reader = res.body.getReader();
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;

@@ -99,7 +99,10 @@ export function ltiRouter(deps: LtiDeps): { router: express.Router; close(): voi
   router.all('/login', (req, res) => {
     if (req.method !== 'GET' && req.method !== 'POST') return void res.status(405).end();
     const params = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown>;
-    const s = (k: string, max = 2048) => (typeof params?.[k] === 'string' && (params[k] as string).length <= max ? (params[k] as string) : undefined);
+    const s = (k: string, max = 2048) => {
+      const v = params?.[k];
+      return typeof v === 'string' && v.length <= max ? v : undefined;
+    };
     const iss = s('iss', 512);
     const clientId = s('client_id', 255);
     const candidates = config.platforms.map((p, i) => ({ p, i })).filter(({ p }) => p.issuer === iss && (!clientId || p.clientId === clientId));
@@ -191,6 +194,7 @@ export function ltiRouter(deps: LtiDeps): { router: express.Router; close(): voi
             lobby: body.lobby === 'true',
             recording: body.recording === 'true',
             guests: body.guests === 'true',
+            // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- without it the object literal widens the target to string
             target: (body.target === 'iframe' || (body.target === undefined && !pending.targets.includes('window')) ? 'iframe' : 'window') as
               | 'iframe'
               | 'window',

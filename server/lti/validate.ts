@@ -125,7 +125,7 @@ async function verifyToken(token: string, platform: LtiPlatform, keys: PlatformK
       maxTokenAge: MAX_AGE_SECONDS,
       requiredClaims: ['exp', 'iat', 'nonce'],
     });
-    return payload as Record<string, unknown>;
+    return payload;
   } catch (err) {
     throw new Refusal(verifyReason(err));
   }

@@ -12,6 +12,7 @@
 import { Builder } from 'flatbuffers';
 
 const proto = Builder.prototype as unknown as { notNested(): void; isNested: boolean; clear(): void };
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(this) below
 const original = proto.notNested;
 let abandoned = 0;
 /** How many messages were abandoned mid-packing since the process started. */

@@ -1,11 +1,15 @@
 // The mediasoup objects one participant owns: its transports, producers and
-// consumers. Look-ups only find objects of this participant, so a client can
-// never touch another participant's producer by guessing its id.
+// consumers (the port's PeerMediaPort). Look-ups only find objects of this
+// participant, so a client can never touch another participant's producer by
+// guessing its id.
 import type { types } from 'mediasoup';
-import type { MediaKind, MediaSource } from '../../shared/protocol.js';
+import type { MediaKind } from '../../shared/protocol.js';
 import { AulaError } from '../errors.js';
-import type { MediaPlacement } from './placement.js';
+import type { Placement } from './placement.js';
+import type { ConsumerAppData, Direction, MediaProducer, PeerMediaPort, ProducerAppData } from './port.js';
 import { refusable } from './refusal.js';
+
+export type { ConsumerAppData, ProducerAppData } from './port.js';
 
 export interface TransportListen {
   listenIp: string;
@@ -16,18 +20,10 @@ export interface TransportListen {
   rtcMaxPort: number;
 }
 
-export interface ProducerAppData extends types.AppData {
-  peerId: string;
-  source: MediaSource;
-}
+type TransportAppData = { direction: Direction };
 
-export interface ConsumerAppData extends types.AppData {
-  peerId: string;
-  source: MediaSource;
-}
-
-export class PeerMedia {
-  readonly transports = new Map<string, types.WebRtcTransport>();
+export class PeerMedia implements PeerMediaPort {
+  readonly transports = new Map<string, types.WebRtcTransport<TransportAppData>>();
   readonly producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly consumers = new Map<string, types.Consumer<ConsumerAppData>>();
   private closed = false;
@@ -37,15 +33,13 @@ export class PeerMedia {
   private recvRouter?: types.Router;
 
   constructor(
+    /** The room's (or group's) home router. */
     private readonly router: types.Router,
     private readonly listen: TransportListen,
+    private readonly placement: Placement,
   ) {}
 
-  private get placement(): MediaPlacement | undefined {
-    return (this.router.appData as { placement?: MediaPlacement }).placement;
-  }
-
-  async createTransport(direction: 'send' | 'recv'): Promise<types.WebRtcTransport> {
+  async createTransport(direction: Direction): Promise<types.WebRtcTransport<TransportAppData>> {
     this.assertOpen();
     // One of each: every transport holds media ports, which are shared by all rooms.
     if (this.creating.has(direction) || [...this.transports.values()].some((t) => t.appData.direction === direction)) {
@@ -59,13 +53,13 @@ export class PeerMedia {
     }
   }
 
-  private async newTransport(direction: 'send' | 'recv'): Promise<types.WebRtcTransport> {
+  private async newTransport(direction: Direction): Promise<types.WebRtcTransport<TransportAppData>> {
     // A receive transport may go to another worker when the room's is full (placement.ts).
-    const router = direction === 'recv' && this.placement ? await this.placement.recvRouter(this.router) : this.router;
+    const router = direction === 'recv' ? await this.placement.recvRouter(this.router) : this.router;
     const { listenIp, announcedAddress, rtcMinPort, rtcMaxPort } = this.listen;
     const portRange = { min: rtcMinPort, max: rtcMaxPort };
     // With a WebRtcServer all transports of a worker share one UDP and one TCP port.
-    const webRtcServer = (router.appData as { webRtcServer?: types.WebRtcServer }).webRtcServer;
+    const webRtcServer = this.placement.webRtcServerOf(router);
     const listen = webRtcServer
       ? { webRtcServer, enableUdp: true, enableTcp: true }
       : {
@@ -74,7 +68,7 @@ export class PeerMedia {
             { protocol: 'tcp' as const, ip: listenIp, announcedAddress, portRange },
           ],
         };
-    const transport = await router.createWebRtcTransport({
+    const transport = await router.createWebRtcTransport<TransportAppData>({
       ...listen,
       preferUdp: true,
       // Room for a screen share plus a few camera layers from the start; the
@@ -100,7 +94,7 @@ export class PeerMedia {
     return transport;
   }
 
-  transport(id: string): types.WebRtcTransport {
+  transport(id: string): types.WebRtcTransport<TransportAppData> {
     const t = this.transports.get(id);
     if (!t) throw new AulaError('not_found', 'no such transport');
     return t;
@@ -148,7 +142,7 @@ export class PeerMedia {
   }
 
   async consume(
-    producer: types.Producer<ProducerAppData>,
+    producer: MediaProducer,
     rtpCapabilities: types.RtpCapabilities,
   ): Promise<types.Consumer<ConsumerAppData>> {
     const transport = [...this.transports.values()].find((t) => t.appData.direction === 'recv');
@@ -157,7 +151,7 @@ export class PeerMedia {
       if (c.producerId === producer.id) throw new AulaError('invalid_params', 'already consuming this producer');
     }
     const router = this.recvRouter ?? this.router;
-    if (this.placement) await this.placement.reach(this.router, producer, router);
+    await this.placement.reach(this.router, producer, router);
     if (producer.closed || this.closed) throw new AulaError('not_found', 'the producer or the transport closed meanwhile');
     if (!router.canConsume({ producerId: producer.id, rtpCapabilities })) {
       throw new AulaError('invalid_params', 'your rtpCapabilities cannot consume this producer');
@@ -190,4 +184,10 @@ export class PeerMedia {
   private assertOpen(): void {
     if (this.closed) throw new AulaError('not_found', 'participant left');
   }
+}
+
+/** The mediasoup objects under a participant's media: for tests and the bench that inspect or extend them. */
+export function mediasoupMedia(media: PeerMediaPort): PeerMedia {
+  if (!(media instanceof PeerMedia)) throw new Error('not mediasoup media');
+  return media;
 }

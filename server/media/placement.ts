@@ -6,19 +6,8 @@
 // first use. Clients see nothing of this: every router of a room has the same
 // codecs and the producer keeps its id through the pipe.
 import type { types } from 'mediasoup';
+import type { MediaProducer } from './port.js';
 import type { RouterAppData, WorkerPool } from './worker-pool.js';
-
-/** What a participant's media asks of the placement (see peer-media.ts). */
-export interface MediaPlacement {
-  /** The router for a participant's receive transport in the room whose home router is `home`. */
-  recvRouter(home: types.Router): Promise<types.Router>;
-  /** Make `producer` (on `home`) consumable on `router`; resolves once piped. */
-  reach(home: types.Router, producer: types.Producer, router: types.Router): Promise<void>;
-}
-
-export interface PlacedRouterAppData extends RouterAppData {
-  placement?: MediaPlacement;
-}
 
 interface Load {
   consumers: number;
@@ -27,7 +16,7 @@ interface Load {
   routers: number;
 }
 
-export class Placement implements MediaPlacement {
+export class Placement {
   private readonly loads = new Map<types.Worker, Load>();
   private readonly workerOfRouter = new Map<string, types.Worker>();
   /** home router id → the room's further routers, one per worker. */
@@ -41,7 +30,7 @@ export class Placement implements MediaPlacement {
   ) {}
 
   /** A room's home router, on the worker with the fewest consumers (then routers). */
-  async createRouter(): Promise<types.Router<PlacedRouterAppData>> {
+  async createRouter(): Promise<types.Router<RouterAppData>> {
     const worker = this.leastLoaded();
     if (!worker) throw new Error('no mediasoup worker available');
     return this.routerOn(worker);
@@ -52,6 +41,7 @@ export class Placement implements MediaPlacement {
     this.pool.onWorkerReplaced(listener);
   }
 
+  /** The router for a participant's receive transport in the room whose home router is `home`. */
   async recvRouter(home: types.Router): Promise<types.Router> {
     const homeWorker = this.workerOfRouter.get(home.id);
     if (!homeWorker || this.weight(homeWorker) < this.consumersPerWorker) return home;
@@ -71,12 +61,13 @@ export class Placement implements MediaPlacement {
     if (!router) {
       router = this.routerOn(others);
       routers.set(others, router);
-      router.catch(() => routers!.delete(others));
+      router.catch(() => routers.delete(others));
     }
     return router;
   }
 
-  async reach(home: types.Router, producer: types.Producer, router: types.Router): Promise<void> {
+  /** Make `producer` (on `home`) consumable on `router`; resolves once piped. */
+  async reach(home: types.Router, producer: MediaProducer, router: types.Router): Promise<void> {
     if (router === home) return;
     const key = `${producer.id}:${router.id}`;
     let pipe = this.pipes.get(key);
@@ -90,14 +81,20 @@ export class Placement implements MediaPlacement {
     await pipe;
   }
 
-  /** The worker a router runs on (for metrics and tests). */
-  workerOf(router: types.Router): types.Worker | undefined {
+  /** The worker a router runs on (for metrics and tests); a mediasoup router or the port's. */
+  workerOf(router: { id: string }): types.Worker | undefined {
     return this.workerOfRouter.get(router.id);
   }
 
+  /** The shared UDP/TCP port of the router's worker, when media.webRtcServerPort is set. */
+  webRtcServerOf(router: types.Router): types.WebRtcServer | undefined {
+    const worker = this.workerOfRouter.get(router.id);
+    return worker && this.pool.webRtcServerOf(worker);
+  }
+
   /** The routers a room uses beyond its home router. */
-  async overflowRouters(home: types.Router): Promise<types.Router[]> {
-    return Promise.all(this.overflow.get(home.id)?.values() ?? []);
+  async overflowRouters(home: { id: string }): Promise<types.Router[]> {
+    return Promise.all([...(this.overflow.get(home.id)?.values() ?? [])]);
   }
 
   consumersOn(worker: types.Worker): number {
@@ -115,9 +112,8 @@ export class Placement implements MediaPlacement {
     return live.sort((a, b) => this.weight(a) - this.weight(b) || routers(a) - routers(b))[0];
   }
 
-  private async routerOn(worker: types.Worker): Promise<types.Router<PlacedRouterAppData>> {
-    const router = (await this.pool.createRouterOn(worker)) as types.Router<PlacedRouterAppData>;
-    router.appData.placement = this;
+  private async routerOn(worker: types.Worker): Promise<types.Router<RouterAppData>> {
+    const router = await this.pool.createRouterOn(worker);
     const load = this.loadOf(worker);
     load.routers++;
     this.workerOfRouter.set(router.id, worker);

@@ -1,6 +1,7 @@
-// One mediasoup worker per core; each new room's router goes to the worker
-// that hosts the fewest routers. A worker that dies is replaced at once (same
-// WebRtcServer port); those who had routers on it are told to rebuild.
+// One mediasoup worker per core, each with its WebRtcServer if configured;
+// media/placement.ts decides which worker a router goes to. A worker that
+// dies is replaced at once (same WebRtcServer port); those who had routers on
+// it are told to rebuild.
 import './flatbuffers-guard.js';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
@@ -18,14 +19,12 @@ export interface WorkerPoolOptions {
 }
 
 export interface RouterAppData extends types.AppData {
-  webRtcServer?: types.WebRtcServer;
   /** The worker process hosting the router (operators see it in logs). */
   workerPid: number;
 }
 
 interface Slot {
   worker: types.Worker;
-  routers: number;
   webRtcServer?: types.WebRtcServer;
 }
 
@@ -65,7 +64,7 @@ export class WorkerPool {
     });
     // aula closes workers last on SIGTERM/SIGINT (server/main.ts), not mediasoup at once.
     if (!keepWorkerThroughSignals(worker)) log.warn({ workerPid: worker.pid }, 'mediasoup closes this worker on SIGTERM itself');
-    const slot: Slot = { worker, routers: 0 };
+    const slot: Slot = { worker };
     worker.on('died', (error) => {
       log.error({ workerPid: worker.pid, err: error.message }, 'mediasoup worker died; starting a replacement');
       void this.replace(index, slot);
@@ -91,9 +90,9 @@ export class WorkerPool {
     for (let attempt = 1; !this.closing && this.slots[index] === dead; attempt++) {
       try {
         this.slots[index] = await this.spawn(index);
-        if (this.closing) this.slots[index]!.worker.close();
+        if (this.closing) this.slots[index].worker.close();
         this.replacements++;
-        this.log.info({ workerPid: this.slots[index]!.worker.pid }, 'replacement mediasoup worker started');
+        this.log.info({ workerPid: this.slots[index].worker.pid }, 'replacement mediasoup worker started');
         break;
       } catch (err) {
         this.log.error({ err: (err as Error).message, attempt }, 'could not start a replacement mediasoup worker');
@@ -118,27 +117,16 @@ export class WorkerPool {
     return this.slots.map((s) => s.worker);
   }
 
-  async createRouter(): Promise<types.Router<RouterAppData>> {
-    const slot = this.slots.filter((s) => !s.worker.closed).sort((a, b) => a.routers - b.routers)[0];
-    if (!slot) throw new Error('no mediasoup worker available');
-    return this.routerOn(slot);
-  }
-
   /** A router on a worker chosen by the caller (media/placement.ts decides which). */
   async createRouterOn(worker: types.Worker): Promise<types.Router<RouterAppData>> {
     const slot = this.slots.find((s) => s.worker === worker && !s.worker.closed);
     if (!slot) throw new Error('no such mediasoup worker');
-    return this.routerOn(slot);
+    return slot.worker.createRouter<RouterAppData>({ mediaCodecs, appData: { workerPid: slot.worker.pid } });
   }
 
-  private async routerOn(slot: Slot): Promise<types.Router<RouterAppData>> {
-    const router = await slot.worker.createRouter<RouterAppData>({
-      mediaCodecs,
-      appData: { webRtcServer: slot.webRtcServer, workerPid: slot.worker.pid },
-    });
-    slot.routers++;
-    router.observer.once('close', () => slot.routers--);
-    return router;
+  /** The worker's shared WebRTC port (media.webRtcServerPort), if configured. */
+  webRtcServerOf(worker: types.Worker): types.WebRtcServer | undefined {
+    return this.slots.find((s) => s.worker === worker)?.webRtcServer;
   }
 
   close(): void {

@@ -39,7 +39,7 @@ export class GroupCommit<T> {
 
   private enqueue(job: (settle: Settle) => Job<T>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.jobs.push(job((err) => (err === undefined ? resolve() : reject(err))));
+      this.jobs.push(job((err) => (err === undefined ? resolve() : reject(err instanceof Error ? err : new Error('the write failed', { cause: err })))));
       this.running ??= this.drain();
     });
   }

@@ -5,20 +5,11 @@
 // log; the request state is read back from that log.
 import { randomUUID } from 'node:crypto';
 import { CompactEncrypt, type CryptoKey, decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
+import { HttpError } from '../errors.js';
 import type { AssertionReplay } from './assertion-replay.js';
 import type { AuditLog } from './audit-log.js';
 import type { LedgerEvent, MeetingMeta } from './ledger.js';
 import { type ReportEntry, type ReportPayload, NOTICE } from './report-format.js';
-
-export class ReportError extends Error {
-  constructor(
-    readonly code: string,
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface OperatorConfig {
   name: string;
@@ -85,7 +76,7 @@ export function entriesFrom(events: LedgerEvent[], meetingEnd: string): ReportEn
   return entries;
 }
 
-const tampered = () => new ReportError('meeting_tampered', 409, 'the meeting\'s ledger files were altered on disk (they fail their authentication); no report can be made from them');
+const tampered = () => new HttpError(409, 'meeting_tampered', 'the meeting\'s ledger files were altered on disk (they fail their authentication); no report can be made from them');
 
 export class Reports {
   private readonly operators = new Map<string, OperatorKeys>();
@@ -106,7 +97,7 @@ export class Reports {
         const [verify, encrypt] = await Promise.all([importJWK(jwk, 'ES256'), importJWK(jwk, 'ECDH-ES+A256KW')]);
         reports.operators.set(op.name, { verify: verify as CryptoKey, encrypt: encrypt as CryptoKey });
       } catch (err) {
-        throw new Error(`operators: the public key of "${op.name}" cannot be used: ${(err as Error).message}`);
+        throw new Error(`operators: the public key of "${op.name}" cannot be used: ${(err as Error).message}`, { cause: err });
       }
     }
     return reports;
@@ -114,7 +105,7 @@ export class Reports {
 
   /** Check an operator's signed assertion for `op`; returns the operator's name and claims. */
   async verify(assertion: string, op: Operation): Promise<{ operator: string; claims: Record<string, unknown> }> {
-    const bad = (why: string) => new ReportError('bad_assertion', 401, why);
+    const bad = (why: string) => new HttpError(401, 'bad_assertion', why);
     let kid: string | undefined;
     try {
       kid = decodeProtectedHeader(assertion).kid;
@@ -132,7 +123,7 @@ export class Reports {
         maxTokenAge: '5m',
         requiredClaims: ['exp', 'iat', 'jti', 'op'],
       });
-      claims = payload as Record<string, unknown>;
+      claims = payload;
     } catch {
       throw bad('the operator assertion does not verify with that operator\'s key');
     }
@@ -145,7 +136,7 @@ export class Reports {
   request(operator: string, meetingId: string, reason: string): RequestState {
     const reasonText = reason.trim();
     if (reasonText.length < 5 || reasonText.length > 1000) {
-      throw new ReportError('invalid_params', 400, 'state the reason and legal basis (5 to 1000 characters)');
+      throw new HttpError(400, 'invalid_params', 'state the reason and legal basis (5 to 1000 characters)');
     }
     this.liveMeeting(meetingId);
     const requestId = randomUUID();
@@ -156,8 +147,8 @@ export class Reports {
 
   approve(operator: string, requestId: string): RequestState {
     const req = this.existing(requestId);
-    if (req.approvedBy) throw new ReportError('already_approved', 409, `already approved by ${req.approvedBy}`);
-    if (req.requestedBy === operator) throw new ReportError('self_approval', 403, 'a second operator must approve; you made this request');
+    if (req.approvedBy) throw new HttpError(409, 'already_approved', `already approved by ${req.approvedBy}`);
+    if (req.requestedBy === operator) throw new HttpError(403, 'self_approval', 'a second operator must approve; you made this request');
     this.liveMeeting(req.meetingId);
     this.audit.append({ type: 'report.approved', operator, meetingId: req.meetingId, requestId });
     return this.state(requestId)!;
@@ -166,8 +157,8 @@ export class Reports {
   /** The report as a compact JWE to the requesting operator's key. */
   async deliver(operator: string, requestId: string): Promise<string> {
     const req = this.existing(requestId);
-    if (req.requestedBy !== operator) throw new ReportError('not_requester', 403, 'only the operator who requested the report can fetch it');
-    if (!req.approvedBy) throw new ReportError('not_approved', 409, 'the request has not been approved by a second operator yet');
+    if (req.requestedBy !== operator) throw new HttpError(403, 'not_requester', 'only the operator who requested the report can fetch it');
+    if (!req.approvedBy) throw new HttpError(409, 'not_approved', 'the request has not been approved by a second operator yet');
     const meeting = this.liveMeeting(req.meetingId);
     const events = await this.readIntact(meeting.id);
     const end = this.ledger.endOf?.(meeting.id) ?? meeting.endedAt ?? new Date().toISOString();
@@ -220,13 +211,13 @@ export class Reports {
 
   private existing(requestId: string): RequestState {
     const s = this.state(requestId);
-    if (!s) throw new ReportError('not_found', 404, 'no such report request');
+    if (!s) throw new HttpError(404, 'not_found', 'no such report request');
     return s;
   }
 
   /** The meeting, or why there is none: never held, or deleted after its retention. */
   private liveMeeting(meetingId: string): MeetingMeta {
-    const expired = new ReportError('meeting_expired', 410, 'the meeting passed its retention period and its attendance data was deleted');
+    const expired = new HttpError(410, 'meeting_expired', 'the meeting passed its retention period and its attendance data was deleted');
     const meta = this.ledger.meeting(meetingId);
     if (meta?.tampered) throw tampered();
     // Past retention counts as gone even before the next purge has run.
@@ -234,7 +225,7 @@ export class Reports {
     if (meta) return meta;
     const purged = this.audit.all().some((e) => e.type === 'meeting.purged' && e.meetingId === meetingId);
     if (purged) throw expired;
-    throw new ReportError('unknown_meeting', 404, 'no such meeting');
+    throw new HttpError(404, 'unknown_meeting', 'no such meeting');
   }
 
   private async readIntact(meetingId: string): Promise<LedgerEvent[]> {
@@ -243,13 +234,13 @@ export class Reports {
     } catch (err) {
       // Several nodes: another node's segment could not be fetched (it is down); not tampering.
       const e = err as { code?: string; status?: number; message: string };
-      if (e.code === 'segment_unavailable') throw new ReportError(e.code, e.status ?? 503, e.message);
+      if (e.code === 'segment_unavailable') throw new HttpError(e.status ?? 503, e.code, e.message);
       throw tampered();
     }
   }
 
   private rememberAssertion(jti: string, expiresAt: number): void {
-    if (jti.length > 256) throw new ReportError('bad_assertion', 401, 'the assertion id (jti) is too long');
-    if (!this.replay.use(jti, expiresAt)) throw new ReportError('bad_assertion', 401, 'this assertion was used already');
+    if (jti.length > 256) throw new HttpError(401, 'bad_assertion', 'the assertion id (jti) is too long');
+    if (!this.replay.use(jti, expiresAt)) throw new HttpError(401, 'bad_assertion', 'this assertion was used already');
   }
 }

@@ -1,13 +1,13 @@
-// One captured track: a mediasoup PlainTransport sends the producer's RTP to
-// an ffmpeg on 127.0.0.1, which copies it (no transcoding) into a WebM on its
+// One captured track: the media layer's RTP tap (media/rtp-tap.ts) sends the
+// producer's RTP to an ffmpeg on 127.0.0.1, which copies it (no transcoding) into a WebM on its
 // stdout, cluster by cluster; aula seals it into the track's file as it comes
 // (sealed-file.ts), so the file plays up to the moment ffmpeg or the server
 // died, and no plaintext media touches the disk. The SDP ffmpeg reads comes through its stdin; its session name is "-",
 // and ffmpeg writes no input metadata (-map_metadata -1).
 import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import type { types } from 'mediasoup';
 import type { Logger } from '../log.js';
+import type { MediaProducer, MediaRouter, RtpTap } from '../media/port.js';
 import type { SealedWriter } from './sealed-file.js';
 
 /** Two adjacent free UDP ports on loopback (RTP and RTCP), found by binding and releasing them. */
@@ -33,8 +33,8 @@ async function freePortPair(): Promise<number> {
   throw new Error('no free UDP port pair for recording');
 }
 
-function sdp(consumer: types.Consumer, port: number): string {
-  const codec = consumer.rtpParameters.codecs[0]!;
+function sdp(tap: RtpTap, port: number): string {
+  const codec = tap.rtpParameters.codecs[0]!;
   const pt = codec.payloadType;
   const [, name] = codec.mimeType.split('/');
   const channels = codec.channels && codec.channels > 1 ? `/${codec.channels}` : '';
@@ -44,7 +44,7 @@ function sdp(consumer: types.Consumer, port: number): string {
     's=-',
     'c=IN IP4 127.0.0.1',
     't=0 0',
-    `m=${consumer.kind} ${port} RTP/AVP ${pt}`,
+    `m=${tap.kind} ${port} RTP/AVP ${pt}`,
     `a=rtcp:${port + 1}`,
     `a=rtpmap:${pt} ${name}${'/'}${codec.clockRate}${channels}`,
     'a=recvonly',
@@ -66,8 +66,8 @@ export class TrackCapture {
   private stopped?: Promise<void>;
 
   private constructor(
-    private readonly transport: types.PlainTransport,
-    readonly consumer: types.Consumer,
+    /** The RTP copy ffmpeg receives; it ends when the producer closes. */
+    readonly tap: RtpTap,
     readonly process: ChildProcess,
     log: Logger,
   ) {
@@ -79,24 +79,11 @@ export class TrackCapture {
     });
   }
 
-  static async start(router: types.Router, producer: types.Producer, o: CaptureOptions): Promise<TrackCapture> {
+  static async start(router: MediaRouter, producer: MediaProducer, o: CaptureOptions): Promise<TrackCapture> {
     const port = await freePortPair();
-    const transport = await router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
-      rtcpMux: false,
-      comedia: false,
-      appData: { recording: true },
-    });
+    // A camera's middle simulcast layer is plenty for a tile of the composed video.
+    const tap = await router.tap(producer, port, producer.appData.source === 'camera' ? { spatialLayer: 1 } : {});
     try {
-      await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
-      // Only the media codec: no RTX or header extensions that ffmpeg would not understand.
-      const rtpCapabilities = {
-        codecs: router.rtpCapabilities.codecs!.filter((c) => c.kind === producer.kind && !c.mimeType.endsWith('/rtx')),
-        headerExtensions: [],
-      };
-      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
-      // A camera's middle simulcast layer is plenty for a tile of the composed video.
-      if (consumer.type === 'simulcast' && producer.appData.source === 'camera') await consumer.setPreferredLayers({ spatialLayer: 1 });
       const args = [
         '-hide_banner', '-loglevel', 'error', '-nostats',
         '-protocol_whitelist', 'pipe,udp,rtp',
@@ -111,23 +98,23 @@ export class TrackCapture {
         '-f', 'webm', 'pipe:1',
       ];
       const child = spawn(o.ffmpeg, args, { stdio: ['pipe', 'pipe', 'ignore'] });
-      child.stdout!.on('data', (d: Buffer) => o.writer.write(d));
-      child.stdout!.once('close', () => o.writer.close());
+      child.stdout.on('data', (d: Buffer) => o.writer.write(d));
+      child.stdout.once('close', () => o.writer.close());
       child.on('error', (err) => o.log.error({ err: err.message }, 'recording: cannot run ffmpeg'));
-      child.stdin!.on('error', () => undefined);
-      child.stdin!.end(sdp(consumer, port));
-      const capture = new TrackCapture(transport, consumer, child, o.log);
-      consumer.observer.once('close', () => void capture.stop());
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(sdp(tap, port));
+      const capture = new TrackCapture(tap, child, o.log);
+      tap.onClose(() => void capture.stop());
       // ffmpeg needs a moment to open its sockets; media sent earlier is lost,
       // so resume then and ask for a keyframe (and a few more while it probes).
       setTimeout(() => {
-        if (transport.closed) return;
-        void consumer.resume().catch(() => undefined);
-        if (consumer.kind === 'video') capture.scheduleKeyframes();
+        if (tap.closed) return;
+        void tap.resume().catch(() => undefined);
+        if (tap.kind === 'video') capture.scheduleKeyframes();
       }, 400);
       return capture;
     } catch (err) {
-      transport.close();
+      tap.close();
       throw err;
     }
   }
@@ -164,9 +151,9 @@ export class TrackCapture {
   }
 
   private scheduleKeyframes(): void {
-    const ask = () => void this.consumer.requestKeyFrame().catch(() => undefined);
+    const ask = () => void this.tap.requestKeyFrame().catch(() => undefined);
     ask();
-    for (const ms of [1000, 2500, 5000]) setTimeout(() => !this.consumer.closed && ask(), ms).unref();
+    for (const ms of [1000, 2500, 5000]) setTimeout(() => !this.tap.closed && ask(), ms).unref();
     // Periodic keyframes keep a partial file decodable from more places.
     this.keyframes = setInterval(ask, 10_000);
     this.keyframes.unref();
@@ -174,6 +161,6 @@ export class TrackCapture {
 
   private close(): void {
     clearInterval(this.keyframes);
-    if (!this.transport.closed) this.transport.close();
+    this.tap.close();
   }
 }

@@ -50,7 +50,7 @@ export const letters = (word: string) => (word.match(/\p{L}/gu) ?? []).length;
 
 /** Words of a text with their positions, folded. */
 export function words(text: string): Array<{ start: number; end: number; key: string; letters: number }> {
-  return [...text.matchAll(WORD)].map((m) => ({ start: m.index!, end: m.index! + m[0].length, key: fold(m[0]), letters: letters(m[0]) }));
+  return [...text.matchAll(WORD)].map((m) => ({ start: m.index, end: m.index + m[0].length, key: fold(m[0]), letters: letters(m[0]) }));
 }
 
 /** What a display name contributes: its whole (as a phrase of words) and its parts. */
@@ -69,7 +69,7 @@ class CountedMap {
 
   add(key: string, value: string): void {
     let m = this.map.get(key);
-    if (!m) this.map.set(key, (m = new Map()));
+    if (!m) this.map.set(key, (m = new Map<string, number>()));
     m.set(value, (m.get(value) ?? 0) + 1);
   }
 

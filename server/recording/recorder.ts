@@ -1,14 +1,13 @@
 // One running recording of one room: a capture per producer (also those that
-// start later: the router's observer reports every new producer), pseudonyms
+// start later: the room's media reports every new producer), pseudonyms
 // for everyone who is in the room while it runs, and the chat transcript.
 // Display names stay in memory (the anonymiser) and are never written.
 // Whoever opted out (Participant.recordingOptOut) has nothing captured: their
 // captures stop when they opt out and start again when they opt back in, and
 // their chat is a line without text.
-import type { types } from 'mediasoup';
 import type { NotificationData } from '../../shared/protocol.js';
 import type { Logger } from '../log.js';
-import type { ProducerAppData } from '../media/peer-media.js';
+import type { MediaProducer, MediaRouter } from '../media/port.js';
 import { refusal } from '../media/refusal.js';
 import type { Participant } from '../rooms/participant.js';
 import type { Room } from '../rooms/room.js';
@@ -33,8 +32,8 @@ export class RoomRecording {
   private begun = false;
   private readonly optedOut = new Set<string>(); // participant ids whose captures are stopped
   private readonly stopping: Array<Promise<void>> = []; // their captures, finishing their files
-  private readonly onTransport = (t: types.Transport) => this.watch(t);
-  private router?: types.Router;
+  private router?: MediaRouter;
+  private unfollow?: () => void;
 
   constructor(
     private readonly room: Room,
@@ -61,7 +60,6 @@ export class RoomRecording {
     this.sidecar.startedAt = new Date(this.startedAt).toISOString();
     for (const p of this.room.participants.values()) {
       this.seen(p);
-      for (const t of p.media.transports.values()) this.watch(t);
       for (const producer of p.media.producers.values()) void this.capture(producer);
     }
     this.followRouter();
@@ -70,9 +68,9 @@ export class RoomRecording {
   /** Watch the room's current router (a new one after its worker died: tracks continue as new tracks). */
   followRouter(): void {
     if (this.stopped || this.router === this.room.router) return;
-    this.router?.observer.off('newtransport', this.onTransport);
+    this.unfollow?.();
     this.router = this.room.router;
-    this.router.observer.on('newtransport', this.onTransport);
+    this.unfollow = this.router.onProducer((producer) => void this.capture(producer));
   }
 
   /** Someone joined or renamed while recording: they get (or keep) their pseudonym. */
@@ -132,7 +130,7 @@ export class RoomRecording {
   async stop(): Promise<Sidecar> {
     if (!this.stopped) {
       this.stopped = true;
-      this.router?.observer.off('newtransport', this.onTransport);
+      this.unfollow?.();
       this.anonymiser.clear();
       await Promise.all([...[...this.captures.values()].map(({ capture }) => capture.stop()), ...this.stopping]);
       const now = Date.now();
@@ -145,13 +143,8 @@ export class RoomRecording {
     return this.sidecar;
   }
 
-  private watch(t: types.Transport): void {
-    if (t.appData.recording) return; // our own taps
-    t.observer.on('newproducer', (producer) => void this.capture(producer as types.Producer<ProducerAppData>));
-  }
-
-  private async capture(producer: types.Producer): Promise<void> {
-    const { peerId, source } = producer.appData as ProducerAppData;
+  private async capture(producer: MediaProducer): Promise<void> {
+    const { peerId, source } = producer.appData;
     if (this.stopped || producer.closed || this.captures.has(producer.id) || !peerId) return;
     const participant = this.room.participants.get(peerId);
     if (participant?.recordingOptOut) return;
@@ -186,7 +179,7 @@ export class RoomRecording {
       }
       // Measured from when media flows to ffmpeg (the capture resumes shortly after starting).
       track.startMs = Date.now() - this.startedAt + 400;
-      capture.consumer.observer.once('close', () => {
+      capture.tap.onClose(() => {
         track.endMs ??= Date.now() - this.startedAt;
         this.save();
       });

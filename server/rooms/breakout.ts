@@ -1,11 +1,11 @@
 // Breakout groups of one room. Everyone stays a participant of the room (one
 // meeting in the attendance ledger, one roster, one hand queue); what changes
 // is the router their media runs on. A group is a router of its own, made by
-// the worker pool wherever it has room.
+// the media port wherever it has room.
 import { randomUUID } from 'node:crypto';
-import type { types } from 'mediasoup';
 import type { z } from 'zod';
 import type { breakoutState } from '../../shared/protocol.js';
+import type { MediaRouter } from '../media/port.js';
 import type { Participant } from './participant.js';
 import type { Room } from './room.js';
 
@@ -15,7 +15,7 @@ export interface Group {
   id: string;
   /** "1", "2", …: the client words it ("Group 1", "Gruppe 1"). */
   name: string;
-  router: types.Router;
+  router: MediaRouter;
 }
 
 export class Breakout {
@@ -23,7 +23,7 @@ export class Breakout {
   private timer: NodeJS.Timeout | undefined;
   endsAt: number | undefined;
 
-  constructor(routers: types.Router[]) {
+  constructor(routers: MediaRouter[]) {
     routers.forEach((router, i) => {
       const id = randomUUID();
       this.groups.set(id, { id, name: String(i + 1), router });
@@ -67,7 +67,7 @@ export function moveParticipant(room: Room, p: Participant, group: string | unde
   room.broadcast('peerUpdated', { peer: p.info() });
   p.notify('movedToGroup', {
     ...(target ? { group: target.id, name: target.name } : {}),
-    routerRtpCapabilities: room.routerOf(group).rtpCapabilities as unknown as Record<string, unknown>,
+    routerRtpCapabilities: room.routerOf(group).rtpCapabilities,
     producers: room.producers(p),
   });
   return true;

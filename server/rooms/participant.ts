@@ -1,23 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { types } from 'mediasoup';
 import type { NotificationData, NotificationName, PeerInfo, Role } from '../../shared/protocol.js';
-import { PeerMedia, type TransportListen } from '../media/peer-media.js';
+import type { MediaRouter, PeerMediaPort, RtpCapabilities } from '../media/port.js';
 
 export type Notify = <N extends NotificationName>(name: N, data: NotificationData<N>) => void;
 
 /** A person in a room. Lives in memory only; nothing here is written anywhere. */
 export class Participant {
   readonly id = randomUUID();
-  media: PeerMedia;
+  media: PeerMediaPort;
   /** The breakout group this person is in; undefined in the main room. */
   group: string | undefined;
   /** False after a moderator muted this person without allowing them to unmute. */
   mayUnmute = true;
   /** Chose to be left out of recordings: nothing of theirs is captured. */
   recordingOptOut = false;
-  /** Chat rate limit: tokens for messages, refilled over time. */
-  chatTokens = 5;
-  chatRefilledAt = Date.now();
   /** Settles when the room's observers have stored the latest change to this participant (the ledger: on disk). */
   recorded: Promise<void> = Promise.resolve();
 
@@ -25,9 +21,8 @@ export class Participant {
     /** As shown in the room, including a "(2)" suffix if the name was taken. */
     public displayName: string,
     public role: Role,
-    readonly rtpCapabilities: types.RtpCapabilities,
-    router: types.Router,
-    private readonly listen: TransportListen,
+    readonly rtpCapabilities: RtpCapabilities,
+    router: MediaRouter,
     /** Where notifications go: the participant's current connection. */
     private sink: Notify,
     /** Forget the connection's room state when the room closes under it. */
@@ -38,7 +33,7 @@ export class Participant {
      */
     readonly identity = '',
   ) {
-    this.media = new PeerMedia(router, listen);
+    this.media = router.peer();
   }
 
   notify<N extends NotificationName>(name: N, data: NotificationData<N>): void {
@@ -55,12 +50,6 @@ export class Participant {
     this.onDetach = onDetach;
   }
 
-  /** The room moved to another router: the old media died with its worker. */
-  resetMedia(router: types.Router): void {
-    this.media.close();
-    this.media = new PeerMedia(router, this.listen);
-  }
-
   info(): PeerInfo {
     return {
       id: this.id,
@@ -72,12 +61,13 @@ export class Participant {
   }
 
   /**
-   * Into another group's router: all media on the old router closes (the
-   * others see producerClosed), the browser makes new transports here.
+   * Onto another router: a breakout group's (or back to the main room's), or
+   * the room's new one after its worker died. All media on the old router
+   * closes (the others see producerClosed); the browser makes new transports.
    */
-  moveMedia(router: types.Router, group: string | undefined): void {
+  moveMedia(router: MediaRouter, group: string | undefined): void {
     this.media.close();
     this.group = group;
-    this.media = new PeerMedia(router, this.listen);
+    this.media = router.peer();
   }
 }

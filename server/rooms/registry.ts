@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { types } from 'mediasoup';
+import type { MediaPort } from '../media/port.js';
 import { Room, type RoomObserver } from './room.js';
 import { type RoomSettingsInput, roomSettingsSchema } from './settings.js';
 import type { RoomStore, StoredRoom } from './store.js';
@@ -21,16 +21,24 @@ export const storedRoom = (r: Room): StoredRoom => ({ id: r.id, settings: r.sett
 /** The rooms the operator created; persisted (without any participant data) when a store is given. */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
+  /** Shared with every room, so an observer added later (observe()) sees the rooms made before. */
+  private readonly observers: RoomObserver[];
 
   constructor(
-    /** The worker pool, or the placement that picks a worker for each room. */
-    private readonly pool: { createRouter(): Promise<types.Router>; onWorkerReplaced(listener: () => void): void },
+    /** Where each room's router comes from (the least busy worker). */
+    private readonly media: MediaPort,
     private readonly store?: RoomStore,
-    private readonly observers: readonly RoomObserver[] = [],
+    observers: readonly RoomObserver[] = [],
     private readonly maxRooms = Infinity,
     private readonly log?: Logger,
   ) {
-    pool.onWorkerReplaced(() => void this.recoverRouters());
+    this.observers = [...observers];
+    media.onWorkerReplaced(() => void this.recoverRouters());
+  }
+
+  /** Who else needs to know when people come and go (a layer made after the rooms: recording, resume). */
+  observe(observer: RoomObserver): void {
+    this.observers.push(observer);
   }
 
   /** Rooms whose router died with its worker continue on a new one. */
@@ -38,7 +46,7 @@ export class RoomRegistry {
     for (const room of this.rooms.values()) {
       if (!room.router.closed || room.isClosed) continue;
       try {
-        room.replaceRouter(await this.pool.createRouter());
+        room.replaceRouter(await this.media.createRouter());
         this.log?.info({ room: room.id, participants: room.participants.size }, 'room moved to a new router');
       } catch (err) {
         this.log?.error({ room: room.id, err: (err as Error).message }, 'no router for the room; it is closed');
@@ -51,7 +59,7 @@ export class RoomRegistry {
   /** Bring back the rooms of an earlier run. */
   async load(): Promise<number> {
     for (const r of this.store?.load() ?? []) {
-      const router = await this.pool.createRouter();
+      const router = await this.media.createRouter();
       this.rooms.set(r.id, new Room(r.id, r.settings, r.linkGeneration, r.createdAt, router, this.observers));
     }
     return this.rooms.size;
@@ -62,7 +70,7 @@ export class RoomRegistry {
     const settings = roomSettingsSchema.parse(input);
     if (this.rooms.size >= this.maxRooms) throw new TooManyRooms(this.maxRooms);
     if (this.rooms.has(id)) throw new Error('a room with this id exists');
-    const router = await this.pool.createRouter();
+    const router = await this.media.createRouter();
     if (this.rooms.has(id)) {
       router.close();
       throw new Error('a room with this id exists');
@@ -77,7 +85,7 @@ export class RoomRegistry {
   async adopt(r: StoredRoom): Promise<Room> {
     const known = this.rooms.get(r.id);
     if (known) return known;
-    const room = new Room(r.id, r.settings, r.linkGeneration, r.createdAt, await this.pool.createRouter(), this.observers);
+    const room = new Room(r.id, r.settings, r.linkGeneration, r.createdAt, await this.media.createRouter(), this.observers);
     this.rooms.set(room.id, room);
     this.persist();
     return room;
@@ -87,7 +95,7 @@ export class RoomRegistry {
   async reopen(id: string, reason: string, code: 'room_moved' | 'server_shutdown'): Promise<void> {
     const room = this.rooms.get(id);
     if (!room) return;
-    const router = await this.pool.createRouter();
+    const router = await this.media.createRouter();
     if (this.rooms.get(id) !== room) return void router.close();
     room.close(reason, code);
     this.rooms.set(id, new Room(id, room.settings, room.linkGeneration, room.createdAt, router, this.observers));

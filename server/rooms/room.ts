@@ -1,11 +1,14 @@
-import type { types } from 'mediasoup';
-import type { NotificationData, NotificationName, Permission, ProducerInfo } from '../../shared/protocol.js';
+import type { NotificationData, NotificationName, Permission, ProducerInfo, Role } from '../../shared/protocol.js';
 import { AulaError } from '../errors.js';
-import type { ProducerAppData } from '../media/peer-media.js';
+import type { MediaProducer, MediaRouter } from '../media/port.js';
+import type { Presentation } from '../presentation/presentation.js';
+import type { Breakout } from './breakout.js';
 import { ClassroomState } from './classroom-state.js';
 import { Lobby } from './lobby.js';
 import type { Participant } from './participant.js';
-import type { Role } from '../../shared/protocol.js';
+import { hasPermission } from './permissions.js';
+import type { Poll, PollSummary } from './poll.js';
+import type { RoomSettings } from './settings.js';
 
 /**
  * Who else needs to know when people come and go (the attendance ledger).
@@ -24,11 +27,6 @@ export interface RoomObserver {
   /** A poll closed: its question and counts, never who voted (for a meeting transcript). */
   pollClosed?(room: Room, poll: PollSummary): void;
 }
-import { hasPermission } from './permissions.js';
-import type { RoomSettings } from './settings.js';
-import type { Breakout } from './breakout.js';
-import type { Poll, PollSummary } from './poll.js';
-import type { Presentation } from '../presentation/presentation.js';
 
 /** A classroom: its router, the participants in it and those waiting in its lobby. */
 export class Room {
@@ -49,7 +47,8 @@ export class Room {
     public settings: RoomSettings,
     public linkGeneration: string,
     readonly createdAt: number,
-    public router: types.Router,
+    /** The room's media (the main room's router); breakout groups have their own. */
+    public router: MediaRouter,
     private readonly observers: readonly RoomObserver[] = [],
   ) {}
 
@@ -85,7 +84,7 @@ export class Room {
   /** In or out of recordings: the recorder (an observer) starts or stops their captures. */
   setRecordingOptOut(participant: Participant, optOut: boolean): void {
     participant.recordingOptOut = optOut;
-    this.tell((o) => o.participantChanged(this, participant));
+    void this.tell((o) => o.participantChanged(this, participant));
   }
 
   setRole(participant: Participant, role: Role): void {
@@ -110,6 +109,20 @@ export class Room {
     return true;
   }
 
+  /** Remove a participant and tell the others (peerLeft); false if they were not here. */
+  removeAndAnnounce(participant: Participant): boolean {
+    if (!this.remove(participant)) return false;
+    this.broadcast('peerLeft', { peerId: participant.id });
+    return true;
+  }
+
+  /** Tell whoever may admit (or only `to`, who just got the permission) who is waiting in the lobby. */
+  lobbyChanged(to?: Participant): void {
+    const data = { entries: this.lobby.list() };
+    if (to) to.notify('lobbyChanged', data);
+    else this.notifyWith('admitLobby', 'lobbyChanged', data);
+  }
+
   broadcast<N extends NotificationName>(name: N, data: NotificationData<N>, except?: Participant): void {
     for (const p of this.participants.values()) if (p !== except) p.notify(name, data);
   }
@@ -120,13 +133,13 @@ export class Room {
   }
 
   /** The router of a breakout group, or the room's own. */
-  routerOf(group: string | undefined): types.Router {
+  routerOf(group: string | undefined): MediaRouter {
     return (group && this.breakout?.groups.get(group)?.router) || this.router;
   }
 
   /** A poll closed: tell the observers (a transcript) the question and counts. */
   pollClosed(summary: PollSummary): void {
-    this.tell((o) => o.pollClosed?.(this, summary));
+    void this.tell((o) => o.pollClosed?.(this, summary));
   }
 
   // The meeting is over (everyone left or the room closed): its breakout
@@ -170,7 +183,7 @@ export class Room {
       this.remove(p);
       p.detach();
     }
-    this.tell((o) => o.meetingEnded?.(this));
+    void this.tell((o) => o.meetingEnded?.(this));
   }
 
   /** Every display name now shown in the room or its lobby. */
@@ -180,7 +193,8 @@ export class Room {
   }
 
   // An observer's failure (a full disk under the ledger) must not leave the
-  // room half-changed; observers report their own errors.
+  // room half-changed; observers report their own errors. The promise never
+  // rejects: a caller that need not wait for it says `void this.tell(…)`.
   private tell(call: (o: RoomObserver) => Promise<void> | void): Promise<void> {
     const stored: Promise<void>[] = [];
     for (const o of this.observers) {
@@ -194,7 +208,7 @@ export class Room {
     return Promise.allSettled(stored).then(() => undefined);
   }
 
-  findProducer(producerId: string): types.Producer<ProducerAppData> | undefined {
+  findProducer(producerId: string): MediaProducer | undefined {
     for (const p of this.participants.values()) {
       const producer = p.media.producers.get(producerId);
       if (producer) return producer;
@@ -225,14 +239,14 @@ export class Room {
    * gone with the old one; each client builds new transports and publishes
    * again, and the others' consumers follow from producerAdded.
    */
-  replaceRouter(router: types.Router): void {
+  replaceRouter(router: MediaRouter): void {
     this.router = router;
     this.classroom.activeSpeaker = null;
     for (const p of this.participants.values()) {
-      p.resetMedia(router);
-      p.notify('mediaReset', { routerRtpCapabilities: router.rtpCapabilities as Record<string, unknown> });
+      p.moveMedia(router, p.group);
+      p.notify('mediaReset', { routerRtpCapabilities: router.rtpCapabilities });
     }
-    this.tell((o) => o.routerReplaced?.(this));
+    void this.tell((o) => o.routerReplaced?.(this));
   }
 
   close(reason: string, code: 'room_closed' | 'server_shutdown' | 'room_moved' = 'room_closed'): void {
@@ -248,7 +262,7 @@ export class Room {
       p.detach();
     }
     this.endFeatures();
-    this.tell((o) => o.roomClosed(this));
+    void this.tell((o) => o.roomClosed(this));
     this.router.close();
   }
 }

@@ -16,6 +16,16 @@ export interface DispatcherOptions {
 }
 
 type Settled = { ok: true; data: unknown } | { ok: false; err: unknown };
+
+/** The strings of a request's parameters (names, chat text, tokens): never to be logged. */
+function stringsOf(value: unknown, out: string[] = [], depth = 0): string[] {
+  if (typeof value === 'string') {
+    if (value.length >= 3) out.push(value);
+  } else if (value && typeof value === 'object' && depth < 4 && out.length < 50) {
+    for (const v of Object.values(value)) stringsOf(v, out, depth + 1);
+  }
+  return out;
+}
 type Outcome = Settled | { timedOut: true };
 
 /**
@@ -57,6 +67,7 @@ export class Dispatcher {
     const parsed = parseRequest(raw);
     if (!parsed.ok) return this.fail(session, parsed.id, parsed.error);
     const { id, method, params } = parsed;
+    const fault = (err: unknown) => this.toErrorInfo(method, err, params);
     let timer: NodeJS.Timeout | undefined;
     const work = this.run(session, method, params).then(
       (data): Settled => ({ ok: true, data }),
@@ -71,17 +82,17 @@ export class Dispatcher {
       // What the handler does later is not sent: the client has its answer.
       this.services.log.warn({ method, timeoutMs: this.timeoutMs }, 'request timed out');
       void work.then((late) => {
-        if (!late.ok) this.toErrorInfo(method, late.err);
+        if (!late.ok) fault(late.err);
       });
       return this.fail(session, id, { code: 'timeout', message: `${method} took too long on the server; it may or may not have taken effect` });
     }
-    if (!outcome.ok) return this.fail(session, id, this.toErrorInfo(method, outcome.err));
+    if (!outcome.ok) return this.fail(session, id, fault(outcome.err));
     const response: ResponseMessage = { type: 'response', id, ok: true, data: outcome.data };
     let text: string;
     try {
       text = JSON.stringify(response);
     } catch (err) {
-      return this.fail(session, id, this.toErrorInfo(method, err));
+      return this.fail(session, id, fault(err));
     }
     this.deliver(session, text);
   }
@@ -112,17 +123,20 @@ export class Dispatcher {
     return handler.handle({ session, services: this.services, room, participant }, params as never);
   }
 
-  private toErrorInfo(method: Method, err: unknown): ErrorInfo {
+  private toErrorInfo(method: Method, err: unknown, params: unknown): ErrorInfo {
     if (err instanceof AulaError) {
       // A refusal by mediasoup (media/refusal.ts): the client's mistake, worth a debug line only.
       if (err.cause instanceof Error) this.services.log.debug({ method, code: err.code, err: err.cause.message }, 'mediasoup refused the request');
       return { code: err.code, message: err.message };
     }
     // Anything else is aula's own fault (a bug, a TypeError included): logged
-    // as an error with where it happened, never with the request's contents.
+    // as an error with where it happened, never with the request's contents
+    // (a message that quotes a display name or chat text has it cut out).
     const e = err instanceof Error ? err : new Error(String(err));
     const at = e.stack?.split('\n').find((l) => l.includes('/server/'))?.trim();
-    this.services.log.error({ method, err: `${e.name}: ${e.message}`.slice(0, 300), at }, 'request failed');
+    let message = `${e.name}: ${e.message}`;
+    for (const s of stringsOf(params)) message = message.split(s).join('…');
+    this.services.log.error({ method, err: message.slice(0, 300), at }, 'request failed');
     return { code: 'internal', message: `${method} failed on the server` };
   }
 }

@@ -1,10 +1,9 @@
 // How a feature plugs into signalling: a handler names its method, whether the
 // caller must have joined a room, and the permission it needs. The dispatcher
 // does validation, ordering and the role check; the handler only does its job.
-import type { types } from 'mediasoup';
 import type { Method, Params, Permission, Result } from '../../shared/protocol.js';
 import type { AccessControl } from '../access/access.js';
-import type { TransportListen } from '../media/peer-media.js';
+import type { MediaRouter } from '../media/port.js';
 import type { IceServer } from '../media/turn.js';
 import type { Logger } from '../log.js';
 import type { PresentationFiles } from '../presentation/files.js';
@@ -20,7 +19,6 @@ export interface Services {
   access: AccessControl;
   /** ICE (TURN) servers for a participant who just got in, and the transport policy. */
   ice(): { iceServers: IceServer[]; iceTransportPolicy: 'all' | 'relay' };
-  listen: TransportListen;
   log: Logger;
   resume: ResumeRegistry;
   /** Recordings, when the server records (tests may leave it out). */
@@ -32,7 +30,7 @@ export interface Services {
   /** Join attempts per minute of one person (server/access/join-limits.ts). */
   joinsPerMinute: number;
   /** A new router on the least busy worker (for breakout groups). */
-  newRouter(): Promise<types.Router>;
+  newRouter(): Promise<MediaRouter>;
 }
 
 export interface OpenContext {

@@ -114,8 +114,7 @@ export class ResumeRegistry implements RoomObserver {
 
   private expire(entry: Entry, why: string): void {
     const { room, participant } = entry;
-    if (room.remove(participant)) {
-      room.broadcast('peerLeft', { peerId: participant.id });
+    if (room.removeAndAnnounce(participant)) {
       logPresence(this.log, 'participant left', room, participant.id, { why });
     }
   }

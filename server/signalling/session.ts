@@ -43,11 +43,7 @@ export class Session {
   leave(): void {
     const { room, participant, lobby } = this;
     this.reset();
-    if (lobby && lobby.room.lobby.remove(lobby.entryId)) {
-      lobby.room.notifyWith('admitLobby', 'lobbyChanged', { entries: lobby.room.lobby.list() });
-    }
-    if (room && participant && room.remove(participant)) {
-      room.broadcast('peerLeft', { peerId: participant.id });
-    }
+    if (lobby && lobby.room.lobby.remove(lobby.entryId)) lobby.room.lobbyChanged();
+    if (room && participant) room.removeAndAnnounce(participant);
   }
 }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../log.js';
+import { TokenBucket } from '../rate-limit.js';
 import { ClientAddress } from './client-address.js';
 import { ConnectionLimits } from './connection-limits.js';
 import { type Dispatcher, requestIdOf } from './dispatcher.js';
@@ -104,8 +105,7 @@ export function attachSignalling(
       return;
     }
     socket.once('close', admitted);
-    let tokens = burst;
-    let refilledAt = Date.now();
+    const bucket = new TokenBucket(burst, perSecond);
     let strikes = 0;
     let queue: Promise<void> = Promise.resolve();
     let pending = 0;
@@ -128,11 +128,7 @@ export function attachSignalling(
     });
 
     socket.on('message', (data, isBinary) => {
-      const now = Date.now();
-      tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * perSecond);
-      refilledAt = now;
-      const overRate = tokens < 1;
-      if (!overRate) tokens -= 1;
+      const overRate = !bucket.take();
       if (overRate || pending >= maxPending) {
         options.onError?.('rate_limited');
         // Persistent abuse: stop reading this socket altogether.
@@ -141,7 +137,7 @@ export function attachSignalling(
           return;
         }
         // Named by its id where the frame has one: every request gets its answer.
-        session.send({ type: 'response', id: requestIdOf(data.toString()), ok: false, error: { code: 'rate_limited', message: 'too many requests; slow down' } });
+        session.send({ type: 'response', id: requestIdOf((data as Buffer).toString()), ok: false, error: { code: 'rate_limited', message: 'too many requests; slow down' } });
         return;
       }
       // Binary and oversized frames have paid their token above like any other.
@@ -154,7 +150,7 @@ export function attachSignalling(
         session.send({ type: 'response', id: null, ok: false, error });
         return;
       }
-      const text = data.toString();
+      const text = (data as Buffer).toString(); // ws's default binaryType: a Buffer
       pending++;
       queue = queue
         .then(() => dispatcher.dispatch(session, text))

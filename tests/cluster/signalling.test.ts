@@ -80,7 +80,7 @@ describe('several nodes on Redis', () => {
       return ids.every((id) => rooms.some((r: any) => r.id === id));
     }, 10_000, 'rooms on B');
     const sockets = await Promise.all(ids.map((id, i) => client(nodes[i % 3]!.url, id)));
-    await Promise.all(sockets.map((s, i) => s.request('hello', { roomId: ids[i], token: 'x' })));
+    await Promise.all(sockets.map((s, i) => s.request('hello', { roomId: ids[i]!, token: 'x' })));
     const homes = nodes.map((n) => n.cluster!.homes.owned.size);
     // Spread, not piled on one node (A already hosted the first test's room).
     expect(homes.reduce((a, b) => a + b)).toBe(10);
@@ -248,14 +248,14 @@ describe('slides and problem reports across nodes', () => {
     const put = await fetch(`${others[0]!.url}${upload.url}`, { method: 'POST', headers: { authorization: `Bearer ${upload.token}` }, body: pdf });
     expect(put.status).toBe(201);
     const { presentation } = await seen;
-    const got = await fetch(`${others[1]!.url}${presentation.file.url}`, { headers: { authorization: `Bearer ${presentation.file.token}` } });
+    const got = await fetch(`${others[1]!.url}${presentation!.file!.url}`, { headers: { authorization: `Bearer ${presentation!.file!.token}` } });
     expect(got.status).toBe(200);
     expect(got.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(await got.arrayBuffer()).equals(pdf)).toBe(true);
     // Only the room's node keeps the file.
     for (const n of others) expect(fs.readdirSync(n.presentations.dir)).toEqual([]);
     expect(fs.readdirSync(home.presentations.dir)).toHaveLength(1);
-    expect((await fetch(`${others[0]!.url}${presentation.file.url}`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(404);
+    expect((await fetch(`${others[0]!.url}${presentation!.file!.url}`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(404);
   });
 
   it('lists, shows and deletes a problem report kept by another node through any node', async () => {

@@ -58,7 +58,7 @@ async function decodesExactly(name: string, others: string[]): Promise<void> {
     `${name} to decode exactly ${others.join(', ') || 'nobody'}`,
   ).catch(async (err) => {
     await page(name).screenshot({ path: `/tmp/aula-${name.replace(/\W/g, '')}.png` });
-    throw new Error(`${(err as Error).message}; want ${want}; stats ${JSON.stringify(last)}`);
+    throw new Error(`${(err as Error).message}; want ${want.join(',')}; stats ${JSON.stringify(last)}`);
   });
   expect(got).toEqual(want);
   console.log(`${name} decodes ${others.length} after ${Math.round((Date.now() - started) / 1000)} s`);

@@ -10,6 +10,7 @@ import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
 import { joinThroughUi, launchChromium, openTab, personAction } from '../helpers/browser.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
+import { mediasoupMedia } from '../../server/media/peer-media.js';
 
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 // The README's screenshot: regenerated with AULA_SCREENSHOT=1 npm test, else kept out of the tree.
@@ -154,7 +155,7 @@ describe('classroom features in Chromium', () => {
   it('simulcast: a small tile gets a lower layer than a large one', async () => {
     const teacherId = participant('Teacher Tanja').id;
     const consumerAt = (name: string) =>
-      [...participant(name).media.consumers.values()].find((c) => c.appData.peerId === teacherId && c.appData.source === 'camera')!;
+      [...mediasoupMedia(participant(name).media).consumers.values()].find((c) => c.appData.peerId === teacherId && c.appData.source === 'camera')!;
     expect(consumerAt('Pia').type).toBe('simulcast');
     // Pia shows the teacher large, Paul small (as a bigger or a crowded grid would).
     const resizeTile = (page: Page, width: string) =>

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { joinThroughUi, launchChromium, switchDevicesOn } from '../helpers/browser.js';
+import { joinThroughUi, launchChromium } from '../helpers/browser.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
 
 let server: RunningServer;
@@ -13,7 +13,7 @@ let browser: Browser;
 
 const byName = (room: Room, name: string) => [...room.participants.values()].find((p) => p.displayName === name)!;
 const selfCameraLabel = (page: Page) =>
-  page.evaluate(() => ((document.querySelector('.tile[data-self] video') as HTMLVideoElement | null)?.srcObject as MediaStream | null)?.getVideoTracks()[0]?.label ?? '');
+  page.evaluate(() => (document.querySelector<HTMLVideoElement>('.tile[data-self] video')?.srcObject as MediaStream | null)?.getVideoTracks()[0]?.label ?? '');
 type Stat = { peerId: string; kind: string; framesDecoded: number };
 const framesFrom = async (page: Page, peerId: string) =>
   ((await page.evaluate(() => (window as any).aula.stats())) as Stat[]).filter((s) => s.peerId === peerId && s.kind === 'video').reduce((n, s) => n + s.framesDecoded, 0);
@@ -107,7 +107,7 @@ describe('client media in Chromium', () => {
     expect(await viewer.locator('.tiles').getAttribute('data-page-size')).toBe('4');
     await viewer.getByRole('navigation', { name: 'Pages' }).getByText('Page 1 of 3').waitFor();
 
-    const resumed = () => [...vic.media.consumers.values()].filter((c) => c.kind === 'video' && !c.paused).map((c) => c.appData.peerId as string);
+    const resumed = () => [...vic.media.consumers.values()].filter((c) => c.kind === 'video' && !c.paused).map((c) => c.appData.peerId);
     const shown = () => viewer.locator('.tiles li').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.peerId!));
     const settle = async (what: string) =>
       waitFor(async () => {

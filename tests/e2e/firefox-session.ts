@@ -56,7 +56,7 @@ try {
   result.chromiumSeesAndHearsFirefox = true;
   // What the person sees: the other's tile shows real frames.
   result.firefoxTileWidth = await ff.evaluate(
-    (id) => (document.querySelector(`.tiles li[data-peer-id="${id}"] video`) as HTMLVideoElement | null)?.videoWidth ?? 0,
+    (id) => document.querySelector<HTMLVideoElement>(`.tiles li[data-peer-id="${id}"] video`)?.videoWidth ?? 0,
     chromeId,
   );
 

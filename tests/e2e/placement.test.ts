@@ -9,6 +9,7 @@ import type { RunningServer } from '../../server/server.js';
 import { joinThroughUi, launchChromium } from '../helpers/browser.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
+import { mediasoupMedia } from '../../server/media/peer-media.js';
 
 interface ConsumerStats {
   peerId: string;
@@ -83,7 +84,7 @@ describe('worker placement', () => {
     const overflow = await server.placement.overflowRouters(roomA.router);
     expect(overflow.map((r) => server.placement.workerOf(r)?.pid)).toEqual([other.pid]);
     expect(server.placement.consumersOn(other)).toBeGreaterThanOrEqual(2);
-    const viewerConsumers = [...byName('Viewer').media.consumers.values()];
+    const viewerConsumers = [...mediasoupMedia(byName('Viewer').media).consumers.values()];
     expect(viewerConsumers.length).toBeGreaterThanOrEqual(2);
     const sent = await Promise.all(viewerConsumers.map(async (c) => (await c.getStats()).find((s) => s.type === 'outbound-rtp')?.packetCount ?? 0));
     expect(Math.min(...sent)).toBeGreaterThan(0);

@@ -16,6 +16,7 @@ import type { RunningServer } from '../../server/server.js';
 import { type ConsumerStats, launchChromium, switchDevicesOn } from '../helpers/browser.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
+import { mediasoupRouter } from '../../server/media/sfu-router.js';
 
 
 let server: RunningServer;
@@ -64,7 +65,7 @@ async function joinAs(room: Room, name: string, base = server.url): Promise<Page
 const stats = (page: Page) => page.evaluate(() => (window as any).aula.stats() as Promise<ConsumerStats[]>);
 const selfId = (page: Page) => page.evaluate(() => (window as any).aula.self as string);
 const participant = (room: Room, name: string) => [...room.participants.values()].find((p) => p.displayName === name)!;
-const workerPid = (room: Room) => (room.router.appData as RouterAppData).workerPid;
+const workerPid = (room: Room) => (mediasoupRouter(room.router).appData as RouterAppData).workerPid;
 
 /** Frames decoded per remote camera, by peer id. */
 async function cameraFrames(page: Page): Promise<Map<string, number>> {
@@ -81,7 +82,7 @@ async function decodesFrom(page: Page, peers: string[], after = new Map<string, 
       return peers.every((id) => (now.get(id) ?? 0) > (after.get(id) ?? 0) + 5);
     }, timeoutMs, 'video frames to decode');
   } catch (err) {
-    throw new Error(`${(err as Error).message}; wanted ${JSON.stringify(peers)} beyond ${JSON.stringify([...after])}; stats ${JSON.stringify(last)}`);
+    throw new Error(`${(err as Error).message}; wanted ${JSON.stringify(peers)} beyond ${JSON.stringify([...after])}; stats ${JSON.stringify(last)}`, { cause: err });
   }
 }
 
@@ -150,7 +151,7 @@ describe('reliability in Chromium', () => {
         transportId: send.data.id, kind: 'audio', source: 'mic',
         rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: name.length * 1000 + name.charCodeAt(1) }] },
       });
-      return { c, id: joined.data.self.id as string };
+      return { c, id: joined.data.self.id };
     }));
     for (const p of classR.producers()) {
       const other = bystanders.find((b) => b.id !== p.peerId)!;
@@ -158,7 +159,7 @@ describe('reliability in Chromium', () => {
     }
     const rRouter = classR.router;
     const rObjects = async () => {
-      const d = await classR.router.dump();
+      const d = await mediasoupRouter(classR.router).dump();
       return { transports: d.transportIds.sort(), producers: d.mapProducerIdConsumerIds.map((e) => e.key).sort(), consumers: d.mapConsumerIdProducerId.map((e) => e.key).sort() };
     };
     const rBefore = await rObjects();

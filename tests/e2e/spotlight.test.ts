@@ -107,7 +107,7 @@ describe('spotlight for everyone', () => {
     await phone.context().close();
 
     // Ben pins the teacher deliberately: his pin wins for him, nobody else's stage changes.
-    const teacherId = (await waitFor(() => idOf('Mr Herodot'), 5000, 'teacher id'))!;
+    const teacherId = await waitFor(() => idOf('Mr Herodot'), 5000, 'teacher id');
     await ben.getByRole('button', { name: 'Pin Mr Herodot' }).click();
     await waitFor(async () => (await stageOf(ben)).featured === teacherId, 20_000, 'Ben\'s pin wins for Ben');
     expect((await stageOf(teacher)).featured).toBe(annaId);

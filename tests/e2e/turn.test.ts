@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.js';
 import { joinThroughUi, launchChromium } from '../helpers/browser.js';
 import { linkPath, startTestServer, waitFor } from '../helpers/server.js';
+import { mediasoupMedia } from '../../server/media/peer-media.js';
 
 const TURNSERVER = '/usr/bin/turnserver';
 const SECRET = 'turn-shared-secret-for-tests-42';
@@ -72,7 +73,7 @@ describe('TURN relay', () => {
       'video decoded through the relay',
     );
     // Every transport's selected path comes from coturn's relay ports, not from the browser directly.
-    const tuples = [...room.participants.values()].flatMap((p) => [...p.media.transports.values()].map((t) => t.iceSelectedTuple));
+    const tuples = [...room.participants.values()].flatMap((p) => [...mediasoupMedia(p.media).transports.values()].map((t) => t.iceSelectedTuple));
     expect(tuples).toHaveLength(4);
     for (const t of tuples) {
       expect(t?.remotePort).toBeGreaterThanOrEqual(RELAY_MIN);

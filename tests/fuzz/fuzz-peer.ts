@@ -82,7 +82,7 @@ export class FuzzPeer {
     });
     this.socket = socket;
     this.answeredIds = new Set();
-    socket.on('message', (buf) => this.onMessage(JSON.parse(buf.toString())));
+    socket.on('message', (buf) => this.onMessage(JSON.parse((buf as Buffer).toString())));
     socket.on('close', () => {
       // Requests on a dropped socket cannot be answered; they are counted apart.
       for (const p of this.pending.values()) {

@@ -243,7 +243,7 @@ export async function runStatefulFuzz(server: RunningServer, options: StatefulOp
     void p.send(m, params).then((a) => learn(p, m, params, a));
     // AULA_FUZZ_VERBOSE=500: a progress line every 500 requests.
     if (process.env.AULA_FUZZ_VERBOSE && n % Number(process.env.AULA_FUZZ_VERBOSE) === 0) {
-      console.log(`fuzz: ${n} requests, ${Date.now() % 1e6} ms, in flight ${peers.map((q) => q.inFlight)}, joined ${peers.map((q) => q.joined)}; open longer than 5 s: ${peers.flatMap((q) => q.overdue(5000)).join(', ') || 'none'}`);
+      console.log(`fuzz: ${n} requests, ${Date.now() % 1e6} ms, in flight ${peers.map((q) => q.inFlight).join(',')}, joined ${peers.map((q) => q.joined).join(',')}; open longer than 5 s: ${peers.flatMap((q) => q.overdue(5000)).join(', ') || 'none'}`);
     }
   }
 

@@ -4,6 +4,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { RunningServer } from '../../server/server.js';
+import { mediasoupRouter } from '../../server/media/sfu-router.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -33,7 +34,7 @@ export async function footprint(server: RunningServer): Promise<Footprint> {
     counts.routers += w.routerIds.length;
   }
   for (const room of server.rooms.list()) {
-    const r = await room.router.dump();
+    const r = await mediasoupRouter(room.router).dump();
     counts.transports += r.transportIds.length;
     counts.producers += r.mapProducerIdConsumerIds.length;
     counts.consumers += r.mapConsumerIdProducerId.length;

@@ -290,7 +290,7 @@ export class LtiPlatformSim {
     const jwk = jwks.keys.find((k) => k.kid === decoded.header.kid);
     if (!jwk) throw new Error('no key with this kid in the tool JWKS');
     if (jwk.alg !== 'RS256') throw new Error('tool key without alg RS256');
-    const key = createPublicKey({ key: jwk as never, format: 'jwk' });
+    const key = createPublicKey({ key: jwk, format: 'jwk' });
     const claims = jwt.verify(token, key, { algorithms: ['RS256'], issuer: this.clientId, audience: this.base }) as Record<string, unknown>;
     if (claims[`${L}message_type`] !== 'LtiDeepLinkingResponse') throw new Error('wrong message_type');
     if (claims[`${L}version`] !== '1.3.0') throw new Error('wrong version');

@@ -55,7 +55,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000
   while (Date.now() < end) {
     try {
       const v = await check();
-      if (v) return v as NonNullable<T>;
+      if (v) return v;
       last = v;
     } catch (err) {
       last = err;

@@ -1,16 +1,15 @@
 // A bare WebSocket client speaking aula's protocol, for integration tests.
+// Typed from shared/protocol.ts (tests/helpers/protocol.ts): request() takes a
+// method's parameters and answers its result, notification() gives the
+// notification's data. Deliberately wrong frames go through unchecked() or raw().
 import WebSocket from 'ws';
+import type { Joined, Method, NotificationData, NotificationName, Params, Reply, Result } from './protocol.js';
 
-export interface Reply {
-  type: 'response';
-  id: number | null;
-  ok: boolean;
-  data?: any;
-  error?: { code: string; message: string };
-}
+export type { Reply } from './protocol.js';
 
 export class TestClient {
-  readonly replies: Reply[] = [];
+  readonly replies: Reply<any>[] = [];
+  /** Everything received, in order (untyped: use notification(), nextNotification() or all() for typed data). */
   readonly notifications: Array<{ method: string; data: any }> = [];
   private nextId = 1;
   private waiters: Array<() => void> = [];
@@ -22,7 +21,7 @@ export class TestClient {
   private constructor(readonly socket: WebSocket) {
     socket.once('close', (code) => (this.closeCode = code));
     socket.on('message', (buf) => {
-      const msg = JSON.parse(buf.toString());
+      const msg = JSON.parse((buf as Buffer).toString());
       if (msg.type === 'notification') this.notifications.push(msg);
       else this.replies.push(msg);
       for (const w of this.waiters.splice(0)) w();
@@ -43,7 +42,7 @@ export class TestClient {
   }
 
   /** Send a raw frame and wait for its reply (send one at a time). */
-  async raw(frame: string | Buffer, options: { binary?: boolean } = {}): Promise<Reply> {
+  async raw(frame: string | Buffer, options: { binary?: boolean } = {}): Promise<Reply<any>> {
     const before = this.replies.length;
     this.socket.send(frame, { binary: options.binary ?? false });
     await this.until(() => this.replies.length > before, this.replyTimeoutMs);
@@ -51,14 +50,20 @@ export class TestClient {
   }
 
   /** Send frames back to back without waiting, then collect one reply each. */
-  async burst(frames: string[]): Promise<Reply[]> {
+  async burst(frames: string[]): Promise<Reply<any>[]> {
     const before = this.replies.length;
     for (const f of frames) this.socket.send(f);
     await this.until(() => this.replies.length >= before + frames.length, 10_000);
     return this.replies.slice(before, before + frames.length);
   }
 
-  async request(method: string, data: unknown = {}): Promise<Reply> {
+  /** A request of the protocol: `params` and the result are typed by `method`. */
+  request<M extends Method>(method: M, ...params: Record<never, never> extends Params<M> ? [Params<M>?] : [Params<M>]): Promise<Reply<Result<M>>> {
+    return this.unchecked(method, params[0] ?? {}) as Promise<Reply<Result<M>>>;
+  }
+
+  /** Any method with any data: for what the server must refuse (unknown methods, wrong parameters). */
+  async unchecked(method: string, data: unknown = {}): Promise<Reply<any>> {
     const id = this.nextId++;
     this.socket.send(JSON.stringify({ type: 'request', id, method, data }));
     await this.until(() => this.replies.some((r) => r.id === id), this.replyTimeoutMs);
@@ -66,23 +71,29 @@ export class TestClient {
   }
 
   /** hello with the token, then join; returns the join reply. */
-  async enter(roomId: string, token: string, displayName: string, client?: string): Promise<Reply> {
+  /** hello, then join; typed as a direct join (a lobby answers status 'waiting' instead). */
+  async enter(roomId: string, token: string, displayName: string, client?: string): Promise<Reply<Joined>> {
     const hello = await this.request('hello', { roomId, token, ...(client ? { client } : {}) });
-    if (!hello.ok) return hello;
-    return this.request('join', { displayName, rtpCapabilities: hello.data.routerRtpCapabilities });
+    if (!hello.ok) return hello as unknown as Reply<Joined>;
+    return this.request('join', { displayName, rtpCapabilities: hello.data.routerRtpCapabilities }) as Promise<Reply<Joined>>;
   }
 
   /** The next notification of this kind that arrives after now. */
-  async nextNotification(method: string, timeoutMs = 5000): Promise<any> {
+  async nextNotification<N extends NotificationName>(method: N, timeoutMs = 5000): Promise<NotificationData<N>> {
     const seen = this.notifications.length;
     await this.until(() => this.notifications.slice(seen).some((n) => n.method === method), timeoutMs);
-    return this.notifications.slice(seen).find((n) => n.method === method)!.data;
+    return this.notifications.slice(seen).find((n) => n.method === method)!.data as NotificationData<N>;
   }
 
   /** The first notification of this kind received so far (or the next one). */
-  async notification(method: string, timeoutMs = 5000): Promise<any> {
+  async notification<N extends NotificationName>(method: N, timeoutMs = 5000): Promise<NotificationData<N>> {
     await this.until(() => this.notifications.some((n) => n.method === method), timeoutMs);
-    return this.notifications.find((n) => n.method === method)!.data;
+    return this.notifications.find((n) => n.method === method)!.data as NotificationData<N>;
+  }
+
+  /** Every notification of this kind received so far, in order. */
+  all<N extends NotificationName>(method: N): NotificationData<N>[] {
+    return this.notifications.filter((n) => n.method === method).map((n) => n.data as NotificationData<N>);
   }
 
   close(): Promise<void> {

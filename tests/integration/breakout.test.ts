@@ -2,23 +2,16 @@
 // may split the class, where people land, moving, visiting, closing a group,
 // calling everyone back, late joiners, and one meeting in the ledger.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../shared/protocol.js';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
-import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
+import { startTestServer, waitFor } from '../helpers/server.js';
+import { members } from '../helpers/members.js';
 import { TestClient } from '../helpers/ws-client.js';
 
 let server: RunningServer;
 let room: Room;
 const clients: TestClient[] = [];
-
-async function member(role: Role, name: string): Promise<{ c: TestClient; id: string }> {
-  const c = await TestClient.connect(server.url);
-  clients.push(c);
-  const reply = await c.enter(room.id, await tokenFor(server, room, role), name);
-  expect(reply).toMatchObject({ ok: true, data: { status: 'joined' } });
-  return { c, id: reply.data.self.id };
-}
+const member = members(() => ({ server, room }), clients);
 
 const groupOf = (id: string) => room.participants.get(id)?.group;
 const moves = (c: TestClient): any[] => c.notifications.filter((n) => n.method === 'movedToGroup').map((n) => n.data);
@@ -64,7 +57,7 @@ describe('breakout groups', () => {
     const started = await mod.c.request('startBreakout', { groups: 2, mode: 'random', minutes: 10 });
     expect(started).toMatchObject({ ok: true, data: { active: true } });
     expect(started.data.groups).toHaveLength(2);
-    expect(Date.parse(started.data.endsAt)).toBeGreaterThan(Date.now());
+    expect(Date.parse(started.data.endsAt!)).toBeGreaterThan(Date.now());
     const [g1, g2] = started.data.groups.map((g: { id: string }) => g.id);
     const counts = [g1, g2].map((g) => learners.filter((l) => groupOf(l.id) === g).length);
     expect(counts).toEqual([2, 2]);
@@ -113,7 +106,7 @@ describe('breakout groups', () => {
     const p1 = await member('participant', 'P1');
     const p2 = await member('participant', 'P2');
     const started = await mod.c.request('startBreakout', { groups: 2, mode: 'manual', assign: [{ peerId: p1.id, group: 0 }, { peerId: p2.id, group: 1 }] });
-    const [g1, g2] = started.data.groups.map((g: { id: string }) => g.id);
+    const [g1, g2] = started.data.groups.map((g) => g.id) as [string, string];
     expect([groupOf(p1.id), groupOf(p2.id)]).toEqual([g1, g2]);
     expect(await mod.c.request('startBreakout', { groups: 2, mode: 'random' })).toMatchObject({ ok: false, error: { code: 'busy' } });
     expect(await mod.c.request('startBreakout', { groups: 2, mode: 'manual', assign: [{ peerId: 'nobody', group: 0 }] })).toMatchObject({ ok: false });
@@ -158,7 +151,7 @@ describe('breakout groups', () => {
     const mod = await member('moderator', 'Mod');
     const p1 = await member('participant', 'P1');
     const started = await mod.c.request('startBreakout', { groups: 1, mode: 'random' });
-    expect(groupOf(p1.id)).toBe(started.data.groups[0].id);
+    expect(groupOf(p1.id)).toBe(started.data.groups[0]!.id);
     await mod.c.request('endBreakout', {});
     await server.ledger!.idle();
     const meetings = server.ledger!.meetings().filter((m) => m.roomId === room.id && !m.endedAt);

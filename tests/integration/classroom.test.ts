@@ -1,22 +1,15 @@
 // Chat, raised hands and moderation over the real signalling.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../shared/protocol.js';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
+import { members } from '../helpers/members.js';
 import { TestClient } from '../helpers/ws-client.js';
 
 let server: RunningServer;
 let room: Room;
 const clients: TestClient[] = [];
-
-async function member(role: Role, name: string, token?: string, client?: string): Promise<{ c: TestClient; id: string; joined: any }> {
-  const c = await TestClient.connect(server.url);
-  clients.push(c);
-  const reply = await c.enter(room.id, token ?? (await tokenFor(server, room, role)), name, client);
-  expect(reply).toMatchObject({ ok: true, data: { status: 'joined' } });
-  return { c, id: reply.data.self.id, joined: reply.data };
-}
+const member = members(() => ({ server, room }), clients);
 
 const rtpParameters = {
   codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
@@ -126,8 +119,8 @@ describe('moderation', () => {
   it('removes a participant, who is told why and cannot come back with the same link in that browser', async () => {
     const guestLink = await tokenFor(server, room, 'participant');
     const mod = await member('moderator', 'Mod');
-    const p = await member('participant', 'Troll', guestLink, 'browser-of-troll-0001');
-    const other = await member('participant', 'Nice', guestLink, 'browser-of-nice-0002');
+    const p = await member('participant', 'Troll', { token: guestLink, client: 'browser-of-troll-0001' });
+    const other = await member('participant', 'Nice', { token: guestLink, client: 'browser-of-nice-0002' });
     expect(await mod.c.request('removeParticipant', { peerId: p.id, reason: 'Please behave.' })).toMatchObject({ ok: true });
     expect(await p.c.notification('removed')).toEqual({ reason: 'Please behave.' });
     expect(room.participants.has(p.id)).toBe(false);
@@ -151,7 +144,7 @@ describe('moderation', () => {
   it('a locked mute holds for a new microphone and across a rejoin', async () => {
     const token = await tokenFor(server, room, 'participant');
     const mod = await member('moderator', 'Mod');
-    const p = await member('participant', 'Loud', token, 'browser-of-loud-0003');
+    const p = await member('participant', 'Loud', { token, client: 'browser-of-loud-0003' });
     const micId = await produceMic(p.c);
     await mod.c.request('muteParticipant', { peerId: p.id, allowUnmute: false });
     expect(await p.c.request('closeProducer', { producerId: micId })).toMatchObject({ ok: true });
@@ -162,7 +155,7 @@ describe('moderation', () => {
     });
     await p.c.close();
     await waitFor(() => !room.participants.has(p.id), 5000, 'left');
-    const back = await member('participant', 'Loud', token, 'browser-of-loud-0003');
+    const back = await member('participant', 'Loud', { token, client: 'browser-of-loud-0003' });
     expect(room.participants.get(back.id)!.mayUnmute).toBe(false);
   });
 
@@ -218,7 +211,7 @@ describe('moderation', () => {
     expect(await share(pres.c, 2)).toMatchObject({ ok: true });
     expect(await share(mod.c, 3)).toMatchObject({ ok: false, error: { code: 'busy' } });
     await mod.c.request('allowScreenShares', { multiple: true });
-    const t = await mod.c.request('produce', { transportId: room.participants.get(mod.id)!.media.transports.keys().next().value, kind: 'video', source: 'screen', rtpParameters: { ...video, encodings: [{ ssrc: 4 }] } });
+    const t = await mod.c.request('produce', { transportId: room.participants.get(mod.id)!.media.transports.keys().next().value!, kind: 'video', source: 'screen', rtpParameters: { ...video, encodings: [{ ssrc: 4 }] } });
     expect(t).toMatchObject({ ok: true });
   });
 });

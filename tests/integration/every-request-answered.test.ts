@@ -15,6 +15,7 @@ import { cameraParameters, dtlsParameters, micParameters, Rng } from '../fuzz/me
 import { mediasoupObjects } from '../helpers/footprint.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
+import { mediasoupMedia } from '../../server/media/peer-media.js';
 
 let server: RunningServer;
 let room: Room;
@@ -118,8 +119,8 @@ describe('a produce or consume in flight when its transport closes', () => {
     const pa = room.participants.get([...room.participants.keys()][0]!)!;
     const pb = room.participants.get([...room.participants.keys()][1]!)!;
     const seen: Array<{ closed: boolean }> = [];
-    pa.media.transports.get(send.data.id)!.observer.on('newproducer', (p) => seen.push(p));
-    pb.media.transports.get(recv.data.id)!.observer.on('newconsumer', (c) => seen.push(c));
+    mediasoupMedia(pa.media).transports.get(send.data.id)!.observer.on('newproducer', (p) => seen.push(p));
+    mediasoupMedia(pb.media).transports.get(recv.data.id)!.observer.on('newconsumer', (c) => seen.push(c));
 
     // Both start; the media closes while mediasoup is still creating them (as a move to a group does).
     const producing = pa.media.produce(send.data.id, 'audio', micParameters(rng), { peerId: pa.id, source: 'mic' });

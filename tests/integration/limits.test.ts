@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import type { RunningServer } from '../../server/server.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
+import { mediasoupMedia } from '../../server/media/peer-media.js';
 
 let server: RunningServer;
 const clients: TestClient[] = [];
@@ -14,7 +15,7 @@ beforeAll(async () => {
     signalling: { messagesPerSecond: 5, messageBurst: 5, abuseLimit: 10, connectionsPerAddress: 3 },
     rooms: { max: 2 },
     media: { maxIncomingBitrate: 1_500_000 },
-  } as never);
+  });
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
@@ -70,7 +71,7 @@ describe('limits', () => {
     clients.push(c);
     await c.enter(room!.id, await tokenFor(server, room!, 'participant'), 'Sender');
     const t = await c.request('createTransport', { direction: 'send' });
-    const transport = [...room!.participants.values()][0]!.media.transports.get(t.data.id)!;
+    const transport = mediasoupMedia([...room!.participants.values()][0]!.media).transports.get(t.data.id)!;
     const [stats] = await transport.getStats();
     expect(stats?.maxIncomingBitrate).toBe(1_500_000);
   });

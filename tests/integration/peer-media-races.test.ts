@@ -4,6 +4,7 @@
 // deterministically on a real worker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PeerMedia } from '../../server/media/peer-media.js';
+import { mediasoupRouter } from '../../server/media/sfu-router.js';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
 import { startTestServer } from '../helpers/server.js';
@@ -20,14 +21,17 @@ afterAll(async () => {
   await server?.close();
 });
 
-const transportsOnRouter = async () => (await room.router.dump()).transportIds.length;
+const router = () => mediasoupRouter(room.router);
+const transportsOnRouter = async () => (await router().dump()).transportIds.length;
+// Below the media port on purpose: the moments between mediasoup's steps.
+const peerMedia = () => new PeerMedia(router(), listen, server.placement);
 
 describe('PeerMedia while its participant leaves', () => {
   it('closes a send transport whose participant left while its bitrate cap was being set', async () => {
     const before = await transportsOnRouter();
-    const media = new PeerMedia(room.router, listen);
+    const media = peerMedia();
     // The moment between "mediasoup made the transport" and "aula holds it".
-    room.router.observer.once('newtransport', (t) => {
+    router().observer.once('newtransport', (t) => {
       const setCap = t.setMaxIncomingBitrate.bind(t);
       t.setMaxIncomingBitrate = async (bitrate: number) => {
         media.close();
@@ -40,7 +44,7 @@ describe('PeerMedia while its participant leaves', () => {
 
   it('closes a transport whose participant left while mediasoup was making it', async () => {
     const before = await transportsOnRouter();
-    const media = new PeerMedia(room.router, listen);
+    const media = peerMedia();
     const made = media.createTransport('recv');
     media.close();
     await expect(made).rejects.toMatchObject({ code: 'not_found' });
@@ -49,7 +53,7 @@ describe('PeerMedia while its participant leaves', () => {
 
   it('gives two concurrent requests for the same direction one transport, not two', async () => {
     const before = await transportsOnRouter();
-    const media = new PeerMedia(room.router, listen);
+    const media = peerMedia();
     const results = await Promise.allSettled([media.createTransport('send'), media.createTransport('send')]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(media.transports.size).toBe(1);

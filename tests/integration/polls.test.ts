@@ -1,26 +1,19 @@
 // Anonymous polls over the real signalling: who may ask, counting, changing a
 // vote, refusing a double count, and what is (not) kept after close.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../shared/protocol.js';
 import type { Room } from '../../server/rooms/room.js';
 import type { PollSummary } from '../../server/rooms/poll.js';
 import type { RunningServer } from '../../server/server.js';
-import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
+import { startTestServer, waitFor } from '../helpers/server.js';
+import { members } from '../helpers/members.js';
 import { TestClient } from '../helpers/ws-client.js';
 
 let server: RunningServer;
 let room: Room;
 const clients: TestClient[] = [];
+const member = members(() => ({ server, room }), clients);
 const logs: string[] = [];
 const closedPolls: PollSummary[] = [];
-
-async function member(role: Role, name: string): Promise<{ c: TestClient; id: string }> {
-  const c = await TestClient.connect(server.url);
-  clients.push(c);
-  const reply = await c.enter(room.id, await tokenFor(server, room, role), name);
-  expect(reply).toMatchObject({ ok: true, data: { status: 'joined' } });
-  return { c, id: reply.data.self.id };
-}
 
 beforeAll(async () => {
   server = await startTestServer({}, { logSink: (l) => logs.push(l) });
@@ -54,7 +47,7 @@ describe('polls', () => {
     const pollId = created.data.pollId;
     expect(await guest.c.notification('pollOpened')).toMatchObject({ id: pollId, question: ask.question, open: true });
     expect(await guest.c.request('vote', { pollId, choices: [1] })).toMatchObject({ ok: true });
-    for (const method of ['closePoll', 'showPollResults']) {
+    for (const method of ['closePoll', 'showPollResults'] as const) {
       expect(await guest.c.request(method, { pollId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
     expect(await mod.c.request('showPollResults', { pollId })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });

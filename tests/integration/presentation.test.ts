@@ -33,7 +33,7 @@ const upload = (upload: { url: string; token: string }, body: Buffer, token = up
 const fetchFile = (file: { url: string; token: string }, token = file.token) =>
   fetch(`${server.url}${file.url}`, { headers: { authorization: `Bearer ${token}` } });
 
-const pen = (points: number[]) => ({ tool: 'pen', colour: 'red', width: 4, points });
+const pen = (points: number[]) => ({ tool: 'pen' as const, colour: 'red' as const, width: 4, points });
 
 beforeAll(async () => {
   server = await startTestServer({ presentation: { maxBytes: MAX_BYTES, maxPages: 20 } });
@@ -84,14 +84,14 @@ describe('slides', () => {
     expect((await upload(up, pdf())).status).toBe(400); // once only
 
     // The file: to holders of the file token, as a PDF, not cached, not sniffed.
-    const got = await fetchFile(presentation.file);
+    const got = await fetchFile(presentation!.file!);
     expect(got.status).toBe(200);
     expect(got.headers.get('content-type')).toBe('application/pdf');
     expect(got.headers.get('x-content-type-options')).toBe('nosniff');
     expect(got.headers.get('cache-control')).toBe('no-store');
     expect(Buffer.from(await got.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
-    expect((await fetchFile(presentation.file, 'y'.repeat(32))).status).toBe(404);
-    expect((await fetch(`${server.url}${presentation.file.url}`)).status).toBe(404);
+    expect((await fetchFile(presentation!.file!, 'y'.repeat(32))).status).toBe(404);
+    expect((await fetch(`${server.url}${presentation!.file!.url}`)).status).toBe(404);
     // At rest: 0600, a random name, in the data directory's presentations folder.
     const [file] = filesUnder(server.presentations.dir);
     expect(fs.statSync(file!).mode & 0o777).toBe(0o600);
@@ -106,7 +106,7 @@ describe('slides', () => {
     expect(await pres.c.request('setPage', { page: 0 })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     const turned = pupil.c.nextNotification('presentationChanged');
     expect(await pres.c.request('setPage', { page: 2 })).toMatchObject({ ok: true });
-    expect((await turned).presentation.page).toBe(2);
+    expect((await turned).presentation!.page).toBe(2);
     expect(await mod.c.request('setPage', { page: 3 })).toMatchObject({ ok: true });
     expect(await pres.c.request('addPage')).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
 
@@ -116,7 +116,7 @@ describe('slides', () => {
     expect(await pres.c.request('stopPresenting')).toMatchObject({ ok: true });
     expect((await stopped).presentation).toBeNull();
     expect(filesUnder(server.presentations.dir)).toEqual([]);
-    expect((await fetchFile(presentation.file)).status).toBe(404);
+    expect((await fetchFile(presentation!.file!)).status).toBe(404);
   });
 
   it('strokes reach everyone; participants draw only when allowed; bounds are typed errors; late joiners get the page', async () => {
@@ -124,7 +124,7 @@ describe('slides', () => {
     const pupil = await member('participant', 'Pupil');
     const board = await mod.c.request('startWhiteboard');
     expect(board).toMatchObject({ ok: true, data: { kind: 'whiteboard', page: 1, pageCount: 1 } });
-    expect((await pupil.c.notification('presentationChanged')).presentation.kind).toBe('whiteboard');
+    expect((await pupil.c.notification('presentationChanged')).presentation!.kind).toBe('whiteboard');
 
     const added = pupil.c.nextNotification('strokeAdded');
     const drawn = await mod.c.request('drawStroke', { page: 1, stroke: pen([10, 10, 5000, 5000, 9000, 200]) });
@@ -138,7 +138,7 @@ describe('slides', () => {
     expect(await pupil.c.request('setDrawingAllowed', { allowed: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const allowed = pupil.c.nextNotification('presentationChanged');
     expect(await mod.c.request('setDrawingAllowed', { allowed: true })).toMatchObject({ ok: true });
-    expect((await allowed).presentation.drawingAllowed).toBe(true);
+    expect((await allowed).presentation!.drawingAllowed).toBe(true);
     const byPupil = await pupil.c.request('drawStroke', { page: 1, stroke: { tool: 'highlighter', colour: 'yellow', width: 20, points: [0, 0, 10000, 10000] } });
     expect(byPupil.ok).toBe(true);
     const pointer = mod.c.nextNotification('pointerMoved');
@@ -153,7 +153,7 @@ describe('slides', () => {
       { page: 1, stroke: { ...pen([1, 1]), author: 'Mod' } },
       { page: 1, stroke: { ...pen([1, 1]), colour: 'url(javascript:x)' } },
     ]) {
-      expect(await mod.c.request('drawStroke', bad)).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+      expect(await mod.c.unchecked('drawStroke', bad)).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     }
     expect(await mod.c.request('drawStroke', { page: 2, stroke: pen([1, 1]) })).toMatchObject({ ok: false, error: { code: 'invalid_params', message: expect.stringContaining('out of range') } });
 
@@ -173,7 +173,7 @@ describe('slides', () => {
     expect(late.joined.presentation).toMatchObject({ kind: 'whiteboard', page: 2, pageCount: 2, strokes: [pen([7, 7, 8, 8])] });
     const back = late.c.nextNotification('presentationChanged');
     expect(await mod.c.request('setPage', { page: 1 })).toMatchObject({ ok: true });
-    expect((await back).presentation.strokes).toEqual([{ ...pen([10, 10, 5000, 5000, 9000, 200]), id: drawn.data.strokeId }]);
+    expect((await back).presentation!.strokes).toEqual([{ ...pen([10, 10, 5000, 5000, 9000, 200]), id: drawn.data.strokeId }]);
     const cleared = late.c.nextNotification('pageCleared');
     expect(await mod.c.request('clearPage', { page: 1 })).toMatchObject({ ok: true });
     expect(await cleared).toEqual({ page: 1 });

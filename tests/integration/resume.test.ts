@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
+import { connector } from '../helpers/members.js';
 import { TestClient } from '../helpers/ws-client.js';
 
 const GRACE = 3;
@@ -13,11 +14,7 @@ let server: RunningServer;
 let room: Room;
 const clients: TestClient[] = [];
 
-async function client(): Promise<TestClient> {
-  const c = await TestClient.connect(server.url);
-  clients.push(c);
-  return c;
-}
+const client = connector(() => server, clients);
 
 async function joined(name: string, role: 'participant' | 'moderator' = 'participant') {
   const c = await client();

@@ -21,7 +21,7 @@ async function hello(link: string) {
   const url = new URL(link);
   const c = await TestClient.connect(server.url);
   clients.push(c);
-  const reply = await c.request('hello', { roomId: url.pathname.split('/')[2], token: url.hash.slice('#t='.length) });
+  const reply = await c.request('hello', { roomId: url.pathname.split('/')[2]!, token: url.hash.slice('#t='.length) });
   expect(reply).toMatchObject({ ok: true });
   return reply.data;
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
+import { connector } from '../helpers/members.js';
 import { TestClient } from '../helpers/ws-client.js';
 
 let server: RunningServer;
@@ -15,11 +16,7 @@ let roomA: Room;
 let roomB: Room;
 const clients: TestClient[] = [];
 
-async function client(): Promise<TestClient> {
-  const c = await TestClient.connect(server.url);
-  clients.push(c);
-  return c;
-}
+const client = connector(() => server, clients);
 
 const admin = (route: string, init: RequestInit = {}, token: string | null = server.adminToken) =>
   fetch(`${server.adminUrl}/api/admin${route}`, {

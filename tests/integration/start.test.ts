@@ -65,9 +65,9 @@ describe('server/main.ts', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
     const client = await TestClient.connect(base);
-    const caps = await client.request('hello', { roomId, token });
+    const caps = await client.request('hello', { roomId: roomId!, token: token! });
     expect(caps).toMatchObject({ ok: true, data: { title: 'Demo classroom', role: 'participant' } });
-    const mimeTypes = caps.data.routerRtpCapabilities.codecs.map((c: { mimeType: string }) => c.mimeType);
+    const mimeTypes = (caps.data.routerRtpCapabilities.codecs as Array<{ mimeType: string }>).map((c) => c.mimeType);
     expect(mimeTypes).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
     expect(await client.request('join', { displayName: 'Stays till the end', rtpCapabilities: caps.data.routerRtpCapabilities })).toMatchObject({ ok: true });
 

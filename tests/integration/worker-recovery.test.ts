@@ -8,11 +8,12 @@ import type { Room } from '../../server/rooms/room.js';
 import type { RunningServer } from '../../server/server.js';
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
+import { mediasoupRouter } from '../../server/media/sfu-router.js';
 
 let server: RunningServer;
 const clients: TestClient[] = [];
 const fingerprints = [{ algorithm: 'sha-256', value: 'AB' }];
-const workerPid = (room: Room) => (room.router.appData as RouterAppData).workerPid;
+const workerPid = (room: Room) => (mediasoupRouter(room.router).appData as RouterAppData).workerPid;
 
 async function withMedia(room: Room, name: string, ssrc: number) {
   const c = await TestClient.connect(server.url);
@@ -47,12 +48,12 @@ describe('a mediasoup worker dies', () => {
     const [a, b] = [await withMedia(hit, 'A', 111), await withMedia(hit, 'B', 222)];
     const c = await withMedia(spared, 'C', 333);
     const sparedRouter = spared.router;
-    const sparedTransports = (await spared.router.dump()).transportIds.sort();
+    const sparedTransports = (await mediasoupRouter(spared.router).dump()).transportIds.sort();
     const idsBefore = [...hit.participants.keys()];
 
     process.kill(workerPid(hit), 'SIGKILL');
     const [resetA, resetB] = await Promise.all([a.notification('mediaReset', 10_000), b.notification('mediaReset', 10_000)]);
-    expect(resetA.routerRtpCapabilities.codecs.map((x: { mimeType: string }) => x.mimeType)).toContain('video/VP8');
+    expect((resetA.routerRtpCapabilities.codecs as Array<{ mimeType: string }>).map((x) => x.mimeType)).toContain('video/VP8');
     expect(resetB).toEqual(resetA);
     await waitFor(() => server.pool.replacements === 1 && server.pool.workers.every((w) => !w.closed), 10_000, 'replacement worker');
     expect(hit.router.closed).toBe(false);
@@ -76,7 +77,7 @@ describe('a mediasoup worker dies', () => {
 
     // The other room: same router, same transports, no reset.
     expect(spared.router).toBe(sparedRouter);
-    expect((await spared.router.dump()).transportIds.sort()).toEqual(sparedTransports);
+    expect((await mediasoupRouter(spared.router).dump()).transportIds.sort()).toEqual(sparedTransports);
     expect(c.notifications.map((n) => n.method)).not.toContain('mediaReset');
     // Metrics and health tell the operator.
     const metrics = await (await fetch(server.metricsUrl!)).text();

@@ -62,7 +62,7 @@ function openClient(port: number): Promise<{ ws: WebSocket; replies: any[]; clos
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
   cleanups.push(() => ws.terminate());
   const replies: any[] = [];
-  ws.on('message', (m) => replies.push(JSON.parse(m.toString())));
+  ws.on('message', (m) => replies.push(JSON.parse((m as Buffer).toString())));
   const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve({ ws, replies, closed }));

@@ -43,6 +43,23 @@ describe('dispatcher: one answer per request', () => {
     expect(String(line.err)).toMatch(/^TypeError/);
   });
 
+  it('logs a bug whose message quotes the request without what the caller sent (a name, chat text)', async () => {
+    const lines: Array<{ level: number; err?: string }> = [];
+    const log = pino({ level: 'debug' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+    const dispatcher = new Dispatcher({ log } as unknown as Services).register([
+      openHandler('setDisplayName', async (_ctx, { displayName }) => {
+        throw new TypeError(`cannot show ${displayName} here`);
+      }),
+    ]);
+    const sent: any[] = [];
+    const session = new Session((text) => sent.push(JSON.parse(text)));
+    await dispatcher.dispatch(session, JSON.stringify({ type: 'request', id: 9, method: 'setDisplayName', data: { displayName: 'Canary Cordelia' } }));
+    expect(sent[0]).toMatchObject({ id: 9, ok: false, error: { code: 'internal' } });
+    const line = lines.find((l) => l.level === 50)!;
+    expect(line.err).toBe('TypeError: cannot show … here');
+    expect(JSON.stringify(lines)).not.toContain('Cordelia');
+  });
+
   it('answers a handler that never settles with timeout, and the next request in the queue is answered', async () => {
     const t = setup(() => new Promise(() => undefined));
     // The connection's queue: one request after the other (as ws-server.ts does).
@@ -84,7 +101,7 @@ describe('dispatcher: one answer per request', () => {
 
   it('logs what mediasoup refused at debug level only, as a typed client error', async () => {
     const t = setup(async () => {
-      throw refusal('connectTransport', new Error('connect() already called [method:WEBRTCTRANSPORT_CONNECT]'));
+      throw refusal('connectTransport', new Error('connect() already called [method:WEBRTCTRANSPORT_CONNECT]'))!;
     });
     await t.dispatcher.dispatch(t.session, t.frame(6));
     expect(t.sent[0]).toMatchObject({ id: 6, error: { code: 'invalid_state' } });

@@ -46,7 +46,7 @@ describe('lti configuration', () => {
   });
 
   it('has no environment variable (file only)', () => {
-    const c = loadConfig({ env: { AULA_LTI_PREFILL_NAME: 'true' } as NodeJS.ProcessEnv });
+    const c = loadConfig({ env: { AULA_LTI_PREFILL_NAME: 'true' } });
     expect(c.lti.prefillName).toBe(false);
   });
 });

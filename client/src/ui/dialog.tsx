@@ -5,7 +5,7 @@ import { useEffect, useId, useRef } from 'preact/hooks';
 
 interface Props {
   title: string;
-  onClose(): void;
+  onClose: () => void;
   children: ComponentChildren;
   class?: string;
 }
@@ -35,8 +35,8 @@ interface ConfirmProps {
   text: string;
   confirm: string;
   cancel: string;
-  onConfirm(): void;
-  onClose(): void;
+  onConfirm: () => void;
+  onClose: () => void;
 }
 
 /** "Remove Pia?" / "End meeting for all?": a dangerous action needs a second, deliberate click. */

@@ -25,10 +25,10 @@ interface Props {
   hello: Result<'hello'>;
   link: ReportLink;
   /** Resolves when inside (or waiting); rejects with the message to show. */
-  onJoin(choice: JoinChoice): Promise<void>;
+  onJoin: (choice: JoinChoice) => Promise<void>;
 }
 
-function Switch({ label, on, icon, offIcon, onToggle, disabled }: { label: string; on: boolean; icon: 'mic' | 'video'; offIcon: 'micOff' | 'videoOff'; onToggle(): void; disabled: boolean }) {
+function Switch({ label, on, icon, offIcon, onToggle, disabled }: { label: string; on: boolean; icon: 'mic' | 'video'; offIcon: 'micOff' | 'videoOff'; onToggle: () => void; disabled: boolean }) {
   return (
     <button type="button" role="switch" aria-checked={on} class="switch" disabled={disabled} onClick={onToggle}>
       <Icon name={on ? icon : offIcon} />

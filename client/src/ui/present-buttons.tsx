@@ -23,7 +23,7 @@ export function PresentButtons({ compact }: { compact: boolean }) {
         aria-hidden="true"
         data-role="slides-file"
         onChange={(e) => {
-          const el = e.currentTarget as HTMLInputElement;
+          const el = e.currentTarget;
           const file = el.files?.[0];
           el.value = '';
           if (file) void uploadSlides(file);

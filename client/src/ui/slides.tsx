@@ -223,7 +223,7 @@ function SlideControls() {
               max={p.pageCount}
               value={p.page}
               aria-label={s.pageNumber}
-              onChange={(e) => void setPage(Number((e.currentTarget as HTMLInputElement).value))}
+              onChange={(e) => void setPage(Number((e.currentTarget).value))}
             />
             <span aria-hidden="true">/ {p.pageCount}</span>
           </label>
@@ -250,7 +250,7 @@ function SlideControls() {
           ))}
           <label class="colour">
             <span class="visually-hidden">{s.colour}</span>
-            <select aria-label={s.colour} value={slides.colour.value} onChange={(e) => (slides.colour.value = (e.currentTarget as HTMLSelectElement).value as StrokeInput['colour'])}>
+            <select aria-label={s.colour} value={slides.colour.value} onChange={(e) => (slides.colour.value = (e.currentTarget).value as StrokeInput['colour'])}>
               {strokeColours.map((c) => (
                 <option key={c} value={c}>
                   {s.colours[c]}
@@ -268,7 +268,7 @@ function SlideControls() {
       ) : null}
       {can('manageDrawing') ? (
         <label class="allow-drawing">
-          <input type="checkbox" checked={p.drawingAllowed} onChange={(e) => void setDrawingAllowed((e.currentTarget as HTMLInputElement).checked)} />
+          <input type="checkbox" checked={p.drawingAllowed} onChange={(e) => void setDrawingAllowed((e.currentTarget).checked)} />
           {s.allowDrawing}
         </label>
       ) : p.drawingAllowed ? (

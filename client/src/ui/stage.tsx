@@ -4,7 +4,7 @@
 // A moderator's spotlight puts its person large for everyone, in the speaker
 // layout; a person's own pin, made while it lasts, wins for them.
 // Videos of people not on the current page are paused on the server.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import type { PeerInfo } from '../../../shared/protocol.js';
 import { applySpeaker } from '../local-media.js';
 import { conference } from '../room-controller.js';

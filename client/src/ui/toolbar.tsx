@@ -15,7 +15,7 @@ import { type MenuItem, MenuButton } from './menu.js';
 interface ButtonProps {
   icon: IconName;
   label: string;
-  onClick(): void;
+  onClick: () => void;
   pressed?: boolean;
   expanded?: boolean;
   disabled?: boolean;

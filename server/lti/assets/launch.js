@@ -5,7 +5,7 @@
   const box = document.getElementById('launch');
   const join = document.getElementById('join');
   if (!box || !join) return;
-  let framed = true;
+  let framed;
   try {
     framed = window.top !== window.self;
   } catch {

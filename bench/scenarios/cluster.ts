@@ -83,7 +83,10 @@ async function servedBy(nodeCount: number, o: NodesOptions, log: (s: string) => 
     let served = 0;
     for (let count = o.step; count <= o.maxRooms; count += o.step) {
       for (let r = rooms.length; r < count; r++) {
-        const room = await hosts[0]!.call<{ roomId: string; token: string; moderator: string }>('createRoom', { title: `Room ${r}`, maxParticipants: o.listeners + 1 });
+        const room = await hosts[0]!.call<{ roomId: string; token: string; moderator: string }>('createRoom', {
+          title: `Room ${r}`,
+          maxParticipants: o.listeners + 1,
+        });
         // The definition reaches every node (a hint over pub/sub).
         await waitFor(async () => (await Promise.all(hosts.map((h) => state(h, room.roomId)))).every((x) => x.knows), 30_000, 'room on every node');
         const teacher = await BenchClient.connect(urls[r % nodeCount]!, room.roomId);
@@ -153,7 +156,11 @@ export async function runRelayJoin(o: { joins: number }, log: (s: string) => voi
     procs.push(await spawnNode(b, nodeConfig(b, redis.url, secrets, { signalling: { connectionsPerAddress: 1000 } })));
     const baseOf = (id: string) => `http://127.0.0.1:${(id === 'a' ? a : b).port}`;
     const adminOf = (id: string) => `http://127.0.0.1:${(id === 'a' ? a : b).adminPort}`;
-    await waitFor(async () => (await admin(adminOf('a'), secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: { alive: boolean }) => n.alive).length === 2, 60_000, 'both nodes registered');
+    await waitFor(
+      async () => (await admin(adminOf('a'), secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: { alive: boolean }) => n.alive).length === 2,
+      60_000,
+      'both nodes registered',
+    );
     const created = (await admin(adminOf('a'), secrets.adminToken, 'POST', '/rooms', { title: 'Relay join', maxParticipants: 100 })).json;
     const pathOf = (link: string) => link.slice(link.indexOf('/r/'));
     browser = await launchChromium();
@@ -222,7 +229,13 @@ export function clusterFigures(raw: { nodes?: NodesResult; relayJoin?: RelayJoin
       target: '≤ 1.2×',
       met: j.failed === 0 && j.ratio <= 1.2,
       cores,
-      values: { ratio: Number(j.ratio.toFixed(2)), relayedP50: Math.round(j.relayedClickToFrameMs.p50), directP50: Math.round(j.directClickToFrameMs.p50), joins: j.joins, failed: j.failed },
+      values: {
+        ratio: Number(j.ratio.toFixed(2)),
+        relayedP50: Math.round(j.relayedClickToFrameMs.p50),
+        directP50: Math.round(j.directClickToFrameMs.p50),
+        joins: j.joins,
+        failed: j.failed,
+      },
       note: `p95 relayed ${j.relayedClickToFrameMs.p95.toFixed(0)} ms, straight ${j.directClickToFrameMs.p95.toFixed(0)} ms; ${j.joins} joins alternating; media goes straight to the room's node either way`,
     });
   }

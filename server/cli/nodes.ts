@@ -14,7 +14,8 @@ async function call(client: AdminClient, method: string, route: string) {
   try {
     return await client.call(method, route);
   } catch (err) {
-    if (err instanceof CliError && /^not found$|answered 404/.test(err.message)) throw new CliError('this server runs as a single node (cluster.redisUrl is not set)');
+    if (err instanceof CliError && /^not found$|answered 404/.test(err.message))
+      throw new CliError('this server runs as a single node (cluster.redisUrl is not set)');
     throw err;
   }
 }
@@ -30,7 +31,12 @@ export function nodeCommands(program: Command, client: () => AdminClient): void 
       print(o.json, r, () => (r.nodes.length ? r.nodes.map((n: Node) => describeNode(n, r.self)).join('\n') : 'no nodes registered'));
     });
   const verbs = [
-    ['drain', 'POST', 'place no new rooms on the node; its classes go on until they end (undo: node undrain)', 'is draining: no new rooms; it empties as its classes end'],
+    [
+      'drain',
+      'POST',
+      'place no new rooms on the node; its classes go on until they end (undo: node undrain)',
+      'is draining: no new rooms; it empties as its classes end',
+    ],
     ['undrain', 'DELETE', 'let the node take new rooms again', 'takes new rooms again'],
   ] as const;
   for (const [verb, method, description, done] of verbs) {

@@ -46,7 +46,7 @@ export function clusterFanoutRouter(cluster: Cluster, has: Holds): express.Route
       if (v) res.setHeader(h, v);
     }
     if (!upstream.body) return void res.end();
-    const reader = upstream.body.getReader();
+    const reader = (upstream.body as ReadableStream<Uint8Array>).getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
@@ -83,9 +83,11 @@ export function clusterFanoutRouter(cluster: Cluster, has: Holds): express.Route
   });
 
   router.post('/reports', async (req, res, next) => {
-    let meeting = '';
+    let meeting: string;
     try {
-      meeting = String(decodeJwt(String(req.body?.assertion ?? '')).meeting ?? '');
+      const assertion = (req.body as { assertion?: unknown } | undefined)?.assertion;
+      const claim = decodeJwt(typeof assertion === 'string' ? assertion : '').meeting;
+      meeting = typeof claim === 'string' ? claim : '';
     } catch {
       return next(); // the local handler explains what is wrong with it
     }
@@ -110,7 +112,7 @@ export function clusterFanoutRouter(cluster: Cluster, has: Holds): express.Route
     router.get(`/${kind}`, async (_req, res) => {
       res.json({ [kind]: (await gather(`/${kind}`)).flatMap(({ node, body }) => ((body[kind] as Json[]) ?? []).map((r) => ({ ...r, node }))) });
     });
-    const held = kind === 'recordings' ? has.recording : has.problem;
+    const held = (id: string) => (kind === 'recordings' ? has.recording(id) : has.problem(id));
     const one = (async (req, res, next) => {
       if (held(String(req.params.id))) return next();
       const node = await locate(`/${kind}`, kind, String(req.params.id));

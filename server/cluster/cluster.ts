@@ -102,7 +102,8 @@ export class Cluster {
       nodeId: this.nodeId,
       secret: this.secret,
       // A room this node does not know (yet): ask Redis; unknown there too, hello answers not_found here.
-      route: async (roomId) => ((await this.definitions.ensure(roomId).catch(() => Boolean(this.rooms.get(roomId)))) ? this.homes.route(roomId) : { local: true }),
+      route: async (roomId) =>
+        (await this.definitions.ensure(roomId).catch(() => Boolean(this.rooms.get(roomId)))) ? this.homes.route(roomId) : { local: true },
       confirm: (roomId) => this.homes.confirm(roomId),
       log: this.log,
     };
@@ -110,13 +111,23 @@ export class Cluster {
     this.relay = relay;
     const app = attachHttpRelay(server, deps);
     const internalUrl = new URL(this.config.cluster.internalUrl!);
-    this.internal = http.createServer((req, res) => void internalRequest(req, res, this.secret, routes, (r, s) => {
-      // Another node asks for this node's own view (no fan-out from here).
-      r.url = `/api/admin/${(r.url ?? '').slice('/internal/admin/'.length)}`;
-      r.headers.authorization = `Bearer ${adminToken}`;
-      r.headers[LOCAL_HEADER] = '1';
-      adminApp(r, s);
-    }, { prefix: RELAYED_PREFIX, app }));
+    this.internal = http.createServer(
+      (req, res) =>
+        void internalRequest(
+          req,
+          res,
+          this.secret,
+          routes,
+          (r, s) => {
+            // Another node asks for this node's own view (no fan-out from here).
+            r.url = `/api/admin/${(r.url ?? '').slice('/internal/admin/'.length)}`;
+            r.headers.authorization = `Bearer ${adminToken}`;
+            r.headers[LOCAL_HEADER] = '1';
+            adminApp(r, s);
+          },
+          { prefix: RELAYED_PREFIX, app },
+        ),
+    );
     this.internal.on('upgrade', acceptRelayed(deps, relay.handOver));
     await new Promise<void>((resolve, reject) => {
       this.internal!.once('error', reject);
@@ -127,9 +138,7 @@ export class Cluster {
 
   /** For the resume handler: a token this node never issued, in a room that moved here. */
   movedError(roomId: string): AulaError | undefined {
-    return this.homes.takenOver.has(roomId)
-      ? new AulaError('room_moved', 'the classroom moved to another server; joining again')
-      : undefined;
+    return this.homes.takenOver.has(roomId) ? new AulaError('room_moved', 'the classroom moved to another server; joining again') : undefined;
   }
 
   readonly meetingHooks: MeetingHooks = {

@@ -87,7 +87,7 @@ export class Definitions {
       const local = this.rooms.list();
       for (const r of local) await this.write(stored(r), true);
       await this.redis.call('SET', SCHEMA, '1', 'NX');
-      if (local.length) this.log.warn({ rooms: local.length }, 'redis held no room definitions; restored them from this node\'s copy');
+      if (local.length) this.log.warn({ rooms: local.length }, "redis held no room definitions; restored them from this node's copy");
       return;
     }
     const ids = new Set((await this.redis.call('SMEMBERS', keys.rooms)) as string[]);

@@ -49,7 +49,7 @@ export function attachHttpRelay(server: http.Server, deps: HttpRelayDeps): http.
     });
     upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
     upstream.on('error', (err) => {
-      deps.log.debug({ err: err.message }, 'http relay: the room\'s node did not answer');
+      deps.log.debug({ err: err.message }, "http relay: the room's node did not answer");
       unavailable(res);
     });
     req.pipe(upstream);
@@ -59,7 +59,7 @@ export function attachHttpRelay(server: http.Server, deps: HttpRelayDeps): http.
 
 function unavailable(res: http.ServerResponse): void {
   if (res.headersSent) return void res.destroy();
-  res.writeHead(503, { 'content-type': 'application/json' }).end(
-    JSON.stringify({ error: { code: 'unavailable', message: 'the classroom\'s server cannot be reached right now; try again in a moment' } }),
-  );
+  res
+    .writeHead(503, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ error: { code: 'unavailable', message: "the classroom's server cannot be reached right now; try again in a moment" } }));
 }

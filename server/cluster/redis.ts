@@ -61,13 +61,13 @@ export class Redis {
   /** One command, bounded in time. */
   async call(...args: Array<string | number>): Promise<Reply> {
     if (!this.client.isReady) throw new ClusterUnavailable('not connected');
-    return this.bounded(this.client.sendCommand(args.map(String)) as Promise<Reply>);
+    return this.bounded<Reply>(this.client.sendCommand(args.map(String)));
   }
 
   /** A hash as an object (the reply's shape differs between protocol versions). */
   static asHash(reply: Reply | Record<string, string>): Record<string, string> {
     if (reply === null || reply === undefined) return {};
-    if (!Array.isArray(reply)) return typeof reply === 'object' ? (reply as Record<string, string>) : {};
+    if (!Array.isArray(reply)) return typeof reply === 'object' ? reply : {};
     const out: Record<string, string> = {};
     for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = String(reply[i + 1]);
     return out;

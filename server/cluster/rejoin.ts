@@ -28,7 +28,9 @@ export class RejoinTickets {
   }
 
   issue(roomId: string, identity: string, now = Date.now()): string {
-    const body = Buffer.from(JSON.stringify({ r: roomId, i: identity, m: this.meetingOf(roomId) ?? '', exp: now + VALID_MS } satisfies Ticket)).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ r: roomId, i: identity, m: this.meetingOf(roomId) ?? '', exp: now + VALID_MS } satisfies Ticket)).toString(
+      'base64url',
+    );
     return `${body}.${this.mac(body)}`;
   }
 

@@ -89,7 +89,7 @@ export function attachRelay(server: http.Server, deps: RelayDeps): { handOver: U
       ws.once('message', (data) => {
         let id: unknown = null;
         try {
-          id = (JSON.parse(String(data)) as { id?: unknown }).id ?? null;
+          id = (JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : '') as { id?: unknown }).id ?? null;
         } catch {
           // not JSON: answer without an id
         }

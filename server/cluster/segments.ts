@@ -103,7 +103,8 @@ export class ClusterLedger implements LedgerView {
     }
     for (const node of holders.filter((n) => n !== this.source.nodeId)) {
       const res = await this.source.ask(node, 'GET', `/internal/ledger/${meetingId}`).catch(() => undefined);
-      if (!res?.ok) throw offline(`node ${node}, which holds part of this meeting, is not reachable; the report would be incomplete, try again when it is back`);
+      if (!res?.ok)
+        throw offline(`node ${node}, which holds part of this meeting, is not reachable; the report would be incomplete, try again when it is back`);
       const sealed = (await res.json()) as SealedSegment;
       segments.push({ meta: sealed.meta, events: openSegment(this.masterKey, sealed) });
     }

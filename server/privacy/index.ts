@@ -53,7 +53,7 @@ export async function createPrivacy(config: Config, dataDir: string, log: Logger
     const reopened = await l.endOpenMeetings();
     if (reopened) log.warn({ meetings: reopened }, 'meetings left open by an earlier run were ended');
     const view = cluster ? new ClusterLedger(l, masterKey, cluster) : l;
-    cluster && (cluster.hasSegment = (id) => Boolean(l.meeting(id)));
+    if (cluster) cluster.hasSegment = (id) => Boolean(l.meeting(id));
     reports = await Reports.create(view, audit, config.operators, config.reports.fourEyes, new AssertionReplay(dataDir));
     retention.register('meetings', (now) => l.purge(now));
   }

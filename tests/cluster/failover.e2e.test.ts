@@ -109,12 +109,20 @@ describe('several nodes, real browsers', () => {
   let oldPupilId = '';
 
   it('a room created through A is listed by C; a browser through B joins it on A and decodes video from a browser on A', async () => {
-    await waitFor(async () => (await admin(base('a'), secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive).length === 3, 30_000, 'three live nodes');
+    await waitFor(
+      async () => (await admin(base('a'), secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive).length === 3,
+      30_000,
+      'three live nodes',
+    );
     const created = await admin(base('a'), secrets.adminToken, 'POST', '/rooms', { title: 'Failover class', lobby: true });
     expect(created.status).toBe(201);
     roomId = created.json.room.id;
     links = created.json.links;
-    await waitFor(async () => (await admin(base('c'), secrets.adminToken, 'GET', '/rooms')).json.rooms.some((r: any) => r.id === roomId), 15_000, 'room listed by C');
+    await waitFor(
+      async () => (await admin(base('c'), secrets.adminToken, 'GET', '/rooms')).json.rooms.some((r: any) => r.id === roomId),
+      15_000,
+      'room listed by C',
+    );
 
     const path = (link: string) => link.slice(link.indexOf('/r/'));
     teacher = await join(`${lbA.url}${path(links.moderator)}`, TEACHER);
@@ -124,12 +132,15 @@ describe('several nodes, real browsers', () => {
 
     pupil = await join(`${lbB.url}${path(links.guest)}`, PUPIL);
     await pupil.getByText('Waiting for a moderator to let you in').waitFor({ timeout: 60_000 });
-    await teacher.getByRole('button', { name: `Admit ${PUPIL}` }).first().click();
+    await teacher
+      .getByRole('button', { name: `Admit ${PUPIL}` })
+      .first()
+      .click();
     await pupil.getByRole('button', { name: 'Leave', exact: true }).waitFor({ timeout: 60_000 });
     oldTeacherId = (await selfId(teacher))!;
     oldPupilId = (await selfId(pupil))!;
-    await waitFor(async () => (await framesFrom(pupil, oldTeacherId)) > 5, 60_000, 'pupil (via B) decodes the teacher\'s video');
-    await waitFor(async () => (await framesFrom(teacher, oldPupilId)) > 5, 60_000, 'teacher decodes the pupil\'s video');
+    await waitFor(async () => (await framesFrom(pupil, oldTeacherId)) > 5, 60_000, "pupil (via B) decodes the teacher's video");
+    await waitFor(async () => (await framesFrom(teacher, oldPupilId)) > 5, 60_000, "teacher decodes the pupil's video");
     // Chat goes through the relay as well (and must not reach Redis).
     await pupil.getByLabel('Message').fill(CHAT);
     await pupil.getByLabel('Message').press('Enter');
@@ -142,12 +153,22 @@ describe('several nodes, real browsers', () => {
     let newTeacher = '';
     let newPupil = '';
     // Generous bound for the wait; the figure is printed, not asserted.
-    await waitFor(async () => {
-      newTeacher = (await selfId(teacher).catch(() => undefined)) ?? '';
-      newPupil = (await selfId(pupil).catch(() => undefined)) ?? '';
-      return newTeacher && newPupil && newTeacher !== oldTeacherId && newPupil !== oldPupilId
-        && (await framesFrom(pupil, newTeacher)) > 5 && (await framesFrom(teacher, newPupil)) > 5;
-    }, 90_000, 'both browsers decode video again after the failover');
+    await waitFor(
+      async () => {
+        newTeacher = (await selfId(teacher).catch(() => undefined)) ?? '';
+        newPupil = (await selfId(pupil).catch(() => undefined)) ?? '';
+        return (
+          newTeacher &&
+          newPupil &&
+          newTeacher !== oldTeacherId &&
+          newPupil !== oldPupilId &&
+          (await framesFrom(pupil, newTeacher)) > 5 &&
+          (await framesFrom(teacher, newPupil)) > 5
+        );
+      },
+      90_000,
+      'both browsers decode video again after the failover',
+    );
     const seconds = (Date.now() - killedAt) / 1000;
     console.log(`failover: kill -9 of the home node → both browsers decode video again after ${seconds.toFixed(1)} s (target 15 s)`);
     const shot = path.join(os.tmpdir(), 'aula-failover-pupil.png');
@@ -170,14 +191,25 @@ describe('several nodes, real browsers', () => {
     expect(await pupil.getByRole('button', { name: 'Mute all' }).count()).toBe(0);
   });
 
-  it('the meeting\'s report, requested through a node that never hosted it, lists both sessions of each person', async () => {
+  it("the meeting's report, requested through a node that never hosted it, lists both sessions of each person", async () => {
     // A comes back (its disk holds the first segment); its interrupted segment is ended at its last event.
     procs.set('a', await spawnNode(specs[0]!, config(specs[0]!)));
     const list = await aula('c', 'meeting', 'list', '--json');
     expect(list.code).toBe(0);
     const meeting = (JSON.parse(list.stdout).meetings as Array<{ id: string; roomId: string; nodes: string[] }>).find((m) => m.roomId === roomId)!;
     expect(meeting.nodes.sort()).toHaveLength(2);
-    const req = await aula('c', 'report', 'request', '--meeting', meeting.id, '--reason', 'Attendance dispute after a server failure', '--key', key('alice'), '--json');
+    const req = await aula(
+      'c',
+      'report',
+      'request',
+      '--meeting',
+      meeting.id,
+      '--reason',
+      'Attendance dispute after a server failure',
+      '--key',
+      key('alice'),
+      '--json',
+    );
     expect(req.stderr).toBe('');
     const requestId = JSON.parse(req.stdout).request.id;
     expect((await aula('b', 'report', 'approve', requestId, '--key', key('bob'))).code).toBe(0);
@@ -199,7 +231,7 @@ describe('several nodes, real browsers', () => {
     expect(requests.find((r) => r.id === requestId)!.approvedBy).toBe('bob');
   });
 
-  it('SIGTERM of the room\'s node (a rolling upgrade): both pages move to another node by themselves', async () => {
+  it("SIGTERM of the room's node (a rolling upgrade): both pages move to another node by themselves", async () => {
     const live = async (id: string) => (await admin(base(id), secrets.adminToken, 'GET', `/rooms/${roomId}`)).json.room;
     const home = (await live('a')).node as string;
     const other = ['a', 'b', 'c'].find((n) => n !== home)!;
@@ -208,10 +240,14 @@ describe('several nodes, real browsers', () => {
     const exited = new Promise((r) => proc.once('exit', r));
     proc.kill('SIGTERM');
     await exited;
-    await waitFor(async () => {
-      const [t, p] = [await selfId(teacher).catch(() => undefined), await selfId(pupil).catch(() => undefined)];
-      return t && p && t !== before[0] && p !== before[1] && (await framesFrom(pupil, t)) > 5 && (await framesFrom(teacher, p)) > 5;
-    }, 90_000, 'both browsers decode video again after the node shut down');
+    await waitFor(
+      async () => {
+        const [t, p] = [await selfId(teacher).catch(() => undefined), await selfId(pupil).catch(() => undefined)];
+        return t && p && t !== before[0] && p !== before[1] && (await framesFrom(pupil, t)) > 5 && (await framesFrom(teacher, p)) > 5;
+      },
+      90_000,
+      'both browsers decode video again after the node shut down',
+    );
     const room = await live(other);
     expect(room.node).not.toBe(home);
     expect(room.participants).toBe(2);

@@ -27,7 +27,11 @@ beforeAll(async () => {
     const spec = await nodeSpec(id, first.dataDir);
     nodes.push(await startTestServer(nodeConfig(spec, redis.url, secrets), { dataDir: spec.dataDir }));
   }
-  await waitFor(async () => (await admin(nodes[0]!.adminUrl, secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive).length === 3, 20_000, 'three nodes');
+  await waitFor(
+    async () => (await admin(nodes[0]!.adminUrl, secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive).length === 3,
+    20_000,
+    'three nodes',
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -45,11 +49,19 @@ describe('several nodes on Redis', () => {
     const roomId = created.json.room.id as string;
     const modToken = new URL(created.json.links.moderator).hash.slice(3);
     const guestToken = new URL(created.json.links.guest).hash.slice(3);
-    await waitFor(async () => (await admin(nodes[C]!.adminUrl, secrets.adminToken, 'GET', '/rooms')).json.rooms.some((r: any) => r.id === roomId), 10_000, 'room on C');
+    await waitFor(
+      async () => (await admin(nodes[C]!.adminUrl, secrets.adminToken, 'GET', '/rooms')).json.rooms.some((r: any) => r.id === roomId),
+      10_000,
+      'room on C',
+    );
 
     const onA = await client(nodes[A]!.url, roomId);
     expect(await onA.enter(roomId, modToken, 'Teacher')).toMatchObject({ ok: true });
-    const live = await waitFor(async () => (await admin(nodes[C]!.adminUrl, secrets.adminToken, 'GET', `/rooms/${roomId}`)).json.room.node, 10_000, 'live counts');
+    const live = await waitFor(
+      async () => (await admin(nodes[C]!.adminUrl, secrets.adminToken, 'GET', `/rooms/${roomId}`)).json.room.node,
+      10_000,
+      'live counts',
+    );
     expect(live).toBe('a');
 
     const viaB = await client(nodes[B]!.url, roomId);
@@ -64,7 +76,7 @@ describe('several nodes on Redis', () => {
     // …a vanished connection (no close frame) is held for resume, and resumes through another node.
     const again = await client(nodes[B]!.url, roomId);
     const joined = await again.enter(roomId, guestToken, 'Pupil');
-    const token = joined.data.resume.token as string;
+    const token = joined.data.resume.token;
     again.socket.terminate();
     await waitFor(() => [...nodes[A]!.rooms.get(roomId)!.participants.values()].length === 2, 5_000, 'still two');
     const viaC = await client(nodes[C]!.url, roomId);
@@ -75,10 +87,14 @@ describe('several nodes on Redis', () => {
   it('places ten new rooms at once on different nodes', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 9; i++) ids.push((await admin(nodes[A]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: `Burst ${i}` })).json.room.id);
-    await waitFor(async () => {
-      const rooms = (await admin(nodes[B]!.adminUrl, secrets.adminToken, 'GET', '/rooms')).json.rooms;
-      return ids.every((id) => rooms.some((r: any) => r.id === id));
-    }, 10_000, 'rooms on B');
+    await waitFor(
+      async () => {
+        const rooms = (await admin(nodes[B]!.adminUrl, secrets.adminToken, 'GET', '/rooms')).json.rooms;
+        return ids.every((id) => rooms.some((r: any) => r.id === id));
+      },
+      10_000,
+      'rooms on B',
+    );
     const sockets = await Promise.all(ids.map((id, i) => client(nodes[i % 3]!.url, id)));
     await Promise.all(sockets.map((s, i) => s.request('hello', { roomId: ids[i]!, token: 'x' })));
     const homes = nodes.map((n) => n.cluster!.homes.owned.size);
@@ -95,7 +111,13 @@ describe('Redis outage', () => {
     const running = await make('Runs through the outage');
     const waiting = await make('Never placed before the outage');
     const roomId = running.room.id as string;
-    await waitFor(async () => (await admin(nodes[C]!.adminUrl, secrets.adminToken, 'GET', '/rooms')).json.rooms.filter((r: any) => [roomId, waiting.room.id].includes(r.id)).length === 2, 10_000, 'rooms on C');
+    await waitFor(
+      async () =>
+        (await admin(nodes[C]!.adminUrl, secrets.adminToken, 'GET', '/rooms')).json.rooms.filter((r: any) => [roomId, waiting.room.id].includes(r.id))
+          .length === 2,
+      10_000,
+      'rooms on C',
+    );
     const t1 = await client(nodes[C]!.url, roomId);
     expect(await t1.enter(roomId, new URL(running.links.moderator).hash.slice(3), 'Outage Teacher')).toMatchObject({ ok: true });
     const t2 = await client(nodes[B]!.url, roomId);
@@ -115,11 +137,19 @@ describe('Redis outage', () => {
     expect(answer.error!.message).toMatch(/try again/);
 
     await redis.restart();
-    await waitFor(async () => (await admin(nodes[A]!.adminUrl, secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive).length === 3, 30_000, 'nodes registered again');
-    const after = await waitFor(async () => {
-      const r = await admin(nodes[A]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: 'After the outage' });
-      return r.status === 201 ? r : undefined;
-    }, 20_000, 'room creation works again');
+    await waitFor(
+      async () => (await admin(nodes[A]!.adminUrl, secrets.adminToken, 'GET', '/nodes')).json.nodes.filter((n: any) => n.alive).length === 3,
+      30_000,
+      'nodes registered again',
+    );
+    const after = await waitFor(
+      async () => {
+        const r = await admin(nodes[A]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: 'After the outage' });
+        return r.status === 201 ? r : undefined;
+      },
+      20_000,
+      'room creation works again',
+    );
     expect(after.json.room.id).toMatch(/^[0-9a-f]{32}$/);
     const now = await client(nodes[A]!.url, waiting.room.id);
     expect(await now.enter(waiting.room.id, new URL(waiting.links.guest).hash.slice(3), 'After Pupil')).toMatchObject({ ok: true });
@@ -141,7 +171,7 @@ describe('Redis back empty', () => {
     await redis.kill();
     for (const f of fs.readdirSync(redis.dir)) fs.rmSync(`${redis.dir}/${f}`, { recursive: true, force: true });
     await redis.restart();
-    await waitFor(async () => (await home.cluster!.redis.call('SCARD', 'aula:rooms').catch(() => 0)) as number >= 2, 30_000, 'definitions restored');
+    await waitFor(async () => ((await home.cluster!.redis.call('SCARD', 'aula:rooms').catch(() => 0)) as number) >= 2, 30_000, 'definitions restored');
     await waitFor(async () => (await home.cluster!.redis.call('GET', `aula:r:{${roomId}}:home`).catch(() => null)) !== null, 30_000, 'home re-announced');
     // The class was not interrupted, and its node still hosts it.
     expect(home.cluster!.homes.owned.has(roomId)).toBe(true);
@@ -165,7 +195,11 @@ describe('nodes: list, drain, fencing', () => {
     };
     const listed = await cli(nodes[C]!, 'node', 'list', '--json');
     expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.stdout).nodes.map((n: any) => [n.id, n.alive, n.state])).toEqual([['a', true, 'serving'], ['b', true, 'serving'], ['c', true, 'serving']]);
+    expect(JSON.parse(listed.stdout).nodes.map((n: any) => [n.id, n.alive, n.state])).toEqual([
+      ['a', true, 'serving'],
+      ['b', true, 'serving'],
+      ['c', true, 'serving'],
+    ]);
     expect((await cli(nodes[A]!, 'node', 'drain', 'b')).code).toBe(0);
     expect((await cli(nodes[A]!, 'node', 'list')).stdout).toMatch(/^b {2}draining/m);
     const before = nodes[B]!.cluster!.homes.owned.size;
@@ -213,23 +247,27 @@ describe('recordings and meetings across nodes', () => {
 });
 
 describe('LTI rooms across nodes', () => {
-  it('a resource link\'s room (an id derived from the link) is created once, whichever node the launch reaches first', async () => {
+  it("a resource link's room (an id derived from the link) is created once, whichever node the launch reaches first", async () => {
     const id = 'a1'.repeat(16);
     const first = await nodes[A]!.cluster!.createRoom({ title: 'Course room' }, id);
     const again = await nodes[B]!.cluster!.createRoom({ title: 'Course room' }, id);
     expect(again.id).toBe(first.id);
     expect(again.linkGeneration).toBe(first.linkGeneration);
-    const listed = await waitFor(async () => {
-      const rooms = (await admin(nodes[C]!.adminUrl, secrets.adminToken, 'GET', '/rooms')).json.rooms.filter((r: any) => r.id === id);
-      return rooms.length ? rooms : undefined;
-    }, 10_000, 'room on C');
+    const listed = await waitFor(
+      async () => {
+        const rooms = (await admin(nodes[C]!.adminUrl, secrets.adminToken, 'GET', '/rooms')).json.rooms.filter((r: any) => r.id === id);
+        return rooms.length ? rooms : undefined;
+      },
+      10_000,
+      'room on C',
+    );
     expect(listed).toHaveLength(1);
     expect(await nodes[A]!.cluster!.redis.call('SISMEMBER', 'aula:rooms', id)).toBe(1);
   });
 });
 
 describe('slides and problem reports across nodes', () => {
-  it('uploads slides through one node and fetches them through another; the room\'s node serves both', async () => {
+  it("uploads slides through one node and fetches them through another; the room's node serves both", async () => {
     const r = (await admin(nodes[A]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: 'Slides' })).json;
     const roomId = r.room.id as string;
     const presenter = await client(nodes[A]!.url, roomId);
@@ -240,7 +278,7 @@ describe('slides and problem reports across nodes', () => {
     const others = nodes.filter((n) => n !== home);
     const started = await presenter.request('startSlides', { bytes: 2000, pageCount: 2 });
     expect(started.ok).toBe(true);
-    const upload = started.data.upload as { url: string; token: string };
+    const upload = started.data.upload;
     expect(upload.url).toContain(`?room=${roomId}`);
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1991, 0x20)]);
     const seen = pupil.nextNotification('presentationChanged', 30_000);
@@ -267,7 +305,9 @@ describe('slides and problem reports across nodes', () => {
       body: JSON.stringify({ page: 'room', description: 'sound breaks up' }),
     });
     expect(sent.status).toBe(201);
-    const listed = (await admin(nodes[A]!.adminUrl, secrets.adminToken, 'GET', '/problems')).json.problems.find((p: any) => p.description === 'sound breaks up');
+    const listed = (await admin(nodes[A]!.adminUrl, secrets.adminToken, 'GET', '/problems')).json.problems.find(
+      (p: any) => p.description === 'sound breaks up',
+    );
     expect(listed).toMatchObject({ node: 'c' });
     expect((await admin(nodes[B]!.adminUrl, secrets.adminToken, 'GET', `/problems/${listed.id}`)).status).toBe(200);
     expect((await admin(nodes[A]!.adminUrl, secrets.adminToken, 'DELETE', `/problems/${listed.id}`)).status).toBe(204);
@@ -276,7 +316,7 @@ describe('slides and problem reports across nodes', () => {
 });
 
 describe('links and shutdown across nodes', () => {
-  it('new links made through one node revoke the old ones on the room\'s node', async () => {
+  it("new links made through one node revoke the old ones on the room's node", async () => {
     const r = (await admin(nodes[A]!.adminUrl, secrets.adminToken, 'POST', '/rooms', { title: 'Rotated' })).json;
     const roomId = r.room.id as string;
     const old = new URL(r.links.guest).hash.slice(3);
@@ -284,10 +324,14 @@ describe('links and shutdown across nodes', () => {
     expect(await first.enter(roomId, old, 'Before Rotation')).toMatchObject({ ok: true });
     const rotated = await admin(nodes[C]!.adminUrl, secrets.adminToken, 'POST', `/rooms/${roomId}/links`, {});
     expect(rotated.status).toBe(200);
-    await waitFor(async () => {
-      const c = await client(nodes[B]!.url, roomId);
-      return (await c.request('hello', { roomId, token: old })).error?.code === 'invalid_link';
-    }, 10_000, 'old link refused');
+    await waitFor(
+      async () => {
+        const c = await client(nodes[B]!.url, roomId);
+        return (await c.request('hello', { roomId, token: old })).error?.code === 'invalid_link';
+      },
+      10_000,
+      'old link refused',
+    );
     const fresh = await client(nodes[A]!.url, roomId);
     expect(await fresh.enter(roomId, new URL(rotated.json.links.guest).hash.slice(3), 'After Rotation')).toMatchObject({ ok: true });
     // Settings changed through one node reach every node's copy.

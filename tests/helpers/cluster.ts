@@ -38,7 +38,24 @@ export class TestRedis {
   async restart(): Promise<void> {
     this.child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir, '--daemonize', 'no', '--loglevel', 'warning'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--dir',
+        this.dir,
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
+      ],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     await waitFor(() => this.ping(), 15_000, 'redis-server up');
@@ -117,14 +134,24 @@ export function nodeConfig(spec: NodeSpec, redisUrl: string, s: ReturnType<typeo
 /** A node as its own process (`node --import tsx server/main.ts`), so that it can be killed with SIGKILL. */
 export async function spawnNode(spec: NodeSpec, config: ConfigInput): Promise<ChildProcess> {
   const file = path.join(spec.dataDir, '..', `aula-${spec.id}-${randomBytes(4).toString('hex')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ ...config, media: { workers: 1, ...config.media }, rooms: { demoRoom: false }, data: { dir: spec.dataDir }, metrics: { enabled: false }, log: { level: 'info' } }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      ...config,
+      media: { workers: 1, ...config.media },
+      rooms: { demoRoom: false },
+      data: { dir: spec.dataDir },
+      metrics: { enabled: false },
+      log: { level: 'info' },
+    }),
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, AULA_CONFIG: file },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   await waitFor(() => out.includes('cluster internal listener open') || child.exitCode !== null, 60_000, `node ${spec.id} up`);
   if (child.exitCode !== null) throw new Error(`node ${spec.id} exited: ${out.slice(-2000)}`);
   return child;

@@ -29,7 +29,12 @@ describe('cluster configuration', () => {
 
   it('takes the cluster keys from the environment', () => {
     const c = loadConfig({
-      env: { AULA_CLUSTER_REDIS_URL: cluster.redisUrl, AULA_CLUSTER_NODE_ID: 'n2', AULA_CLUSTER_INTERNAL_URL: cluster.internalUrl, AULA_CLUSTER_SECRET: cluster.secret },
+      env: {
+        AULA_CLUSTER_REDIS_URL: cluster.redisUrl,
+        AULA_CLUSTER_NODE_ID: 'n2',
+        AULA_CLUSTER_INTERNAL_URL: cluster.internalUrl,
+        AULA_CLUSTER_SECRET: cluster.secret,
+      },
       overrides: shared,
     });
     expect(c.cluster).toMatchObject({ redisUrl: cluster.redisUrl, nodeId: 'n2' });

@@ -6,9 +6,10 @@ import type { JoinResult } from './scenarios/p3-join.js';
 import type { LedgerResult } from './scenarios/ledger.js';
 import type { SignallingResult } from './scenarios/p4-signalling.js';
 import { round } from './lib/stats.js';
+import { clusterFigures, type NodesResult, type RelayJoinResult } from './scenarios/cluster.js';
 
 export interface Figure {
-  id: 'P1' | 'P2' | 'P3' | 'P4' | 'Scaling' | 'Ledger';
+  id: 'P1' | 'P2' | 'P3' | 'P4' | 'Scaling' | 'Ledger' | 'Nodes' | 'Relay';
   name: string;
   result: string;
   target: string;
@@ -25,7 +26,18 @@ export interface BenchReport {
   durationSeconds: number;
   options: Record<string, unknown>;
   figures: Figure[];
-  raw: { bare?: FanoutResult[]; aula1?: FanoutResult[]; aulaAll?: FanoutResult; knee?: KneeResult[]; join?: JoinResult; signalling?: SignallingResult; ledger?: LedgerResult };
+  raw: {
+    bare?: FanoutResult[];
+    aula1?: FanoutResult[];
+    aulaAll?: FanoutResult;
+    knee?: KneeResult[];
+    join?: JoinResult;
+    signalling?: SignallingResult;
+    ledger?: LedgerResult;
+    /** Several nodes (bench/scenarios/cluster.ts). */
+    nodes?: NodesResult;
+    relayJoin?: RelayJoinResult;
+  };
 }
 
 /** Loss at the server: sequence gaps the sink saw, less the sink sockets' own drops. */
@@ -124,6 +136,7 @@ export function buildFigures(report: BenchReport): Figure[] {
       note: `${raw.ledger.options.clients} clients looping hello/join/leave over ${raw.ledger.options.rooms} rooms; loop delay measured in the server process (ledger off: p99 ${p99Off.toFixed(1)} ms); ${perBatch.toFixed(1)} events per fsync'd batch`,
     });
   }
+  figures.push(...clusterFigures(raw, cores));
   return figures;
 }
 

@@ -13,8 +13,9 @@ import { runKnee } from './scenarios/knee.js';
 import { runJoin } from './scenarios/p3-join.js';
 import { runLedger } from './scenarios/ledger.js';
 import { runSignalling } from './scenarios/p4-signalling.js';
+import { runNodes, runRelayJoin } from './scenarios/cluster.js';
 
-const ALL = ['p1', 'p2', 'p3', 'p4', 'scaling', 'ledger'] as const;
+const ALL = ['p1', 'p2', 'p3', 'p4', 'scaling', 'ledger', 'nodes', 'relay'] as const;
 type Figure = (typeof ALL)[number];
 
 const { values } = parseArgs({
@@ -37,6 +38,10 @@ const { values } = parseArgs({
     'knee-from': { type: 'string' },
     'knee-step': { type: 'string' },
     'knee-max': { type: 'string' },
+    'node-step': { type: 'string' },
+    'node-max-rooms': { type: 'string' },
+    'node-listeners': { type: 'string' },
+    'relay-joins': { type: 'string' },
     'ledger-clients': { type: 'string' },
     'ledger-rate': { type: 'string' },
     out: { type: 'string' },
@@ -84,6 +89,10 @@ const opts = {
   kneeStep: num('knee-step', 100, 2),
   // P2 steps up to --knee-max; a given --listeners is the top of the sweep too.
   kneeMax: given('knee-max') ? num('knee-max', 800, 4) : given('listeners') ? num('listeners', 200, 4) : values.smoke ? 4 : 800,
+  nodeStep: num('node-step', 2, 1),
+  nodeMaxRooms: num('node-max-rooms', 30, 2),
+  nodeListeners: num('node-listeners', 20, 2),
+  relayJoins: num('relay-joins', 10, 1),
   ledgerClients: num('ledger-clients', 50, 3),
   ledgerRate: num('ledger-rate', 50, 5),
 };
@@ -146,6 +155,16 @@ export async function main(): Promise<BenchReport> {
       { participants: opts.participants, rooms: opts.rooms, bigRoom: opts.bigRoom, messages: opts.messages },
       log,
     );
+  }
+  if (only.has('nodes')) {
+    raw.nodes = await runNodes(
+      { step: opts.nodeStep, maxRooms: opts.nodeMaxRooms, listeners: opts.nodeListeners, warmSeconds: opts.warm, seconds: opts.seconds },
+      log,
+    );
+  }
+  if (only.has('relay')) {
+    log(`Relay: ${opts.relayJoins} Chromium joins straight to the room's node and as many through another node`);
+    raw.relayJoin = await runRelayJoin({ joins: opts.relayJoins }, log);
   }
   if (only.has('ledger')) {
     log(`Ledger: ${opts.ledgerClients} clients churning, then ${opts.ledgerRate} joins/s; ledger off and on`);

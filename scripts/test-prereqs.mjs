@@ -16,6 +16,8 @@ const missing = [
   // Recording: capture, composition and the tests' ffprobe; the tiles' label font.
   ...(fs.existsSync('/usr/bin/ffmpeg') ? [] : ['ffmpeg']),
   ...(fs.existsSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') ? [] : ['fonts-dejavu-core']),
+  // Several nodes: the tests start their own redis-server (and read it with redis-cli monitor).
+  ...(fs.existsSync('/usr/bin/redis-server') && fs.existsSync('/usr/bin/redis-cli') ? [] : ['redis-server']),
 ];
 if (missing.length) {
   const cmd = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;

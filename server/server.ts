@@ -24,6 +24,7 @@ import { createRooms } from './rooms/index.js';
 import type { RoomRegistry } from './rooms/registry.js';
 import type { Room } from './rooms/room.js';
 import { createSignalling } from './signalling/index.js';
+import { Cluster } from './cluster/cluster.js';
 import type { ResumeRegistry } from './signalling/resume.js';
 
 export interface RunningServer {
@@ -51,6 +52,10 @@ export interface RunningServer {
   /** Participants whose connection dropped, held for a resume. */
   resume: ResumeRegistry;
   links(room: Room, validityDays?: number): Promise<RoomLinks>;
+  /** Several nodes (cluster.redisUrl): the coordination through Redis. */
+  cluster?: Cluster;
+  /** Create a room (in cluster mode through Redis, so that every node knows it). */
+  createRoom(input: Parameters<RoomRegistry['create']>[0]): Promise<Room>;
   close(): Promise<void>;
 }
 
@@ -59,11 +64,13 @@ export async function startServer(config: Config, log = createLogger(config.log.
   try {
     const access = layers.add('access', await openAccess(config));
     const media = layers.add('media', await createMedia(config, log));
-    const privacy = layers.add('privacy', await createPrivacy(config, access.dataDir, log));
+    // Several nodes (docs/OPERATIONS.md, "Several nodes"); without cluster.redisUrl none of it exists.
+    const cluster = config.cluster.redisUrl ? new Cluster(config, log) : undefined;
+    const privacy = layers.add('privacy', await createPrivacy(config, access.dataDir, log, cluster));
     const observers = [speakerCleanup, ...(privacy.attendance ? [privacy.attendance] : [])];
-    const rooms = layers.add('rooms', await createRooms(config, access.dataDir, media.port, observers, log));
+    const rooms = layers.add('rooms', await createRooms(config, access.dataDir, media.port, observers, log, cluster));
     const recording = layers.add('recording', createRecording(config, access.dataDir, privacy, rooms.rooms, log));
-    const http = layers.add('http', await createHttp(config, { access, media, privacy, rooms, recording }, log));
+    const http = layers.add('http', await createHttp(config, { access, media, privacy, rooms, recording, cluster }, log));
     const signalling = layers.add(
       'signalling',
       createSignalling(
@@ -76,6 +83,7 @@ export async function startServer(config: Config, log = createLogger(config.log.
           recordings: recording.recordings,
           server: http.server,
           onError: (code) => http.metrics.signallingError(code),
+          cluster,
         },
         log,
       ),
@@ -104,6 +112,8 @@ export async function startServer(config: Config, log = createLogger(config.log.
       presentations: rooms.presentations,
       resume: signalling.resume,
       links: http.links,
+      cluster,
+      createRoom: (input) => (cluster ? cluster.createRoom(input) : rooms.rooms.create(input)),
       close: () => layers.close(),
     };
   } catch (err) {

@@ -139,6 +139,8 @@ const empty = z.strictObject({});
 // Parameters are strict objects: an unknown field (an e-mail, a phone number,
 // an avatar) is refused, not silently dropped.
 const params = z.strictObject;
+/** Several nodes: a signed rejoin ticket (server/cluster/rejoin.ts). */
+const rejoinTicket = str(1024);
 
 const joinedData = z.object({
   self: peerInfo,
@@ -159,6 +161,8 @@ const joinedData = z.object({
    * secret held in the client's memory only.
    */
   resume: z.object({ token: str(128), graceSeconds: count }),
+  /** Several nodes: presented in hello if the room moves to another node (signed; room, identity hash, meeting, expiry; no name). */
+  rejoin: z.optional(rejoinTicket),
   /** A recording is running now. */
   recording: z.optional(z.boolean()),
   poll: z.optional(pollInfo), // the current poll, if any
@@ -178,7 +182,13 @@ export const requests = {
      * locked mute survives reopening the link. Memory only on the server, for
      * the meeting.
      */
-    params: params({ roomId, token: z.string().check(z.minLength(16), z.maxLength(8192)), client: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/))) }),
+    params: params({
+      roomId,
+      token: z.string().check(z.minLength(16), z.maxLength(8192)),
+      client: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/))),
+      /** Several nodes: the ticket from `joined` after the room moved (no name in it); skips the lobby again. */
+      rejoin: z.optional(rejoinTicket),
+    }),
     result: z.object({
       title: z.string(),
       role,
@@ -369,7 +379,7 @@ export const notifications = {
   }),
   /** A moderator's message to every group. */
   breakoutMessage: z.object({ text: str(BREAKOUT_LIMITS.message), from: z.string() }),
-  roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown']), reason: str(200) }),
+  roomClosed: z.object({ code: z.enum(['room_closed', 'meeting_ended', 'server_shutdown', 'room_moved']), reason: str(200) }),
   ...presentationNotifications,
   ...spotlightNotifications,
 } as const;
@@ -400,6 +410,8 @@ export const errorCodes = [
   'server_busy', // too many connections are waiting outside rooms; try again shortly
   'resume_failed', // the participation to resume has ended (grace period over, removed, or unknown)
   'not_pdf', // an uploaded file for slides is not a PDF
+  'room_moved', // several nodes: the room now runs on another node; join again (the client does so by itself)
+  'unavailable', // several nodes: the room cannot be placed now (coordination store unreachable); try again shortly
   'invalid_state', // not possible in the object's state: a second connect, a resume of a closed consumer
   'timeout', // the server did not finish the request in time; it may or may not have taken effect
   'internal',

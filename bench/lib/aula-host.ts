@@ -39,15 +39,18 @@ const participantOf = (room: Room, peerId: string) => {
 };
 
 serve({
-  async start(overrides: ConfigInput) {
+  async start(overrides: ConfigInput & { serverKey?: string }) {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-bench-data-'));
+    // Several nodes: all sign and check links with one key.
+    if (overrides.serverKey) fs.writeFileSync(path.join(dataDir, 'server-key.json'), overrides.serverKey, { mode: 0o600 });
+    delete overrides.serverKey;
     const config = loadConfig({
       env: {},
       overrides: {
         ...overrides,
         http: { port: 0, host: '127.0.0.1' },
         metrics: { enabled: false },
-        admin: { port: 0 },
+        admin: { ...overrides.admin, port: 0 },
         rooms: { demoRoom: false, max: 10_000 },
         data: { dir: dataDir },
         log: { level: 'silent' },
@@ -56,12 +59,13 @@ serve({
       },
     });
     server = await startServer(config, createLogger('silent'));
-    return { url: server.url, pid: process.pid, workers: server.pool.workers.map((w) => w.pid) };
+    const serverKey = fs.readFileSync(path.join(dataDir, 'server-key.json'), 'utf8');
+    return { url: server.url, pid: process.pid, workers: server.pool.workers.map((w) => w.pid), serverKey };
   },
 
   async createRoom({ title, maxParticipants }: { title: string; maxParticipants: number }) {
     const s = running();
-    const room = await s.rooms.create({ title, maxParticipants });
+    const room = await s.createRoom({ title, maxParticipants });
     const token = await s.signer.issue({ room: room.id, role: 'participant', gen: room.linkGeneration }, 3600);
     const moderator = await s.signer.issue({ room: room.id, role: 'moderator', gen: room.linkGeneration }, 3600);
     return { roomId: room.id, token, moderator, workerPid: s.placement.workerOf(room.router)?.pid };
@@ -100,6 +104,7 @@ serve({
     const s = running();
     const room = roomOf(roomId);
     let consumers = 0;
+    const ssrcs: number[] = [];
     for (const [i, peerId] of peerIds.entries()) {
       const participant = participantOf(room, peerId);
       const media = mediasoupMedia(participant.media);
@@ -114,9 +119,23 @@ serve({
       media.transports.set(transport.id, transport as never);
       transport.observer.once('close', () => media.transports.delete(transport.id));
       for (const c of cs) media.consumers.set(c.id, c as never);
+      for (const c of cs) ssrcs.push(c.rtpParameters.encodings?.[0]?.ssrc ?? 0);
       consumers += cs.length;
     }
-    return { consumers };
+    return { consumers, ssrcs };
+  },
+
+  /** Several nodes: does this node host the room? */
+  owns({ roomId }: { roomId: string }) {
+    const s = running();
+    return { owns: s.cluster ? s.cluster.homes.owned.has(roomId) : Boolean(s.rooms.get(roomId)) };
+  },
+
+  /** Several nodes: the live nodes this node sees in Redis, and whether it has the room's definition. */
+  async clusterState({ roomId }: { roomId?: string }) {
+    const s = running();
+    const alive = s.cluster ? (await s.cluster.listNodes()).filter((n) => n.alive).length : 1;
+    return { alive, knows: roomId ? Boolean(s.rooms.get(roomId)) : false };
   },
 
   async producerPackets() {

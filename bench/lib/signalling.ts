@@ -29,8 +29,9 @@ export class BenchClient {
     });
   }
 
-  static connect(baseUrl: string): Promise<BenchClient> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { perMessageDeflate: false });
+  /** `roomId`: several nodes, the room in the URL lets any node relay the socket to the room's node. */
+  static connect(baseUrl: string, roomId?: string): Promise<BenchClient> {
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws${roomId ? `?room=${roomId}` : ''}`, { perMessageDeflate: false });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new BenchClient(socket)));
       socket.once('error', reject);

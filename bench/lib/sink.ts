@@ -56,6 +56,13 @@ export class UdpSink {
     return { streams: this.streams.size, received, expected };
   }
 
+  /** Since startWindow: each stream's loss by its sequence numbers (SSRC → 0…1). */
+  lossByStream(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const [ssrc, s] of this.streams) out.set(ssrc, Math.max(0, 1 - s.received / (s.highest - s.first + 1)));
+    return out;
+  }
+
   /**
    * Datagrams the kernel dropped on the sink's sockets (full receive buffer:
    * the generator did not read fast enough). These left the server intact,

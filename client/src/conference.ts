@@ -23,12 +23,20 @@ export interface ConferenceEvents {
   screenStopped(): void;
   /** The signalling connection dropped ('reconnecting') or was resumed ('connected'). */
   connection(state: 'reconnecting' | 'connected'): void;
-  ended(reason: EndReason, detail?: string): void;
+  /** `carried`: after 'moved', the tracks still on, for the same person joining again on the room's new node. */
+  ended(reason: EndReason, detail?: string, carried?: CarriedTracks): void;
   /** We are now in this breakout group (undefined: the main room), media reconnected. */
   moved(group: string | undefined, name: string | undefined): void;
 }
 
-export type EndReason = 'left' | 'closed' | 'ended' | 'disconnected' | 'denied' | 'removed';
+/** 'moved': the room moved to another node (several nodes); `detail` is the rejoin ticket and the page joins again by itself. */
+export type EndReason = 'left' | 'closed' | 'ended' | 'disconnected' | 'denied' | 'removed' | 'moved';
+
+/** The microphone (if on) and camera a moved room's participant takes along; a screen share is not (it needs a new click). */
+export interface CarriedTracks {
+  mic?: MediaStreamTrack;
+  camera?: MediaStreamTrack;
+}
 
 // Three VP8 layers for cameras; each receiver gets the one that fits its tile.
 const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
@@ -80,6 +88,8 @@ export class Conference {
   private readonly consumers = new Map<string, RemoteConsumer>(); // by consumer id
   private ended = false;
   private resumeInfo?: JoinedData['resume'];
+  /** Several nodes: lets us back in without the lobby if the room moves to another node. */
+  private rejoinTicket?: string;
   private reconnecting = false;
   // Producers announced before the receive transport exists wait for it.
   private markRecvReady!: () => void;
@@ -116,6 +126,7 @@ export class Conference {
     }
     this.self = joined.self;
     this.resumeInfo = joined.resume;
+    this.rejoinTicket = joined.rejoin;
     this.ice = { iceServers: joined.iceServers, iceTransportPolicy: joined.iceTransportPolicy };
     this.recvTransport = await this.createTransport('recv');
     this.markRecvReady();
@@ -442,7 +453,10 @@ export class Conference {
     const s = this.signalling;
     s.on('denied', () => this.end('denied'));
     s.on('removed', ({ reason }) => this.end('removed', reason));
-    s.on('roomClosed', ({ code }) => this.end(code === 'meeting_ended' ? 'ended' : 'closed'));
+    s.on('roomClosed', ({ code }) => {
+      if (code === 'room_moved' && this.rejoinTicket) return this.end('moved', this.rejoinTicket);
+      this.end(code === 'meeting_ended' ? 'ended' : 'closed');
+    });
     s.on('moderated', ({ source, allowUnmute }) => {
       const producer = this.producers.get(source);
       if (source === 'mic') producer?.pause();
@@ -482,7 +496,10 @@ export class Conference {
     this.reconnecting = true;
     try {
       this.events.connection('reconnecting');
-      if (await resumeSession(this.signalling, this.roomId, resume, () => this.ended)) return this.events.connection('connected');
+      const resumed = await resumeSession(this.signalling, this.roomId, resume, () => this.ended);
+      // Several nodes: the room runs on another node now, which never knew this participation.
+      if (resumed === 'moved' && this.rejoinTicket) return this.end('moved', this.rejoinTicket);
+      if (resumed === true) return this.events.connection('connected');
     } finally {
       this.reconnecting = false;
     }
@@ -498,13 +515,20 @@ export class Conference {
   private end(reason: EndReason, detail?: string): void {
     if (this.ended) return;
     this.ended = true;
+    const carried: CarriedTracks = {};
+    if (reason === 'moved') {
+      const mic = this.producers.get('mic');
+      if (mic?.track && !mic.paused) carried.mic = mic.track;
+      const camera = this.producers.get('camera')?.track;
+      if (camera) carried.camera = camera;
+    }
     for (const p of this.producers.values()) {
-      p.track?.stop();
+      if (p.track !== carried.mic && p.track !== carried.camera) p.track?.stop();
       p.close();
     }
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.signalling.close();
-    this.events.ended(reason, detail);
+    this.events.ended(reason, detail, reason === 'moved' ? carried : undefined);
   }
 }

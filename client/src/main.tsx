@@ -5,11 +5,12 @@ import { render } from 'preact';
 import { config } from 'zod/mini';
 import type { Result } from '../../shared/protocol.js';
 import { setActionStrings } from './actions.js';
-import type { EndReason } from './conference.js';
+import type { CarriedTracks, EndReason } from './conference.js';
 import { openProblemDialog, type ReportLink } from './problem-dialog.js';
-import { enterRoom } from './room-controller.js';
-import { RequestError, Signalling } from './signalling.js';
+import { enterRoom, type EnterOptions } from './room-controller.js';
+import { RequestError, roomIdFromPath, Signalling } from './signalling.js';
 import { local, session } from './storage.js';
+import { nameOf, optedOut, room } from './store.js';
 import { pickStrings } from './strings.js';
 import { Icon } from './ui/icon.js';
 import { PreJoin } from './ui/prejoin.js';
@@ -30,11 +31,6 @@ type Phase =
   | { kind: 'room'; link: ReportLink };
 
 const phase = signal<Phase>({ kind: 'connecting' });
-
-function roomIdFromPath(): string | null {
-  const m = /^\/r\/([A-Za-z0-9_-]{1,64})\/?$/.exec(location.pathname);
-  return m ? m[1]! : null;
-}
 
 // The link token sits in the URL fragment (#t=…): browsers never send it to a
 // server or put it in a Referer. Once read, it leaves the address bar (and so
@@ -66,6 +62,8 @@ function explain(err: unknown): string {
       return t.roomLocked;
     case 'removed':
       return t.removed;
+    case 'unavailable':
+      return t.unavailable;
     case undefined:
       return err instanceof Error && err.message !== 'cannot reach the server' ? t.joinFailed(err.message) : t.serverUnreachable;
     default:
@@ -90,6 +88,7 @@ function ended(reason: EndReason, roomId: string, detail?: string): void {
     closed: t.roomClosed,
     ended: t.meetingEnded,
     disconnected: t.disconnected,
+    moved: t.disconnected,
     denied: t.lobbyDenied,
     // The moderator's own words, if they gave any, after the sentence in the user's language.
     removed: detail ? `${t.removed} ${detail}` : t.removed,
@@ -104,6 +103,75 @@ function ended(reason: EndReason, roomId: string, detail?: string): void {
     ...(still ? { report: { roomId, token: still } } : {}),
   };
   delete (window as { aula?: unknown }).aula;
+}
+
+/** The conference ended: the page that says why, or (the room moved to another node) joining again by itself. */
+function afterEnd(link: ReportLink): EnterOptions['onEnded'] {
+  return (reason, detail, carried) => {
+    if (reason === 'moved' && detail) void rejoin(link, detail, carried ?? {});
+    else ended(reason, link.roomId, detail);
+  };
+}
+
+/**
+ * Several nodes: the room's node failed or restarted, and the room now runs on
+ * another one. The room stays on screen ("Reconnecting…") while this page says
+ * hello there with its link and the ticket (no name in it: it skips the lobby),
+ * and joins with the name it had, publishing the microphone and camera that were on.
+ */
+async function rejoin(link: ReportLink, ticket: string, carried: CarriedTracks): Promise<void> {
+  const displayName = nameOf(room.selfId.value);
+  const recordingOptOut = optedOut.value;
+  room.notice.value = t.reconnecting;
+  for (let attempt = 0; attempt < 30; attempt++) {
+    let signalling: Signalling | undefined;
+    // A failed attempt's half-made conference must not end this page when its socket closes.
+    let abandoned = false;
+    const onEnded = afterEnd(link);
+    // Each attempt publishes its own copies, so one that fails (and stops what it was given) leaves the devices on.
+    const tracks: CarriedTracks = {};
+    if (carried.mic) tracks.mic = carried.mic.clone();
+    if (carried.camera) tracks.camera = carried.camera.clone();
+    try {
+      signalling = await Signalling.connect();
+      const hello = await signalling.request('hello', { roomId: link.roomId, token: link.token, client: clientId(link.roomId), rejoin: ticket });
+      await enterRoom({
+        t,
+        roomId: link.roomId,
+        signalling,
+        hello,
+        displayName,
+        ...(recordingOptOut ? { recordingOptOut } : {}),
+        ...tracks,
+        onWaiting: () => (phase.value = { kind: 'lobby' }),
+        onInside: () => {
+          phase.value = { kind: 'room', link };
+          room.notice.value = t.reconnected;
+        },
+        onEnded: (reason, detail, moved) => (abandoned ? undefined : onEnded(reason, detail, moved)),
+      });
+      carried.mic?.stop();
+      carried.camera?.stop();
+      return;
+    } catch (err) {
+      abandoned = true;
+      tracks.mic?.stop();
+      tracks.camera?.stop();
+      signalling?.close();
+      const code = err instanceof RequestError ? err.info.code : undefined;
+      // Only "not placed yet" or "unreachable" is worth another try; a refusal (link revoked, removed) is final.
+      if (code && code !== 'unavailable' && code !== 'room_moved') {
+        carried.mic?.stop();
+        carried.camera?.stop();
+        phase.value = { kind: 'message', text: explain(err), error: true };
+        return;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 2000)));
+    }
+  }
+  carried.mic?.stop();
+  carried.camera?.stop();
+  ended('disconnected', link.roomId);
 }
 
 async function start(roomId: string, token: string): Promise<void> {
@@ -178,7 +246,7 @@ function App() {
               ...(choice.camera ? { camera: choice.camera } : {}),
               onWaiting: () => (phase.value = { kind: 'lobby' }),
               onInside: () => (phase.value = { kind: 'room', link: p.link }),
-              onEnded: (reason, detail) => ended(reason, p.link.roomId, detail),
+              onEnded: afterEnd(p.link),
             }).catch((err: unknown) => {
               throw new Error(err instanceof RequestError ? explain(err) : t.joinFailed((err as Error).message));
             })

@@ -2,7 +2,7 @@
 // the server turned into a change of the store. The components render the
 // store; actions.ts holds what the person can do.
 import type { Result } from '../../shared/protocol.js';
-import { Conference, type EndReason } from './conference.js';
+import { type CarriedTracks, Conference, type EndReason } from './conference.js';
 import { applyPresentation, listenSlides } from './slides/state.js';
 import type { Signalling } from './signalling.js';
 import {
@@ -33,7 +33,8 @@ export interface EnterOptions {
   camera?: MediaStreamTrack;
   onWaiting: () => void;
   onInside(): void;
-  onEnded(reason: EndReason, detail?: string): void;
+  /** `carried`: after 'moved' (the room moved to another node), the tracks to publish again there. */
+  onEnded(reason: EndReason, detail?: string, carried?: CarriedTracks): void;
 }
 
 let current: Conference | undefined;
@@ -136,13 +137,14 @@ export async function enterRoom(o: EnterOptions): Promise<void> {
       announce(text);
     },
     moved: (group, name) => announce(group && name ? t.announceMoved(name) : t.announceBackMain),
-    ended: (reason, detail) => {
-      o.mic?.stop();
-      o.camera?.stop();
+    ended: (reason, detail, carried) => {
+      // Moved: the tracks still on go along to the room's new node.
+      if (o.mic !== carried?.mic) o.mic?.stop();
+      if (o.camera !== carried?.camera) o.camera?.stop();
       stopQuality();
       clearInterval(countdownTimer);
       current = undefined;
-      o.onEnded(reason, detail);
+      o.onEnded(reason, detail, carried);
     },
   });
   current = conf;

@@ -11,6 +11,11 @@ import {
   serverMessage,
 } from '../../shared/protocol.js';
 
+/** The room of this page (`/r/<id>`), or null. */
+export function roomIdFromPath(): string | null {
+  return /^\/r\/([A-Za-z0-9_-]{1,64})\/?$/.exec(location.pathname)?.[1] ?? null;
+}
+
 export class RequestError extends Error {
   constructor(readonly info: ErrorInfo) {
     super(info.message);
@@ -64,7 +69,9 @@ export class Signalling {
 
   static defaultUrl(): string {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${scheme}//${location.host}/ws`;
+    // The room id (from the page path) lets any node of a cluster relay the socket to the room's node.
+    const room = roomIdFromPath();
+    return `${scheme}//${location.host}/ws${room ? `?room=${room}` : ''}`;
   }
 
   request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {

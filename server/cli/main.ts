@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { AdminClient, CliError, type GlobalOptions } from './admin-client.js';
 import { configCommands } from './config.js';
 import { keyCommands } from './keys.js';
+import { nodeCommands } from './nodes.js';
 import { recordingCommands } from './recordings.js';
 import { reportCommands } from './reports.js';
 import { roomCommands } from './rooms.js';
@@ -40,6 +41,8 @@ Examples:
   npx aula problems show <id> / delete <id>             one report (id or its 8-character reference)
   npx aula privacy record --format md                   the Art. 30 record from the running configuration
   npx aula config check /etc/aula.json                  validate a configuration
+  npx aula node list                                    several nodes: each node, its state and load
+  npx aula node drain <id>                              no new rooms on that node; it empties as classes end
 
 Every verb takes --json; on failure it prints one line "aula: …" and exits 1.`,
   );
@@ -47,6 +50,7 @@ Every verb takes --json; on failure it prints one line "aula: …" and exits 1.`
 const client = () => AdminClient.fromOptions(program.opts<GlobalOptions>());
 
 roomCommands(program, client);
+nodeCommands(program, client);
 keyCommands(program);
 reportCommands(program, client);
 recordingCommands(program, client);

@@ -303,6 +303,35 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Several nodes coordinated by Redis (docs/OPERATIONS.md, "Several nodes"). Without redisUrl: one node, no Redis. */
+    cluster: z
+      .object({
+        /** redis:// or rediss:// URL of the coordination store; setting it turns cluster mode on. */
+        redisUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'cluster.redisUrl: redis://host:port or rediss://…').optional(),
+        /** This node's id, unique in the cluster. */
+        nodeId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'cluster.nodeId: 1-32 of A-Z a-z 0-9 _ -').optional(),
+        /** Where the other nodes reach this node's internal listener (socket relay, ledger segments), e.g. http://10.0.0.11:3001. */
+        internalUrl: z.url().refine((u) => u.startsWith('http://'), 'cluster.internalUrl: http://<private address>:<port>').optional(),
+        /** This node's own public address (shown by `npx aula node list`; media always goes straight to its announced address). */
+        publicUrl: z.url().optional(),
+        /** Shared by all nodes: authenticates node-to-node requests and signs rejoin tickets. */
+        secret: z.string().min(32, 'cluster.secret: at least 32 characters').max(512).optional(),
+        /** How often a node renews its registration. */
+        heartbeatMs: z.number().int().min(100).max(60_000).default(2000),
+        /** A node that has not renewed its registration this long is dead; its rooms move. */
+        nodeTtlMs: z.number().int().min(300).max(600_000).default(10_000),
+        /** An empty room is given up by its node after this long (another node may then host it). */
+        roomIdleSeconds: z.number().int().min(1).max(86_400).default(120),
+        /** Every Redis call fails after this long (nothing waits for an unreachable Redis). */
+        redisTimeoutMs: z.number().int().min(50).max(30_000).default(2000),
+      })
+      .strict()
+      .prefault({})
+      .refine((c) => !c.redisUrl || (c.nodeId && c.internalUrl && c.secret), {
+        message: 'cluster.redisUrl needs cluster.nodeId, cluster.internalUrl and cluster.secret',
+        path: ['redisUrl'],
+      })
+      .refine((c) => c.nodeTtlMs > c.heartbeatMs * 2, { message: 'cluster.nodeTtlMs must exceed two heartbeats', path: ['nodeTtlMs'] }),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info') })
       .strict()
@@ -316,6 +345,11 @@ export const configSchema = z
   .refine((c) => !c.media.webRtcServerPort || c.media.webRtcServerPort + (c.media.workers || os.cpus().length) - 1 <= 65535, {
     message: 'webRtcServerPort plus one port per worker must stay below 65536',
     path: ['media', 'webRtcServerPort'],
+  })
+  // Every node must open every other node's links and ledger segments.
+  .refine((c) => !c.cluster.redisUrl || (c.admin.token && (!c.ledger.enabled || c.ledger.masterKey)), {
+    message: 'cluster mode needs admin.token and ledger.masterKey configured identically on every node',
+    path: ['cluster', 'redisUrl'],
   })
   .refine((c) => c.metrics.token || /^(127\.|::1$|localhost$)/.test(c.metrics.host), {
     message: 'metrics on a non-loopback address need metrics.token',
@@ -364,6 +398,11 @@ export const envOverrides: Record<string, { path: [string, string]; type: 'strin
   AULA_METRICS_TOKEN: { path: ['metrics', 'token'], type: 'string' },
   AULA_METRICS_HOST: { path: ['metrics', 'host'], type: 'string' },
   AULA_METRICS_PORT: { path: ['metrics', 'port'], type: 'number' },
+  AULA_CLUSTER_REDIS_URL: { path: ['cluster', 'redisUrl'], type: 'string' },
+  AULA_CLUSTER_NODE_ID: { path: ['cluster', 'nodeId'], type: 'string' },
+  AULA_CLUSTER_INTERNAL_URL: { path: ['cluster', 'internalUrl'], type: 'string' },
+  AULA_CLUSTER_PUBLIC_URL: { path: ['cluster', 'publicUrl'], type: 'string' },
+  AULA_CLUSTER_SECRET: { path: ['cluster', 'secret'], type: 'string' },
   AULA_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };
 

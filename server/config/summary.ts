@@ -8,6 +8,8 @@ export function maskedConfig(config: Config): Record<string, unknown> {
   const mask = (value: unknown, key: string): unknown => {
     if (value === undefined) return undefined;
     if (SECRET.test(key)) return '***';
+    // A password in a URL (cluster.redisUrl: redis://:password@host).
+    if (typeof value === 'string') return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*):[^/@]*@/i, '$1:***@');
     if (Array.isArray(value)) return value.map((v) => mask(v, ''));
     if (value && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, k)]));

@@ -56,6 +56,7 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     ...(room.classroom.spotlight ? { spotlight: room.classroom.spotlight } : {}),
     ...services.ice(),
     resume: services.resume.issue(room, participant, session),
+    ...(services.rejoin ? { rejoin: services.rejoin.issue(room.id, who.identity) } : {}),
     recording: services.recordings?.isRecording(room) ?? false,
     ...(room.poll ? { poll: room.poll.info() } : {}),
     ...(room.breakout ? { breakout: room.breakout.state() } : {}),
@@ -66,7 +67,7 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
 }
 
 export const sessionHandlers = [
-  openHandler('hello', async ({ session, services }, { roomId, token, client }) => {
+  openHandler('hello', async ({ session, services }, { roomId, token, client, rejoin }) => {
     if (session.participant || session.lobby) throw new AulaError('already_joined', 'this connection has already joined');
     const room = services.rooms.get(roomId);
     if (!room || room.isClosed) throw new AulaError('not_found', 'no such room');
@@ -78,13 +79,15 @@ export const sessionHandlers = [
       .digest('base64url');
     if (room.classroom.barred.has(identity)) throw removedError();
     // The prefill name goes back to the browser and is not kept here.
-    session.access = { room, grant, identity, link: linkKey(token) };
+    // The room moved to this node: who was already in skips the lobby.
+    const admitted = Boolean(rejoin && services.rejoin?.valid(rejoin, room.id, identity));
+    session.access = { room, grant, identity, link: linkKey(token), admitted };
     return {
       title: room.title,
       role: grant.role,
       recording: room.settings.recording,
       recordingActive: services.recordings?.isRecording(room) ?? false,
-      lobby: room.settings.lobby && !hasPermission(grant.role, 'bypassLobby'),
+      lobby: room.settings.lobby && !hasPermission(grant.role, 'bypassLobby') && !admitted,
       // Only a moderator's pre-join starts with the devices on; a guest's never does.
       ...(room.settings.moderatorDevicesOn && grant.role === 'moderator' ? { devicesOn: true } : {}),
       ...(prefillName ? { prefillName } : {}),
@@ -95,7 +98,7 @@ export const sessionHandlers = [
   openHandler('join', async ({ session, services }, { displayName, rtpCapabilities, recordingOptOut }) => {
     if (session.participant || session.lobby) throw new AulaError('already_joined', 'this connection has already joined');
     if (!session.access) throw new AulaError('no_access', 'join: say hello with a valid link first');
-    const { room, grant, identity, link } = session.access;
+    const { room, grant, identity, link, admitted } = session.access;
     // Every attempt counts, so join/leave loops cannot churn the room and its ledger.
     takeJoin(room, { identity, link, via: grant.via }, services.joinsPerMinute);
     services.access.recheck(grant, room);
@@ -103,8 +106,8 @@ export const sessionHandlers = [
     room.checkEntry(hasPermission(grant.role, 'bypassLock'));
     // Shape-checked by the protocol schema; mediasoup checks the rest in canConsume().
     const who: Entrant = { displayName, role: grant.role, rtpCapabilities: rtpCapabilities as RtpCapabilities, identity, recordingOptOut: recordingOptOut ?? false };
-    if (!room.settings.lobby || hasPermission(grant.role, 'bypassLobby')) {
-      const joined = enter(session, room, who, services);
+    if (!room.settings.lobby || hasPermission(grant.role, 'bypassLobby') || admitted) {
+      const joined = enter(session, room, who, services, admitted);
       // Answered only once the join is in the ledger (on disk): a crash right
       // after cannot lose someone who was told they are in.
       await room.participants.get(joined.self.id)?.recorded;

@@ -36,6 +36,8 @@ const STATUS: Record<ErrorCode, number> = {
   too_many_connections: 429,
   server_busy: 503,
   resume_failed: 409,
+  room_moved: 409,
+  unavailable: 503,
   not_pdf: 415,
   invalid_state: 409,
   timeout: 504,

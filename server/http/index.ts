@@ -18,6 +18,10 @@ import type { PrivacyLayer } from '../privacy/index.js';
 import type { RecordingLayer } from '../recording/index.js';
 import type { RoomsLayer } from '../rooms/index.js';
 import type { Room } from '../rooms/room.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { clusterAdminRouter } from '../cluster/admin-routes.js';
+import { clusterFanoutRouter } from '../cluster/admin-fanout.js';
+import { clusterInternalRoutes } from '../cluster/segments.js';
 import { adminRouter } from './admin.js';
 import { startAdminServer } from './admin-server.js';
 import { createHttpApp } from './app.js';
@@ -50,10 +54,10 @@ function cachedProbe(probe: () => boolean, everyMs: number): () => boolean {
 
 export async function createHttp(
   config: Config,
-  layers: { access: AccessLayer; media: MediaLayer; privacy: PrivacyLayer; rooms: RoomsLayer; recording: RecordingLayer },
+  layers: { access: AccessLayer; media: MediaLayer; privacy: PrivacyLayer; rooms: RoomsLayer; recording: RecordingLayer; cluster?: Cluster },
   log: Logger,
 ): Promise<HttpLayer> {
-  const { access, media, privacy } = layers;
+  const { access, media, privacy, cluster } = layers;
   const { rooms, presentations } = layers.rooms;
   // The URL is known once the port is; links read it lazily.
   let url = '';
@@ -65,7 +69,8 @@ export async function createHttp(
   const lti = config.lti.platforms.length
     ? ltiRouter({
         config: config.lti,
-        rooms,
+        // Several nodes: a resource link's room is created through Redis, once for all nodes.
+        rooms: cluster ? { get: (id) => rooms.get(id), create: (input, id) => cluster.createRoom(input, id) } : rooms,
         grants: access.ltiGrants,
         toolKey: await loadOrCreateToolKey(access.dataDir),
         publicUrl: () => url,
@@ -95,12 +100,27 @@ export async function createHttp(
   server.requestTimeout = config.http.requestTimeoutSeconds * 1000;
   const metrics = createMetrics(rooms, media.pool);
   // The admin API on its own listener, so the reverse proxy of the main port never exposes it.
+  const recordings = layers.recording.recordings;
   const admin = adminRouter({
-    rooms,
+    // Several nodes: reads from this node's copy, writes through Redis, lists gathered from every node.
+    rooms: cluster ? cluster.adminRooms() : rooms,
     adminToken: access.adminToken,
     links,
-    routers: [...privacy.adminRoutes, layers.recording.adminRoute],
+    routers: cluster
+      ? [
+          clusterFanoutRouter(cluster, {
+            recording: (id) => Boolean(recordings.store.get(id)),
+            problem: (id) => Boolean(privacy.problems.get(id)),
+            request: (id) => Boolean(privacy.reports?.state(id)),
+            segment: (id) => Boolean(privacy.ledger?.meeting(id)),
+          }),
+          ...privacy.adminRoutes,
+          layers.recording.adminRoute,
+          clusterAdminRouter(cluster),
+        ]
+      : [...privacy.adminRoutes, layers.recording.adminRoute],
     issuers: config.issuers.map((i) => i.issuer),
+    ...(cluster ? { live: (ids: string[]) => cluster.liveCounts(ids) } : {}),
   });
   const listeners: http.Server[] = [];
   const closeServer = (s: http.Server) => new Promise<void>((resolve) => s.close(() => resolve()));
@@ -127,6 +147,8 @@ export async function createHttp(
       listeners.push(adminServer);
       const adminPort = (adminServer.address() as AddressInfo).port;
       url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://localhost:${port}`;
+      // Several nodes: the relay in front of the main listener, and the internal listener.
+      await cluster?.attach(server, clusterInternalRoutes({ ledger: privacy.ledger, recordings }), admin, access.adminToken);
       return {
         url,
         port,

@@ -7,13 +7,16 @@ import { createHmac } from 'node:crypto';
 import type { Room } from '../rooms/room.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 
+/** Where rooms come from: this node's registry, or (several nodes) the definitions in Redis. */
+export type RoomSource = Pick<RoomRegistry, 'get' | 'create'>;
+
 export const DEFAULT_TITLE = 'aula';
 
 export class LtiRooms {
   private readonly creating = new Map<string, Promise<Room>>();
 
   constructor(
-    private readonly rooms: RoomRegistry,
+    private readonly rooms: RoomSource,
     private readonly secret: Buffer,
   ) {}
 

@@ -9,14 +9,13 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { hasPermission } from '../rooms/permissions.js';
 import type { Room } from '../rooms/room.js';
-import type { RoomRegistry } from '../rooms/registry.js';
 import type { Logger } from '../log.js';
 import { signDeepLinkingResponse } from './deep-linking.js';
 import type { LtiGrants } from './grant.js';
 import { LaunchStore } from './launch-store.js';
 import { autoPostPage, deepLinkPage, langOf, launchPage, refusalPage, refusalStatus } from './pages.js';
 import { PlatformKeys } from './platform-keys.js';
-import { LtiRooms } from './rooms.js';
+import { LtiRooms, type RoomSource } from './rooms.js';
 import type { LtiConfig } from './schema.js';
 import type { ToolKey } from './tool-key.js';
 import { Refusal, type RefusalReason, type ResourceLinkLaunch, validateLaunch } from './validate.js';
@@ -25,7 +24,7 @@ const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets')
 
 export interface LtiDeps {
   config: LtiConfig;
-  rooms: RoomRegistry;
+  rooms: RoomSource;
   grants: LtiGrants;
   toolKey: ToolKey;
   /** aula's public base URL (known once the port is). */

@@ -30,6 +30,8 @@ const sameSecret = (a: string, b: string) => {
 export class PresentationFiles {
   private readonly entries = new Map<string, Entry>();
   readonly dir: string;
+  /** Several nodes: the URL names the room, so any node passes the request to the room's node (server/cluster/http-relay.ts). */
+  roomInUrl = false;
 
   constructor(
     dataDir: string,
@@ -42,7 +44,8 @@ export class PresentationFiles {
 
   /** Where members fetch (GET) and the presenter uploads (POST) the PDF. */
   urlOf(p: Presentation): string {
-    return `/api/presentations/${p.id}/file`;
+    const room = this.roomInUrl ? this.entries.get(p.id)?.room.id : undefined;
+    return `/api/presentations/${p.id}/file${room ? `?room=${room}` : ''}`;
   }
 
   /** A presentation whose file is about to be uploaded; forget it with `drop`. */

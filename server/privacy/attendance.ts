@@ -12,6 +12,14 @@ import type { Participant } from '../rooms/participant.js';
 import type { Room, RoomObserver } from '../rooms/room.js';
 import type { Ledger, LedgerEvent } from './ledger.js';
 
+/** Several nodes (server/cluster): continue a meeting that moved to this node, and index meetings in Redis. */
+export interface MeetingHooks {
+  /** The meeting to continue in this room (it moved here from a node that died), if any. */
+  idFor(roomId: string): string | undefined;
+  started(roomId: string, meetingId: string): void;
+  ended(roomId: string, meetingId: string): void;
+}
+
 /** How long a join, leave or rename waits for its ledger line before it is answered anyway. */
 const STALL_MS = 5_000; // under the dispatcher's request timeout (10 s)
 
@@ -28,6 +36,8 @@ export class Attendance implements RoomObserver {
     private readonly ledger: Ledger,
     private readonly log: Logger,
     private readonly coalesceSeconds = 60,
+    /** Several nodes: continue a meeting that moved here, and index the meetings in Redis. */
+    private readonly cluster?: MeetingHooks,
   ) {}
 
   participantAdded(room: Room, p: Participant): Promise<void> | void {
@@ -38,12 +48,13 @@ export class Attendance implements RoomObserver {
     }
     if (!meeting) {
       try {
-        meeting = { id: this.ledger.start(room.id, room.title).id };
+        meeting = { id: this.ledger.start(room.id, room.title, undefined, this.cluster?.idFor(room.id)).id };
       } catch (err) {
         this.log.error({ room: room.id, err: (err as NodeJS.ErrnoException).code ?? 'error' }, 'attendance ledger start failed');
         return;
       }
       this.open.set(room.id, meeting);
+      this.cluster?.started(room.id, meeting.id);
       this.log.info({ room: room.id, meeting: meeting.id }, 'meeting started');
     }
     return this.record(meeting.id, { type: 'join', session: p.id, displayName: p.displayName, role: p.role });
@@ -90,6 +101,7 @@ export class Attendance implements RoomObserver {
     if (!meeting) return;
     this.open.delete(roomId);
     if (meeting.empty) clearTimeout(meeting.empty.timer);
+    this.cluster?.ended(roomId, meeting.id);
     this.ledger.end(meeting.id, at).catch((err: unknown) => {
       this.log.error({ meeting: meeting.id, err: (err as NodeJS.ErrnoException).code ?? 'error' }, 'attendance ledger end failed');
     });

@@ -18,6 +18,8 @@ import { ProblemStore } from './problems.js';
 import { Reports } from './reports.js';
 import { RetentionScheduler } from './retention.js';
 
+import type { Cluster } from '../cluster/cluster.js';
+import { ClusterLedger } from '../cluster/segments.js';
 export interface PrivacyLayer extends Layer {
   audit: AuditLog;
   retention: RetentionScheduler;
@@ -26,6 +28,8 @@ export interface PrivacyLayer extends Layer {
   ledger?: Ledger;
   /** Watches the rooms and writes who was there to the ledger (with ledger.enabled). */
   attendance?: Attendance;
+  /** Attendee reports (ledger on). */
+  reports?: Reports;
   /** The key that wraps the recordings' keys (the ledger's master key). */
   recordingKey: Buffer;
   facts: ProcessingFacts;
@@ -34,7 +38,8 @@ export interface PrivacyLayer extends Layer {
   adminRoutes: express.Router[];
 }
 
-export async function createPrivacy(config: Config, dataDir: string, log: Logger): Promise<PrivacyLayer> {
+/** `cluster`: several nodes, reports read every node's segment of a meeting and meetings continue across nodes. */
+export async function createPrivacy(config: Config, dataDir: string, log: Logger, cluster?: Cluster): Promise<PrivacyLayer> {
   const masterKey = config.ledger.enabled ? ledgerMasterKey(config.ledger.masterKey, dataDir) : undefined;
   if (masterKey && !config.ledger.masterKey) {
     log.warn('ledger master key is kept in the data directory; set ledger.masterKey (AULA_LEDGER_MASTER_KEY) to keep it elsewhere');
@@ -47,7 +52,9 @@ export async function createPrivacy(config: Config, dataDir: string, log: Logger
     const l = (ledger = new Ledger(dataDir, masterKey, config.ledger.retentionDays, audit));
     const reopened = await l.endOpenMeetings();
     if (reopened) log.warn({ meetings: reopened }, 'meetings left open by an earlier run were ended');
-    reports = await Reports.create(l, audit, config.operators, config.reports.fourEyes, new AssertionReplay(dataDir));
+    const view = cluster ? new ClusterLedger(l, masterKey, cluster) : l;
+    if (cluster) cluster.hasSegment = (id) => Boolean(l.meeting(id));
+    reports = await Reports.create(view, audit, config.operators, config.reports.fourEyes, new AssertionReplay(dataDir));
     retention.register('meetings', (now) => l.purge(now));
   }
   const problems = new ProblemStore(dataDir, config.problems.retentionDays);
@@ -55,7 +62,7 @@ export async function createPrivacy(config: Config, dataDir: string, log: Logger
   const auditDays = config.audit.retentionDays;
   if (auditDays) retention.register('auditEntries', (now) => audit.purge(auditDays, now));
   const facts = processingFacts(config);
-  const attendance = ledger && new Attendance(ledger, log, config.ledger.coalesceSeconds);
+  const attendance = ledger && new Attendance(ledger, log, config.ledger.coalesceSeconds, cluster?.meetingHooks);
   const adminRoutes = [problemsAdminRouter(problems), privacyAdminRouter(facts)];
   if (reports && ledger) adminRoutes.push(reportsRouter(reports, ledger));
   return {
@@ -64,6 +71,7 @@ export async function createPrivacy(config: Config, dataDir: string, log: Logger
     problems,
     ledger,
     attendance,
+    reports,
     recordingKey: masterKey ?? ledgerMasterKey(config.ledger.masterKey, dataDir),
     facts,
     notice: renderNotice(facts, config.reports.fourEyes),

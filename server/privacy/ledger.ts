@@ -96,9 +96,12 @@ export class Ledger {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 
-  /** A new meeting occurrence; its files are written in the background (before any of its events). */
-  start(roomId: string, title: string, now = new Date()): MeetingMeta {
-    const meta: MeetingMeta = { id: randomUUID(), roomId, title, startedAt: now.toISOString() };
+  /**
+   * A new meeting occurrence; its files are written in the background (before any of its events).
+   * `id`: several nodes, a meeting that moved here continues under its id (this node's segment of it).
+   */
+  start(roomId: string, title: string, now = new Date(), id: string = randomUUID()): MeetingMeta {
+    const meta: MeetingMeta = { id, roomId, title, startedAt: now.toISOString() };
     const key = randomBytes(32);
     this.keys.set(meta.id, key);
     this.seqs.set(meta.id, 0);

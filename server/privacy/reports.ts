@@ -8,7 +8,7 @@ import { CompactEncrypt, type CryptoKey, decodeProtectedHeader, importJWK, type 
 import { HttpError } from '../errors.js';
 import type { AssertionReplay } from './assertion-replay.js';
 import type { AuditLog } from './audit-log.js';
-import type { Ledger, LedgerEvent, MeetingMeta } from './ledger.js';
+import type { LedgerEvent, MeetingMeta } from './ledger.js';
 import { type ReportEntry, type ReportPayload, NOTICE } from './report-format.js';
 
 export interface OperatorConfig {
@@ -25,6 +25,15 @@ export interface RequestState {
   approvedBy?: string;
   approvedAt?: string;
   deliveries: number;
+}
+
+/** What reports read from the ledger; several nodes: a view that adds the other nodes' segments of a meeting. */
+export interface LedgerView {
+  meeting(id: string): MeetingMeta | undefined;
+  isExpired(meta: MeetingMeta, now?: Date): boolean;
+  read(meetingId: string): LedgerEvent[] | Promise<LedgerEvent[]>;
+  /** The meeting's end over all its segments, once read() has gathered them. */
+  endOf?(meetingId: string): string | undefined;
 }
 
 export type Operation = 'report.request' | 'report.approve' | 'report.fetch';
@@ -73,14 +82,14 @@ export class Reports {
   private readonly operators = new Map<string, OperatorKeys>();
 
   private constructor(
-    private readonly ledger: Ledger,
+    private readonly ledger: LedgerView,
     private readonly audit: AuditLog,
     private readonly fourEyes: boolean,
     private readonly replay: AssertionReplay,
   ) {}
 
   /** Imports every operator's key now, so a bad one stops start-up with its name. */
-  static async create(ledger: Ledger, audit: AuditLog, operators: OperatorConfig[], fourEyes: boolean, replay: AssertionReplay): Promise<Reports> {
+  static async create(ledger: LedgerView, audit: AuditLog, operators: OperatorConfig[], fourEyes: boolean, replay: AssertionReplay): Promise<Reports> {
     const reports = new Reports(ledger, audit, fourEyes, replay);
     for (const op of operators) {
       const jwk = op.publicKey as JWK;
@@ -151,12 +160,13 @@ export class Reports {
     if (req.requestedBy !== operator) throw new HttpError(403, 'not_requester', 'only the operator who requested the report can fetch it');
     if (!req.approvedBy) throw new HttpError(409, 'not_approved', 'the request has not been approved by a second operator yet');
     const meeting = this.liveMeeting(req.meetingId);
-    const end = meeting.endedAt ?? new Date().toISOString();
+    const events = await this.readIntact(meeting.id);
+    const end = this.ledger.endOf?.(meeting.id) ?? meeting.endedAt ?? new Date().toISOString();
     const payload: ReportPayload = {
       notice: NOTICE,
       meeting: { id: meeting.id, title: meeting.title, start: meeting.startedAt, end },
       request: { id: req.id, reason: req.reason, requestedBy: req.requestedBy, approvedBy: req.approvedBy, requestedAt: req.requestedAt },
-      entries: entriesFrom(this.readIntact(meeting.id), end),
+      entries: entriesFrom(events, end),
     };
     const keys = this.operators.get(operator)!;
     const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
@@ -218,10 +228,13 @@ export class Reports {
     throw new HttpError(404, 'unknown_meeting', 'no such meeting');
   }
 
-  private readIntact(meetingId: string): LedgerEvent[] {
+  private async readIntact(meetingId: string): Promise<LedgerEvent[]> {
     try {
-      return this.ledger.read(meetingId);
-    } catch {
+      return await this.ledger.read(meetingId);
+    } catch (err) {
+      // Several nodes: another node's segment could not be fetched (it is down); not tampering.
+      const e = err as { code?: string; status?: number; message: string };
+      if (e.code === 'segment_unavailable') throw new HttpError(e.status ?? 503, e.code, e.message);
       throw tampered();
     }
   }

@@ -9,6 +9,7 @@ import { PresentationFiles } from '../presentation/files.js';
 import { RoomRegistry } from './registry.js';
 import type { RoomObserver } from './room.js';
 import { RoomStore } from './store.js';
+import type { Cluster } from '../cluster/cluster.js';
 
 export interface RoomsLayer extends Layer {
   rooms: RoomRegistry;
@@ -18,14 +19,22 @@ export interface RoomsLayer extends Layer {
   restored: number;
 }
 
-export async function createRooms(config: Config, dataDir: string, media: MediaPort, observers: RoomObserver[], log: Logger): Promise<RoomsLayer> {
+export async function createRooms(config: Config, dataDir: string, media: MediaPort, observers: RoomObserver[], log: Logger, cluster?: Cluster): Promise<RoomsLayer> {
   const rooms = new RoomRegistry(media, new RoomStore(dataDir), observers, config.rooms.max, log);
   const restored = await rooms.load();
+  await cluster?.start(rooms);
+  const presentations = new PresentationFiles(dataDir, config.presentation);
+  presentations.roomInUrl = Boolean(cluster);
   return {
     rooms,
-    presentations: new PresentationFiles(dataDir, config.presentation),
+    presentations,
     restored,
     // Everyone is told (roomClosed: server_shutdown) while the sockets are still open.
-    drain: () => rooms.shutdown('the server is shutting down'),
+    async drain() {
+      if (!cluster) return rooms.shutdown('the server is shutting down');
+      // Several nodes: the rooms are released first, so their participants join again on another node.
+      await cluster.close().catch((err) => log.error({ err: (err as Error).message }, 'cluster: leaving failed'));
+      rooms.shutdown('this server is restarting; the classroom continues on another one', 'room_moved');
+    },
   };
 }

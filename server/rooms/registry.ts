@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { MediaPort } from '../media/port.js';
 import { Room, type RoomObserver } from './room.js';
 import { type RoomSettingsInput, roomSettingsSchema } from './settings.js';
-import type { RoomStore } from './store.js';
+import type { RoomStore, StoredRoom } from './store.js';
 
 export class TooManyRooms extends Error {
   constructor(max: number) {
@@ -14,7 +14,9 @@ export class TooManyRooms extends Error {
 /** 128 random bits: a room id cannot be guessed. Hex, not base64url, because an
  *  id starting with "-" would read as an option in `npx aula room show <id>`. */
 export const newRoomId = (): string => randomBytes(16).toString('hex');
-const newGeneration = (): string => randomBytes(12).toString('base64url');
+export const newGeneration = (): string => randomBytes(12).toString('base64url');
+/** What is kept of a room at rest (rooms.json; several nodes: Redis too). No participant data. */
+export const storedRoom = (r: Room): StoredRoom => ({ id: r.id, settings: r.settings, linkGeneration: r.linkGeneration, createdAt: r.createdAt });
 
 /** The rooms the operator created; persisted (without any participant data) when a store is given. */
 export class RoomRegistry {
@@ -79,6 +81,26 @@ export class RoomRegistry {
     return room;
   }
 
+  /** Add a room defined elsewhere (in cluster mode: created through another node). */
+  async adopt(r: StoredRoom): Promise<Room> {
+    const known = this.rooms.get(r.id);
+    if (known) return known;
+    const room = new Room(r.id, r.settings, r.linkGeneration, r.createdAt, await this.media.createRouter(), this.observers);
+    this.rooms.set(room.id, room);
+    this.persist();
+    return room;
+  }
+
+  /** Send everyone out of a room but keep it, as a fresh copy (cluster: the room moved to another node). */
+  async reopen(id: string, reason: string, code: 'room_moved' | 'server_shutdown'): Promise<void> {
+    const room = this.rooms.get(id);
+    if (!room) return;
+    const router = await this.media.createRouter();
+    if (this.rooms.get(id) !== room) return void router.close();
+    room.close(reason, code);
+    this.rooms.set(id, new Room(id, room.settings, room.linkGeneration, room.createdAt, router, this.observers));
+  }
+
   get(id: string): Room | undefined {
     return this.rooms.get(id);
   }
@@ -98,9 +120,14 @@ export class RoomRegistry {
 
   /** Start a new link generation: every link issued before stops working. */
   rotateLinks(id: string): Room | undefined {
+    return this.setLinkGeneration(id, newGeneration());
+  }
+
+  /** `generation`: a new one (or, several nodes, one made through another node). */
+  setLinkGeneration(id: string, generation: string): Room | undefined {
     const room = this.rooms.get(id);
     if (!room) return undefined;
-    room.linkGeneration = newGeneration();
+    room.linkGeneration = generation;
     // New links are a new invitation: who was removed may come back.
     room.classroom.barred.clear();
     this.persist();
@@ -118,14 +145,12 @@ export class RoomRegistry {
   }
 
   /** Server shutdown: close the rooms in memory but keep them in the store. */
-  shutdown(reason: string): void {
-    for (const room of this.rooms.values()) room.close(reason, 'server_shutdown');
+  shutdown(reason: string, code: 'server_shutdown' | 'room_moved' = 'server_shutdown'): void {
+    for (const room of this.rooms.values()) room.close(reason, code);
     this.rooms.clear();
   }
 
-  private persist(): void {
-    this.store?.save(
-      this.list().map((r) => ({ id: r.id, settings: r.settings, linkGeneration: r.linkGeneration, createdAt: r.createdAt })),
-    );
+  persist(): void {
+    this.store?.save(this.list().map(storedRoom));
   }
 }

@@ -249,7 +249,7 @@ export class Room {
     void this.tell((o) => o.routerReplaced?.(this));
   }
 
-  close(reason: string, code: 'room_closed' | 'server_shutdown' = 'room_closed'): void {
+  close(reason: string, code: 'room_closed' | 'server_shutdown' | 'room_moved' = 'room_closed'): void {
     if (this.closed) return;
     this.closed = true;
     this.broadcast('roomClosed', { code, reason });

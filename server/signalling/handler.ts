@@ -25,6 +25,8 @@ export interface Services {
   recordings?: RecordingManager;
   /** Slides' PDFs while they are shown (tests may leave it out). */
   presentations?: PresentationFiles;
+  /** Several nodes: tickets that let an admitted participant back in after the room moved. */
+  rejoin?: { issue(roomId: string, identity: string): string; valid(ticket: string, roomId: string, identity: string): boolean };
   /** Join attempts per minute of one person (server/access/join-limits.ts). */
   joinsPerMinute: number;
   /** A new router on the least busy worker (for breakout groups). */

@@ -16,6 +16,7 @@ import { Dispatcher } from './dispatcher.js';
 import { ResumeRegistry } from './resume.js';
 import { attachSignalling } from './ws-server.js';
 
+import type { Cluster } from '../cluster/cluster.js';
 export interface SignallingLayer extends Layer {
   dispatcher: Dispatcher;
   /** Participants whose connection dropped, held for a resume. */
@@ -32,11 +33,15 @@ export interface SignallingDeps {
   server: http.Server;
   /** Told the code of every error answer (metrics). */
   onError: (code: string) => void;
+  /** Several nodes: rejoin tickets, and `room_moved` for a resume token this node never issued. */
+  cluster?: Pick<Cluster, 'rejoin' | 'movedError'>;
 }
 
 export function createSignalling(config: Config, deps: SignallingDeps, log: Logger): SignallingLayer {
   const resume = new ResumeRegistry(config.signalling.resumeGraceSeconds, log);
   deps.rooms.observe(resume);
+  const cluster = deps.cluster;
+  if (cluster) resume.unknownToken = (roomId) => cluster.movedError(roomId);
   const dispatcher = new Dispatcher(
     {
       rooms: deps.rooms,
@@ -51,6 +56,7 @@ export function createSignalling(config: Config, deps: SignallingDeps, log: Logg
         iceTransportPolicy: config.media.iceTransportPolicy,
       }),
       resume,
+      ...(cluster ? { rejoin: cluster.rejoin } : {}),
     },
     deps.onError,
   ).register(allHandlers);

@@ -29,6 +29,8 @@ interface Entry {
 export class ResumeRegistry implements RoomObserver {
   private readonly entries = new Map<string, Entry>();
   private readonly tokens = new WeakMap<Participant, string>();
+  /** Several nodes: the error for a token this node never issued (the room moved here). */
+  unknownToken?: (roomId: string) => AulaError | undefined;
 
   constructor(
     readonly graceSeconds: number,
@@ -64,6 +66,10 @@ export class ResumeRegistry implements RoomObserver {
   /** A new connection continues the participation of `token`. */
   resume(session: Session, roomId: string, token: string): Participant {
     const entry = this.entries.get(token);
+    if (!entry) {
+      const moved = this.unknownToken?.(roomId);
+      if (moved) throw moved;
+    }
     if (!entry || entry.room.id !== roomId || entry.room.participants.get(entry.participant.id) !== entry.participant) {
       throw new AulaError('resume_failed', 'this participation has ended; join again');
     }

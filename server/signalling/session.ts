@@ -10,8 +10,8 @@ type Outgoing = ResponseMessage | { type: 'notification'; method: NotificationNa
  * either waiting in a room's lobby or joined as a participant.
  */
 export class Session {
-  /** `link`: a hash of the token, for the join rate limit (server/access/join-limits.ts). */
-  access?: { room: Room; grant: Grant; identity: string; link: string };
+  /** `link`: a hash of the token, for the join rate limit (server/access/join-limits.ts). `admitted`: a rejoin ticket skips the lobby. */
+  access?: { room: Room; grant: Grant; identity: string; link: string; admitted?: boolean };
   lobby?: { room: Room; entryId: string };
   room?: Room;
   participant?: Participant;

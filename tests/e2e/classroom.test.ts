@@ -79,15 +79,16 @@ describe('a classroom of three in Chromium', () => {
       );
       expect(s.filter((c) => c.kind === 'video').length).toBe(2);
       expect(s.filter((c) => c.kind === 'audio').length).toBe(2);
-      // What the user sees: each remote tile's video element has real frames.
-      const sizes = await page.locator('.tiles li').evaluateAll((lis, self) =>
-        lis
-          .filter((li) => (li as HTMLElement).dataset.peerId !== self)
-          .map((li) => (li.querySelector('video') as HTMLVideoElement).videoWidth),
-        await page.evaluate(() => (window as any).aula.self),
-      );
+      // What the user sees: each remote tile's video element has real frames
+      // (its size is known once the element has its first frame, a moment after the decoder).
+      const self = await page.evaluate(() => (window as any).aula.self);
+      const sizes = await waitFor(async () => {
+        const ws = await page.locator('.tiles li').evaluateAll((lis, me) =>
+          lis.filter((li) => (li as HTMLElement).dataset.peerId !== me).map((li) => li.querySelector('video')?.videoWidth ?? 0),
+        self);
+        return ws.length === 2 && ws.every((w) => w > 0) ? ws : null;
+      }, 20_000, `remote videos shown at ${names[i]}`);
       expect(sizes).toHaveLength(2);
-      for (const w of sizes) expect(w).toBeGreaterThan(0);
     }
   });
 

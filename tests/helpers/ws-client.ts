@@ -28,9 +28,13 @@ export class TestClient {
     });
   }
 
-  /** Options go to ws (e.g. `localAddress`, `ca`, `headers`). */
-  static connect(baseUrl: string, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, options);
+  /**
+   * Options go to ws (e.g. `localAddress`, `ca`, `headers`); `roomId` goes in the URL
+   * (several nodes: any node relays the socket to the room's node).
+   */
+  static connect(baseUrl: string, options: WebSocket.ClientOptions & { roomId?: string } = {}): Promise<TestClient> {
+    const { roomId, ...wsOptions } = options;
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws${roomId ? `?room=${roomId}` : ''}`, wsOptions);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new TestClient(socket)));
       socket.once('error', reject);

@@ -12,6 +12,7 @@ import { runKnee } from '../../bench/scenarios/knee.js';
 import { runJoin } from '../../bench/scenarios/p3-join.js';
 import { runLedger } from '../../bench/scenarios/ledger.js';
 import { runSignalling } from '../../bench/scenarios/p4-signalling.js';
+import { runNodes, runRelayJoin } from '../../bench/scenarios/cluster.js';
 
 const tiny = { listeners: 3, warmSeconds: 1, seconds: 2, videoKbps: 300 };
 const raw: BenchReport['raw'] = {};
@@ -87,7 +88,24 @@ describe('bench smoke', () => {
     expect(on!.batches).toBeLessThanOrEqual(on!.events);
   }, 120_000);
 
-  it('reports all six figures with the core count', () => {
+
+  it('serves rooms on one node and on three (a real redis-server) and counts every stream', async () => {
+    raw.nodes = await runNodes({ step: 1, maxRooms: 2, listeners: 2, warmSeconds: 1, seconds: 2 });
+    for (const run of [raw.nodes.one, raw.nodes.three]) {
+      expect(run.steps.length).toBeGreaterThan(0);
+      expect(run.roomsServed).toBeGreaterThan(0);
+    }
+    expect(raw.nodes.ratio).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('times Chromium joins straight to the room\'s node and through a relaying node', async () => {
+    raw.relayJoin = await runRelayJoin({ joins: 1 });
+    expect(raw.relayJoin.failed).toBe(0);
+    expect(raw.relayJoin.joins).toBe(2);
+    expect(raw.relayJoin.ratio).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('reports all eight figures with the core count', () => {
     const report: BenchReport = {
       machine: { cores: os.cpus().length, cpuModel: 'test', memoryGB: 1, node: process.version, mediasoup: 'x', loadAverageAtStart: [], loadAverageAtEnd: [] },
       startedAt: new Date().toISOString(),
@@ -97,17 +115,17 @@ describe('bench smoke', () => {
       raw,
     };
     report.figures = buildFigures(report);
-    expect(report.figures.map((f) => f.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'Scaling', 'Ledger']);
+    expect(report.figures.map((f) => f.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'Scaling', 'Ledger', 'Nodes', 'Relay']);
     for (const f of report.figures) {
       expect(f.cores).toBe(os.cpus().length);
       expect(typeof f.met).toBe('boolean');
       for (const v of Object.values(f.values)) expect(Number.isNaN(v)).toBe(false);
     }
     const table = printTable(report);
-    for (const id of ['P1', 'P2', 'P3', 'P4', 'Scaling', 'Ledger']) expect(table).toMatch(new RegExp(`^${id}\\s`, 'm'));
+    for (const id of ['P1', 'P2', 'P3', 'P4', 'Scaling', 'Ledger', 'Nodes', 'Relay']) expect(table).toMatch(new RegExp(`^${id}\\s`, 'm'));
     // The JSON the bench writes round-trips.
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aula-bench-smoke-')), 'r.json');
     fs.writeFileSync(file, JSON.stringify(report));
-    expect(JSON.parse(fs.readFileSync(file, 'utf8')).figures).toHaveLength(6);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).figures).toHaveLength(8);
   });
 });

@@ -14,9 +14,18 @@ export default defineConfig({
       // the tiers run one after the other (groupOrder), never side by side.
       {
         extends: true,
-        test: { name: 'integration', include: ['tests/integration/**/*.test.ts', 'tests/cluster/**/*.test.ts'], exclude: ['tests/cluster/**/*.e2e.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts', 'tests/cluster/**/*.test.ts'],
+          exclude: ['tests/cluster/**/*.e2e.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
       },
-      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts', 'tests/cluster/**/*.e2e.test.ts'], fileParallelism: false, sequence: { groupOrder: 2 } } },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts', 'tests/cluster/**/*.e2e.test.ts'], fileParallelism: false, sequence: { groupOrder: 2 } },
+      },
     ],
   },
 });

@@ -33,7 +33,10 @@ interface Arm {
 
 async function startArm(name: string, tree: string): Promise<Arm> {
   execFileSync(process.execPath, ['scripts/build-client.mjs'], { cwd: tree, stdio: 'ignore' });
-  const host = spawn(path.join(import.meta.dirname, '../node_modules/.bin/tsx'), [path.join(import.meta.dirname, 'lib/join-host.ts'), tree], { cwd: tree, stdio: ['pipe', 'pipe', 'inherit'] });
+  const host = spawn(path.join(import.meta.dirname, '../node_modules/.bin/tsx'), [path.join(import.meta.dirname, 'lib/join-host.ts'), tree], {
+    cwd: tree,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: host.stdout }).once('line', resolve);
     host.once('exit', (code) => reject(new Error(`${name}: the server exited (${code})`)));
@@ -67,7 +70,10 @@ const arms: Arm[] = [];
 let browser: Browser | undefined;
 try {
   browser = await launchChromium();
-  for (const [name, tree] of [['A', values.a], ['B', values.b]] as const) {
+  for (const [name, tree] of [
+    ['A', values.a],
+    ['B', values.b],
+  ] as const) {
     const arm = await startArm(name, path.resolve(tree));
     arms.push(arm);
     arm.teacherId = (await teacher(browser, arm.moderator)).id;
@@ -93,8 +99,18 @@ const fig = (a: Arm) => ({ p50: quantile(a.click, 0.5), p95: quantile(a.click, 0
 const [a, b] = arms.map(fig) as [ReturnType<typeof fig>, ReturnType<typeof fig>];
 const cpu = os.cpus();
 console.log(`Join click → first remote video frame, ${joins} joins each, alternating; ${started.toISOString()}`);
-console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}, ${round(os.totalmem() / 1024 ** 3, 1)} GiB; load average ${loadAtStart.map((x) => x.toFixed(2)).join(' ')} at start, ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at end`);
-for (const [arm, f] of [[arms[0]!, a], [arms[1]!, b]] as const) {
-  console.log(`${arm.name} ${arm.tree}: p50 ${Math.round(f.p50)} ms, p95 ${Math.round(f.p95)} ms (${arm.click.length} joins, ${arm.failed} failed) samples ${arm.click.map(Math.round).join(' ')}`);
+console.log(
+  `machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}, ${round(os.totalmem() / 1024 ** 3, 1)} GiB; load average ${loadAtStart.map((x) => x.toFixed(2)).join(' ')} at start, ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')} at end`,
+);
+for (const [arm, f] of [
+  [arms[0]!, a],
+  [arms[1]!, b],
+] as const) {
+  console.log(
+    `${arm.name} ${arm.tree}: p50 ${Math.round(f.p50)} ms, p95 ${Math.round(f.p95)} ms (${arm.click.length} joins, ${arm.failed} failed) samples ${arm.click.map(Math.round).join(' ')}`,
+  );
 }
 console.log(`B ÷ A: p50 ${round(b.p50 / a.p50)}×, p95 ${round(b.p95 / a.p95)}×`);

@@ -25,7 +25,9 @@ const fps = Number(values.fps);
 function make(dir: string, name: string, input: string[], codec: string[], duration: number): Promise<string> {
   const file = path.join(dir, `${name}.webm`);
   return new Promise((resolve, reject) => {
-    const ff = spawn('ffmpeg', ['-v', 'error', ...input, '-t', String(duration), ...codec, '-f', 'webm', '-y', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const ff = spawn('ffmpeg', ['-v', 'error', ...input, '-t', String(duration), ...codec, '-f', 'webm', '-y', file], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     ff.once('close', (code) => (code === 0 ? resolve(file) : reject(new Error(`ffmpeg exited with ${code}`))));
   });
 }
@@ -55,7 +57,13 @@ async function sources(dir: string): Promise<Record<'cam1' | 'cam2' | 'screen' |
 function lesson(store: RecordingStore, src: Awaited<ReturnType<typeof sources>>): string {
   const s = store.create('bench');
   const third = Math.round(seconds / 3);
-  const t = (plain: string, kind: Track['kind'], source: Track['source'], participant: string, startMs = 0): Track => ({ file: seal(store, s.id, plain), kind, source, participant, startMs });
+  const t = (plain: string, kind: Track['kind'], source: Track['source'], participant: string, startMs = 0): Track => ({
+    file: seal(store, s.id, plain),
+    kind,
+    source,
+    participant,
+    startMs,
+  });
   store.save({
     ...s,
     state: 'processing',
@@ -77,7 +85,10 @@ const store = new RecordingStore(dir, 1, randomBytes(32));
 const rows: Array<{ size: string; cpu: number; wall: number }> = [];
 try {
   const src = await sources(dir);
-  for (const [width, height] of [[640, 360], [1280, 720]] as const) {
+  for (const [width, height] of [
+    [640, 360],
+    [1280, 720],
+  ] as const) {
     const id = lesson(store, src);
     const composer = new Composer(store, 'ffmpeg', createLogger('silent'), { width, height, fps });
     const t0 = Date.now();
@@ -91,7 +102,9 @@ try {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 const [cpu] = os.cpus();
-console.log(`recording composition: ${seconds} s lesson (2 cameras, 2 microphones, a screen for a third), ${fps} fps; ${os.cpus().length} × ${cpu?.model ?? '?'}, load ${os.loadavg()[0]!.toFixed(2)}`);
+console.log(
+  `recording composition: ${seconds} s lesson (2 cameras, 2 microphones, a screen for a third), ${fps} fps; ${os.cpus().length} × ${cpu?.model ?? '?'}, load ${os.loadavg()[0]!.toFixed(2)}`,
+);
 console.log('| size | CPU s | CPU s per recorded minute | wall s |');
 console.log('|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.size} | ${r.cpu.toFixed(1)} | ${((r.cpu / seconds) * 60).toFixed(1)} | ${r.wall.toFixed(1)} |`);

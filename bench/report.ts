@@ -85,7 +85,14 @@ export function buildFigures(report: BenchReport): Figure[] {
       target: 'p50 < 300 ms, p95 < 600 ms',
       met: j.failed === 0 && j.openToFrameMs.p50 < 300 && j.openToFrameMs.p95 < 600,
       cores,
-      values: { p50: round(j.openToFrameMs.p50, 0), p95: round(j.openToFrameMs.p95, 0), clickP50: round(j.clickToFrameMs.p50, 0), clickP95: round(j.clickToFrameMs.p95, 0), joins: j.joins, failed: j.failed },
+      values: {
+        p50: round(j.openToFrameMs.p50, 0),
+        p95: round(j.openToFrameMs.p95, 0),
+        clickP50: round(j.clickToFrameMs.p50, 0),
+        clickP95: round(j.clickToFrameMs.p95, 0),
+        joins: j.joins,
+        failed: j.failed,
+      },
       note: `page open → first decoded frame; from the Join click: p50 ${j.clickToFrameMs.p50.toFixed(0)}, p95 ${j.clickToFrameMs.p95.toFixed(0)} ms; Chromium runs on the same cores`,
     });
   }
@@ -98,7 +105,13 @@ export function buildFigures(report: BenchReport): Figure[] {
       target: 'p95 < 50 ms, RSS < 300 MB',
       met: s.missing === 0 && s.chatFanoutMs.p95 < 50 && s.serverRssMB.after < 300,
       cores,
-      values: { p50: round(s.chatFanoutMs.p50, 1), p95: round(s.chatFanoutMs.p95, 1), rssMB: round(s.serverRssMB.after, 0), rssBeforeMB: round(s.serverRssMB.before, 0), missing: s.missing },
+      values: {
+        p50: round(s.chatFanoutMs.p50, 1),
+        p95: round(s.chatFanoutMs.p95, 1),
+        rssMB: round(s.serverRssMB.after, 0),
+        rssBeforeMB: round(s.serverRssMB.before, 0),
+        missing: s.missing,
+      },
       note: `RSS of the server process (${s.serverRssMB.before.toFixed(0)} MB before the participants; workers ${s.serverRssMB.workersMB.toFixed(0)} MB more); ${s.deliveries} deliveries; joins took ${s.joinSeconds.toFixed(1)} s; generator ${s.cpuCores.generator.toFixed(2)} cores`,
     });
   }
@@ -113,7 +126,14 @@ export function buildFigures(report: BenchReport): Figure[] {
       target: `≥ 1.8× on 2 cores`,
       met: ratio >= 1.8,
       cores,
-      values: { ratio: round(ratio, 2), capacityOneWorker: round(one, 0), capacityAllWorkers: round(all, 0), workers: raw.aulaAll.workers, lossAll: serverLoss(raw.aulaAll), endToEndLossAll: endToEndLoss(raw.aulaAll) },
+      values: {
+        ratio: round(ratio, 2),
+        capacityOneWorker: round(one, 0),
+        capacityAllWorkers: round(all, 0),
+        workers: raw.aulaAll.workers,
+        lossAll: serverLoss(raw.aulaAll),
+        endToEndLossAll: endToEndLoss(raw.aulaAll),
+      },
       note: `busiest worker decides; consumers per worker ${raw.aulaAll.perWorker.map((w) => w.consumers).join('/')} (pipe consumers included); loss at the server ${pct(serverLoss(raw.aulaAll))}, end to end ${pct(endToEndLoss(raw.aulaAll))}`,
     });
   }
@@ -124,7 +144,12 @@ export function buildFigures(report: BenchReport): Figure[] {
     const p99 = Math.max(...on.map((r) => r.paced.loopDelayMs.p99));
     const p99Off = Math.max(...off.map((r) => r.paced.loopDelayMs.p99));
     const rate = Math.min(...on.map((r) => r.paced.joinsPerSecond));
-    const perBatch = on.reduce((s, r) => s + r.events, 0) / Math.max(1, on.reduce((s, r) => s + r.batches, 0));
+    const perBatch =
+      on.reduce((s, r) => s + r.events, 0) /
+      Math.max(
+        1,
+        on.reduce((s, r) => s + r.batches, 0),
+      );
     figures.push({
       id: 'Ledger',
       name: 'attendance ledger on the signalling path',
@@ -132,7 +157,14 @@ export function buildFigures(report: BenchReport): Figure[] {
       target: '≥ 0.8×, p99 < 20 ms at 50 joins/s',
       met: raw.ledger.options.rate >= 50 && ratio >= 0.8 && p99 < 20 && rate >= 0.95 * raw.ledger.options.rate,
       cores,
-      values: { ratio: round(ratio, 2), p99Ms: round(p99, 1), p99OffMs: round(p99Off, 1), joinsPerSecond: round(rate, 1), eventsPerBatch: round(perBatch, 1), rounds: on.length },
+      values: {
+        ratio: round(ratio, 2),
+        p99Ms: round(p99, 1),
+        p99OffMs: round(p99Off, 1),
+        joinsPerSecond: round(rate, 1),
+        eventsPerBatch: round(perBatch, 1),
+        rounds: on.length,
+      },
       note: `${raw.ledger.options.clients} clients looping hello/join/leave over ${raw.ledger.options.rooms} rooms; loop delay measured in the server process (ledger off: p99 ${p99Off.toFixed(1)} ms); ${perBatch.toFixed(1)} events per fsync'd batch`,
     });
   }
@@ -152,10 +184,12 @@ function kneeFigure(knees: KneeResult[], cores: number): Figure {
   const workerCores = at?.result ? at.result.cpu.mediasoupWorkers : 0;
   const perCore = at && workerCores > 0 ? at.listeners / workerCores : 0;
   const steps = (x: KneeResult) =>
-    x.steps.map((s) => `${s.target} ${s.listeners}: ${s.result ? `${(s.loss * 100).toFixed(2)} %` : 'timed out'}${s.result && s.failed ? ' (generator-limited)' : ''}`).join(', ');
-  const others = knees
-    .slice(1)
-    .map((x) => `${x.suite}: knee aula ${kneeText(x, 'aula')}, bare ${kneeText(x, 'bare')} (${steps(x)})`);
+    x.steps
+      .map(
+        (s) => `${s.target} ${s.listeners}: ${s.result ? `${(s.loss * 100).toFixed(2)} %` : 'timed out'}${s.result && s.failed ? ' (generator-limited)' : ''}`,
+      )
+      .join(', ');
+  const others = knees.slice(1).map((x) => `${x.suite}: knee aula ${kneeText(x, 'aula')}, bare ${kneeText(x, 'bare')} (${steps(x)})`);
   return {
     id: 'P2',
     name: 'classroom fan-out knee, 1 → N, 1 worker',
@@ -169,7 +203,12 @@ function kneeFigure(knees: KneeResult[], cores: number): Figure {
       ratio: round(ratio, 2),
       listenersPerCore: round(perCore, 0),
       workerCoresAtKnee: round(workerCores, 3),
-      ...Object.fromEntries(knees.slice(1).flatMap((x) => [[`kneeAula_${x.suite}`, x.knee.aula], [`kneeBare_${x.suite}`, x.knee.bare]])),
+      ...Object.fromEntries(
+        knees.slice(1).flatMap((x) => [
+          [`kneeAula_${x.suite}`, x.knee.aula],
+          [`kneeBare_${x.suite}`, x.knee.bare],
+        ]),
+      ),
     },
     note: [
       `${k.suite} loss at the server per step: ${steps(k)}`,

@@ -66,9 +66,7 @@ const log = (s: string) => {
 
 const given = (flag: string) =>
   (values as Record<string, unknown>)[flag] !== undefined || process.env[`AULA_BENCH_${flag.toUpperCase().replace(/-/g, '_')}`] !== undefined;
-const suites = (values.suites ?? process.env.AULA_BENCH_SUITES ?? SUITES.join(','))
-  .split(',')
-  .map((x) => x.trim()) as Suite[];
+const suites = (values.suites ?? process.env.AULA_BENCH_SUITES ?? SUITES.join(',')).split(',').map((x) => x.trim()) as Suite[];
 for (const x of suites) if (!SUITES.includes(x)) throw new Error(`--suites: unknown SRTP suite ${x} (one of ${SUITES.join(', ')})`);
 
 const opts = {
@@ -151,10 +149,7 @@ export async function main(): Promise<BenchReport> {
   }
   if (only.has('p4')) {
     log(`P4: ${opts.participants} signalling participants in ${opts.rooms} rooms`);
-    raw.signalling = await runSignalling(
-      { participants: opts.participants, rooms: opts.rooms, bigRoom: opts.bigRoom, messages: opts.messages },
-      log,
-    );
+    raw.signalling = await runSignalling({ participants: opts.participants, rooms: opts.rooms, bigRoom: opts.bigRoom, messages: opts.messages }, log);
   }
   if (only.has('nodes')) {
     raw.nodes = await runNodes(
@@ -168,7 +163,16 @@ export async function main(): Promise<BenchReport> {
   }
   if (only.has('ledger')) {
     log(`Ledger: ${opts.ledgerClients} clients churning, then ${opts.ledgerRate} joins/s; ledger off and on`);
-    raw.ledger = await runLedger({ clients: opts.ledgerClients, rooms: Math.max(1, Math.ceil(opts.ledgerClients / 10)), seconds: opts.seconds, rate: opts.ledgerRate, rounds: opts.rounds }, log);
+    raw.ledger = await runLedger(
+      {
+        clients: opts.ledgerClients,
+        rooms: Math.max(1, Math.ceil(opts.ledgerClients / 10)),
+        seconds: opts.seconds,
+        rate: opts.ledgerRate,
+        rounds: opts.rounds,
+      },
+      log,
+    );
   }
   const report: BenchReport = {
     machine: {

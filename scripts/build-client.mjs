@@ -58,9 +58,7 @@ const css = kb('style.css');
 console.log(
   `client: app.js ${js.raw.toFixed(1)} KB (${js.gzip.toFixed(1)} KB gzip, budget ${BUDGET_KB} KB), style.css ${css.raw.toFixed(1)} KB (${css.gzip.toFixed(1)} KB gzip)`,
 );
-console.log(
-  `client: slides (loaded only when shown): pdfjs/slides.js ${slidesJs.gzip.toFixed(1)} KB gzip, pdf.worker.mjs ${worker.gzip.toFixed(1)} KB gzip`,
-);
+console.log(`client: slides (loaded only when shown): pdfjs/slides.js ${slidesJs.gzip.toFixed(1)} KB gzip, pdf.worker.mjs ${worker.gzip.toFixed(1)} KB gzip`);
 if (js.gzip > BUDGET_KB) {
   console.error(`client: app.js is over the ${BUDGET_KB} KB gzip budget`);
   process.exit(1);

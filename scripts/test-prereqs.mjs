@@ -28,7 +28,10 @@ if (missing.length) {
   }
   console.log(`[aula test] installing ${missing.join(', ')} for the browser and TURN tests`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-q'], ['install', '-y', '-q', '--no-install-recommends', ...missing]]) {
+  for (const args of [
+    ['update', '-q'],
+    ['install', '-y', '-q', '--no-install-recommends', ...missing],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
     if (r.status !== 0) {
       console.error(`aula: apt-get ${args.join(' ')} failed`);

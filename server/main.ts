@@ -21,9 +21,7 @@ async function main(): Promise<void> {
   console.log(['aula configuration:', ...configLines(config).map((l) => `  ${l}`)].join('\n'));
   if (config.rooms.demoRoom) {
     // One demo room, kept across restarts like any other room.
-    const room =
-      server.rooms.list().find((r) => r.title === DEMO_TITLE) ??
-      (await server.createRoom({ title: DEMO_TITLE }));
+    const room = server.rooms.list().find((r) => r.title === DEMO_TITLE) ?? (await server.createRoom({ title: DEMO_TITLE }));
     const links = await server.links(room);
     // Printed to the terminal for the operator, never logged: a link is the key to the room.
     console.log(

@@ -19,9 +19,7 @@ export function textSchema(max: number, { multiline }: { multiline: boolean }) {
   return z.pipe(
     normalised.check(
       z.refine((s: string) => !REFUSED.test(s) && (multiline || !s.includes('\n')), {
-        message: multiline
-          ? 'text must not contain control characters (line breaks are fine)'
-          : 'text must not contain control characters or line breaks',
+        message: multiline ? 'text must not contain control characters (line breaks are fine)' : 'text must not contain control characters or line breaks',
       }),
     ),
     z.string().check(z.maxLength(max)),

@@ -27,13 +27,11 @@ export const strokeTools = ['pen', 'highlighter'] as const;
 export const strokeColours = ['black', 'red', 'blue', 'green', 'orange', 'yellow', 'white'] as const;
 
 /** Flattened [x0, y0, x1, y1, …]: at least one point, at most pointsPerStroke. */
-const points = z
-  .array(coord)
-  .check(
-    z.minLength(2),
-    z.maxLength(PRESENTATION_LIMITS.pointsPerStroke * 2),
-    z.refine((p) => p.length % 2 === 0, 'points come in x, y pairs'),
-  );
+const points = z.array(coord).check(
+  z.minLength(2),
+  z.maxLength(PRESENTATION_LIMITS.pointsPerStroke * 2),
+  z.refine((p) => p.length % 2 === 0, 'points come in x, y pairs'),
+);
 
 export const strokeInput = z.strictObject({
   tool: z.enum(strokeTools),

@@ -31,8 +31,14 @@ export const problemReportSchema = z.strictObject({
       send: text(20).optional(),
       recv: text(20).optional(),
       // Types and protocols only, never addresses.
-      candidateTypes: z.array(z.enum(['host', 'srflx', 'prflx', 'relay'])).max(4).optional(),
-      protocols: z.array(z.enum(['udp', 'tcp'])).max(2).optional(),
+      candidateTypes: z
+        .array(z.enum(['host', 'srflx', 'prflx', 'relay']))
+        .max(4)
+        .optional(),
+      protocols: z
+        .array(z.enum(['udp', 'tcp']))
+        .max(2)
+        .optional(),
     })
     .optional(),
   // One row per direction and kind (totals over all streams).

@@ -205,10 +205,7 @@ export const requests = {
   join: {
     /** `recordingOptOut`: the choice on the join page while a recording runs (see setRecordingOptOut). */
     params: params({ displayName, rtpCapabilities, recordingOptOut: z.optional(z.boolean()) }),
-    result: z.discriminatedUnion('status', [
-      z.extend(joinedData, { status: z.literal('joined') }),
-      z.object({ status: z.literal('waiting') }),
-    ]),
+    result: z.discriminatedUnion('status', [z.extend(joinedData, { status: z.literal('joined') }), z.object({ status: z.literal('waiting') })]),
   },
   setDisplayName: { params: params({ displayName }), result: z.object({ displayName: z.string() }) },
   admit: { params: params({ lobbyId: id }), result: empty },
@@ -291,7 +288,10 @@ export const requests = {
   },
   /** Option indexes; a second vote replaces the first while the poll is open. */
   vote: {
-    params: params({ pollId: id, choices: list(z.int().check(z.minimum(0), z.maximum(POLL_LIMITS.maxOptions - 1)), POLL_LIMITS.maxOptions).check(z.minLength(1)) }),
+    params: params({
+      pollId: id,
+      choices: list(z.int().check(z.minimum(0), z.maximum(POLL_LIMITS.maxOptions - 1)), POLL_LIMITS.maxOptions).check(z.minLength(1)),
+    }),
     result: empty,
   },
   closePoll: { params: params({ pollId: id }), result: pollResults },
@@ -443,9 +443,7 @@ export type RequestMessage = { type: 'request'; id: number; method: Method; data
 export type ResponseMessage = z.infer<typeof responseEnvelope>;
 export type NotificationMessage = { type: 'notification'; method: NotificationName; data: unknown };
 
-export type ParsedRequest =
-  | { ok: true; id: number; method: Method; params: unknown }
-  | { ok: false; id: number | null; error: ErrorInfo };
+export type ParsedRequest = { ok: true; id: number; method: Method; params: unknown } | { ok: false; id: number | null; error: ErrorInfo };
 
 /**
  * Parse one frame from a client into a request whose parameters match its

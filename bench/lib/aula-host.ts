@@ -112,10 +112,16 @@ serve({
       const home = mediasoupRouter(room.router);
       const router = await s.placement.recvRouter(home);
       for (const p of producers) await s.placement.reach(home, p, router);
-      const { transport, consumers: cs } = await plainListener(router, producers, sinkPorts[i % sinkPorts.length]!, (p) => ({
-        peerId: (p.appData as ProducerAppData).peerId,
-        source: (p.appData as ProducerAppData).source,
-      }), suite);
+      const { transport, consumers: cs } = await plainListener(
+        router,
+        producers,
+        sinkPorts[i % sinkPorts.length]!,
+        (p) => ({
+          peerId: (p.appData as ProducerAppData).peerId,
+          source: (p.appData as ProducerAppData).source,
+        }),
+        suite,
+      );
       media.transports.set(transport.id, transport as never);
       transport.observer.once('close', () => media.transports.delete(transport.id));
       for (const c of cs) media.consumers.set(c.id, c as never);

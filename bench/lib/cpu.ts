@@ -38,9 +38,7 @@ export interface CpuWindow {
 /** Measure named groups of pids over a wall-clock window. `self` counts this process. */
 export async function measureCpu(groups: Record<string, number[] | 'self'>, windowMs: number): Promise<CpuWindow> {
   const read = () =>
-    Object.fromEntries(
-      Object.entries(groups).map(([k, pids]) => [k, pids === 'self' ? selfCpuSeconds() : pids.reduce((s, p) => s + cpuSeconds(p), 0)]),
-    );
+    Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, pids === 'self' ? selfCpuSeconds() : pids.reduce((s, p) => s + cpuSeconds(p), 0)]));
   const t0 = performance.now();
   const before = read();
   await new Promise((r) => setTimeout(r, windowMs));

@@ -21,16 +21,51 @@ export function testClip({ videoKbps, gop }: ClipOptions): string {
   const file = path.join(os.tmpdir(), `aula-bench-clip-${videoKbps}k-g${gop}.webm`);
   if (fs.existsSync(file) && fs.statSync(file).size > 0) return file;
   const tmp = `${file}.${process.pid}.tmp.webm`;
-  const r = spawnSync(FFMPEG, [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-t', '10',
-    '-c:v', 'libvpx', '-b:v', `${videoKbps}k`, '-minrate', `${videoKbps}k`, '-maxrate', `${videoKbps}k`,
-    '-bufsize', `${videoKbps}k`, '-g', String(gop), '-deadline', 'realtime', '-cpu-used', '8',
-    '-c:a', 'libopus', '-b:a', '48k', '-ac', '2', '-ar', '48000',
-    tmp,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(
+    FFMPEG,
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=640x360:rate=30',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:sample_rate=48000',
+      '-t',
+      '10',
+      '-c:v',
+      'libvpx',
+      '-b:v',
+      `${videoKbps}k`,
+      '-minrate',
+      `${videoKbps}k`,
+      '-maxrate',
+      `${videoKbps}k`,
+      '-bufsize',
+      `${videoKbps}k`,
+      '-g',
+      String(gop),
+      '-deadline',
+      'realtime',
+      '-cpu-used',
+      '8',
+      '-c:a',
+      'libopus',
+      '-b:a',
+      '48k',
+      '-ac',
+      '2',
+      '-ar',
+      '48000',
+      tmp,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   if (r.status !== 0) throw new Error(`ffmpeg could not make the test clip: ${r.stderr?.toString().slice(0, 500)}`);
   fs.renameSync(tmp, file);
   return file;

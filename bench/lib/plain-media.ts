@@ -30,11 +30,7 @@ export interface PlainProducer {
 }
 
 /** A producer fed by RTP sent to the returned port (comedia: the sender's address is learnt). */
-export async function plainProducer<A extends types.AppData>(
-  router: types.Router,
-  kind: 'audio' | 'video',
-  appData: A,
-): Promise<PlainProducer> {
+export async function plainProducer<A extends types.AppData>(router: types.Router, kind: 'audio' | 'video', appData: A): Promise<PlainProducer> {
   const transport = await router.createPlainTransport({
     listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
     // ffmpeg sends RTCP from a socket of its own: with one muxed port, comedia
@@ -43,7 +39,7 @@ export async function plainProducer<A extends types.AppData>(
     comedia: true,
     appData: { direction: 'send' },
   });
-  const ssrc = (randomBytes(4).readUInt32BE() & 0x7fffffff) || 1; // ffmpeg takes signed 32-bit
+  const ssrc = randomBytes(4).readUInt32BE() & 0x7fffffff || 1; // ffmpeg takes signed 32-bit
   const producer = await transport.produce({ kind, rtpParameters: rtpParametersFor(kind, ssrc), appData });
   return { transport, producer, port: transport.tuple.localPort, rtcpPort: transport.rtcpTuple!.localPort, ssrc };
 }

@@ -69,12 +69,7 @@ export class BenchClient {
 }
 
 /** Connect and join `count` participants, `concurrency` at a time. */
-export async function joinMany(
-  url: string,
-  count: number,
-  room: (i: number) => { roomId: string; token: string },
-  concurrency = 20,
-): Promise<BenchClient[]> {
+export async function joinMany(url: string, count: number, room: (i: number) => { roomId: string; token: string }, concurrency = 20): Promise<BenchClient[]> {
   const out: BenchClient[] = new Array(count);
   let next = 0;
   const worker = async () => {

@@ -139,16 +139,11 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
 
     // The pids are known since start: a worker saturated by media may answer requests late.
     const workerGroups = Object.fromEntries(workerPids.map((pid, i) => [`w${i}`, [pid]]));
-    const prod0 = await host
-      .call<{ packets: number; lost: number }>('producerPackets', {}, bound.statsSeconds * 1000)
-      .catch(() => null);
+    const prod0 = await host.call<{ packets: number; lost: number }>('producerPackets', {}, bound.statsSeconds * 1000).catch(() => null);
     sink.startWindow();
     relay.startWindow();
     const drops0 = sink.kernelDrops();
-    const cpu = await measureCpu(
-      { ...workerGroups, server: [host.pid], generator: 'self', ffmpeg: ffmpeg.pid ? [ffmpeg.pid] : [] },
-      o.seconds * 1000,
-    );
+    const cpu = await measureCpu({ ...workerGroups, server: [host.pid], generator: 'self', ffmpeg: ffmpeg.pid ? [ffmpeg.pid] : [] }, o.seconds * 1000);
     const seen = sink.window();
     const offered = relay.offered() * o.listeners;
     const generatorDrops = sink.kernelDrops() - drops0;
@@ -159,9 +154,7 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
     await stop(ffmpeg);
     // Bounded: when the worker does not answer in time, the in-loss is unknown
     // (null) and the sink's figures still stand.
-    const prod1 = prod0
-      ? await host.call<{ packets: number; lost: number }>('producerPackets', {}, bound.statsSeconds * 1000).catch(() => null)
-      : null;
+    const prod1 = prod0 ? await host.call<{ packets: number; lost: number }>('producerPackets', {}, bound.statsSeconds * 1000).catch(() => null) : null;
     const info1 = await host
       .call<{ workers: Array<{ pid: number; consumers: number }> }>('info', {}, bound.statsSeconds * 1000)
       .catch(() => ({ workers: workerPids.map((pid) => ({ pid, consumers: o.listeners * outputs.length })) }));
@@ -169,8 +162,7 @@ export async function runFanout(o: FanoutOptions, log: (s: string) => void = () 
 
     // Loss on the way in (ffmpeg → worker, the worker's own count) and end to end (by the sink's sequence numbers).
     const inPackets = prod0 && prod1 ? prod1.packets - prod0.packets : 0;
-    const inLoss =
-      prod0 && prod1 ? (inPackets > 0 ? Math.max(0, prod1.lost - prod0.lost) / (inPackets + prod1.lost - prod0.lost) : 0) : null;
+    const inLoss = prod0 && prod1 ? (inPackets > 0 ? Math.max(0, prod1.lost - prod0.lost) / (inPackets + prod1.lost - prod0.lost) : 0) : null;
     // Of what ffmpeg offered in the window (× listeners), what the sink did not
     // get; or the sequence gaps it saw, whichever is larger.
     const expected = Math.max(seen.expected, offered);

@@ -88,7 +88,11 @@ async function round(ledger: boolean, o: LedgerOptions, log: (s: string) => void
       const i = idle.shift();
       if (i === undefined) continue; // every client busy: the server is behind; counted by the achieved rate
       started++;
-      inFlight.push(once(url, clients, rooms[i % rooms.length]!, i).then(() => undefined).finally(() => idle.push(i)));
+      inFlight.push(
+        once(url, clients, rooms[i % rooms.length]!, i)
+          .then(() => undefined)
+          .finally(() => idle.push(i)),
+      );
     }
     await Promise.all(inFlight);
     const joinsPerSecond = started / ((performance.now() - p0) / 1000);

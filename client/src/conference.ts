@@ -137,10 +137,7 @@ export class Conference {
     return joined;
   }
 
-  async request<M extends Method>(
-    method: M,
-    params: Params<M>,
-  ) {
+  async request<M extends Method>(method: M, params: Params<M>) {
     return this.signalling.request(method, params);
   }
 
@@ -377,12 +374,9 @@ export class Conference {
       iceServers: this.ice.iceServers,
       iceTransportPolicy: this.ice.iceTransportPolicy,
     };
-    const transport =
-      direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
+    const transport = direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
-      this.signalling
-        .request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters })
-        .then(() => done(), fail);
+      this.signalling.request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters }).then(() => done(), fail);
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {

@@ -3,12 +3,7 @@
 import type { JoinedData } from '../../shared/protocol.js';
 import { RequestError, type Signalling } from './signalling.js';
 
-export async function resumeSession(
-  signalling: Signalling,
-  roomId: string,
-  resume: JoinedData['resume'],
-  gaveUp: () => boolean,
-): Promise<boolean | 'moved'> {
+export async function resumeSession(signalling: Signalling, roomId: string, resume: JoinedData['resume'], gaveUp: () => boolean): Promise<boolean | 'moved'> {
   const deadline = Date.now() + resume.graceSeconds * 1000;
   for (let attempt = 0; Date.now() < deadline && !gaveUp(); attempt++) {
     await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 2000)));

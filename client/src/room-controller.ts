@@ -5,19 +5,7 @@ import type { Result } from '../../shared/protocol.js';
 import { type CarriedTracks, Conference, type EndReason } from './conference.js';
 import { applyPresentation, listenSlides } from './slides/state.js';
 import type { Signalling } from './signalling.js';
-import {
-  addChat,
-  announce,
-  applyJoined,
-  nameOf,
-  removePeer,
-  room,
-  setLocal,
-  setMedia,
-  setPeer,
-  setSpotlight,
-  view,
-} from './store.js';
+import { addChat, announce, applyJoined, nameOf, removePeer, room, setLocal, setMedia, setPeer, setSpotlight, view } from './store.js';
 import type { Strings } from './strings.js';
 
 export interface EnterOptions {

@@ -76,10 +76,7 @@ export const view = {
 };
 
 export type Dialog =
-  | { kind: 'confirm'; title: string; text: string; confirm: string; onConfirm: () => void }
-  | { kind: 'shortcuts' }
-  | { kind: 'rename' }
-  | { kind: 'devices' };
+  { kind: 'confirm'; title: string; text: string; confirm: string; onConfirm: () => void } | { kind: 'shortcuts' } | { kind: 'rename' } | { kind: 'devices' };
 
 export const can = (p: Permission): boolean => room.permissions.value.has(p);
 export const self = computed(() => room.people.value.get(room.selfId.value));

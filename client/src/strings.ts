@@ -97,7 +97,8 @@ const en = {
   announceChat: (name: string, text: string) => `${name}: ${text}`,
   screenBusy: 'Someone else is sharing their screen.',
   reportProblem: 'Report a problem',
-  problemIntro: 'This is exactly what will be sent to the operators of this server: technical data only, no name, no address. Untick anything you do not want to send.',
+  problemIntro:
+    'This is exactly what will be sent to the operators of this server: technical data only, no name, no address. Untick anything you do not want to send.',
   problemGathering: 'Collecting technical data…',
   problemFields: 'Include',
   problemField: {
@@ -317,7 +318,8 @@ const de: Strings = {
   announceChat: (name: string, text: string) => `${name}: ${text}`,
   screenBusy: 'Jemand anderes teilt gerade den Bildschirm.',
   reportProblem: 'Problem melden',
-  problemIntro: 'Genau das wird an die Betreiber dieses Servers gesendet: nur technische Daten, kein Name, keine Adresse. Entfernen Sie das Häkchen bei allem, was Sie nicht senden möchten.',
+  problemIntro:
+    'Genau das wird an die Betreiber dieses Servers gesendet: nur technische Daten, kein Name, keine Adresse. Entfernen Sie das Häkchen bei allem, was Sie nicht senden möchten.',
   problemGathering: 'Technische Daten werden gesammelt…',
   problemFields: 'Einschließen',
   problemField: {
@@ -394,7 +396,8 @@ const de: Strings = {
   cameraIsOff: 'Ihre Kamera ist aus',
   micLevel: 'Mikrofonpegel',
   devicesOffByDefault: 'Kamera und Mikrofon bleiben aus, bis Sie sie einschalten, hier oder später im Raum.',
-  devicesOnForModerators: 'In diesem Raum sind Kamera und Mikrofon für Moderierende zu Beginn eingeschaltet. Sie können sie hier oder später im Raum ausschalten.',
+  devicesOnForModerators:
+    'In diesem Raum sind Kamera und Mikrofon für Moderierende zu Beginn eingeschaltet. Sie können sie hier oder später im Raum ausschalten.',
   devicesTitle: 'Audio- und Videoeinstellungen',
   devicesHidden: 'Schalten Sie Kamera oder Mikrofon einmal ein, um zwischen Ihren Geräten zu wählen.',
   testSpeaker: 'Lautsprecher testen',

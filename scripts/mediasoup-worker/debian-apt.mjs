@@ -22,7 +22,12 @@ export function machineMirrors(etc = '/etc/apt') {
     }
   };
   const partsDir = path.join(etc, 'sources.list.d');
-  const parts = fs.existsSync(partsDir) ? fs.readdirSync(partsDir).sort().map((f) => path.join(partsDir, f)) : [];
+  const parts = fs.existsSync(partsDir)
+    ? fs
+        .readdirSync(partsDir)
+        .sort()
+        .map((f) => path.join(partsDir, f))
+    : [];
   for (const file of parts.filter((f) => f.endsWith('.sources'))) {
     for (const m of read(file).matchAll(/^URIs:\s*(.+)$/gm)) uris.push(...m[1].trim().split(/\s+/));
   }
@@ -57,12 +62,17 @@ export function privateApt(dir, run) {
   for (const sub of ['lists/partial', 'cache/archives/partial']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   fs.writeFileSync(path.join(dir, 'sources.list'), sourcesList(machineMirrors()));
   const opts = [
-    '-o', `Dir::Etc::sourcelist=${path.join(dir, 'sources.list')}`,
-    '-o', 'Dir::Etc::sourceparts=/dev/null',
-    '-o', `Dir::State::Lists=${path.join(dir, 'lists')}`,
-    '-o', `Dir::Cache=${path.join(dir, 'cache')}`,
+    '-o',
+    `Dir::Etc::sourcelist=${path.join(dir, 'sources.list')}`,
+    '-o',
+    'Dir::Etc::sourceparts=/dev/null',
+    '-o',
+    `Dir::State::Lists=${path.join(dir, 'lists')}`,
+    '-o',
+    `Dir::Cache=${path.join(dir, 'cache')}`,
     // Files land in directories the sandbox user _apt may not write to.
-    '-o', 'APT::Sandbox::User=root',
+    '-o',
+    'APT::Sandbox::User=root',
   ];
   run('apt-get', [...opts, '-q', 'update']);
   return {
@@ -75,7 +85,11 @@ export function privateApt(dir, run) {
     /** Versions of a binary package the private sources offer (the machine's own are not listed), newest first. */
     binaryVersions(pkg) {
       const res = spawnSync('apt-cache', [...opts, 'madison', pkg], { encoding: 'utf8' });
-      const versions = (res.stdout ?? '').split('\n').filter((l) => / Packages\s*$/.test(l)).map((l) => l.split('|')[1]?.trim()).filter(Boolean);
+      const versions = (res.stdout ?? '')
+        .split('\n')
+        .filter((l) => / Packages\s*$/.test(l))
+        .map((l) => l.split('|')[1]?.trim())
+        .filter(Boolean);
       return [...new Set(versions)].sort((a, b) => (debCompare(a, b) > 0 ? -1 : 1));
     },
     /** Download and unpack a source package into `into`; returns the source tree. */

@@ -30,20 +30,42 @@ export const LIBSRTP_VERSION = '2.5.0-3';
 export function buildLibsrtp({ apt, buildRoot, meson, run, env, log }) {
   const offered = apt.sourceVersions(LIBSRTP_PACKAGE);
   if (offered.length && debCompare(offered[0], LIBSRTP_VERSION) > 0) {
-    log(`NOTE: Debian offers ${LIBSRTP_PACKAGE} ${offered[0]}, newer than the pinned ${LIBSRTP_VERSION} ` +
-      '(a security fix?): update LIBSRTP_VERSION in scripts/mediasoup-worker/libsrtp.mjs');
+    log(
+      `NOTE: Debian offers ${LIBSRTP_PACKAGE} ${offered[0]}, newer than the pinned ${LIBSRTP_VERSION} ` +
+        '(a security fix?): update LIBSRTP_VERSION in scripts/mediasoup-worker/libsrtp.mjs',
+    );
   }
   if (!offered.includes(LIBSRTP_VERSION)) {
-    throw new Error(`Debian no longer offers ${LIBSRTP_PACKAGE} ${LIBSRTP_VERSION} (it offers ${offered.join(', ') || 'none'}); ` +
-      'update LIBSRTP_VERSION in scripts/mediasoup-worker/libsrtp.mjs');
+    throw new Error(
+      `Debian no longer offers ${LIBSRTP_PACKAGE} ${LIBSRTP_VERSION} (it offers ${offered.join(', ') || 'none'}); ` +
+        'update LIBSRTP_VERSION in scripts/mediasoup-worker/libsrtp.mjs',
+    );
   }
   const tree = apt.source(LIBSRTP_PACKAGE, LIBSRTP_VERSION, path.join(buildRoot, 'libsrtp-src'));
   const prefix = path.join(buildRoot, 'libsrtp');
   const build = path.join(tree, 'aula-build');
   const [cmd, ...pre] = meson;
-  run(cmd, [...pre, 'setup', '--prefix', prefix, '--libdir', 'lib', '--buildtype', 'release',
-    '-Ddefault_library=static', '-Dcrypto-library=openssl', '-Dcrypto-library-kdf=disabled',
-    '-Dtests=disabled', '-Ddoc=disabled', '-Dpcap-tests=disabled', build], { cwd: tree, env });
+  run(
+    cmd,
+    [
+      ...pre,
+      'setup',
+      '--prefix',
+      prefix,
+      '--libdir',
+      'lib',
+      '--buildtype',
+      'release',
+      '-Ddefault_library=static',
+      '-Dcrypto-library=openssl',
+      '-Dcrypto-library-kdf=disabled',
+      '-Dtests=disabled',
+      '-Ddoc=disabled',
+      '-Dpcap-tests=disabled',
+      build,
+    ],
+    { cwd: tree, env },
+  );
   run(cmd, [...pre, 'compile', '-C', build], { cwd: tree, env });
   run(cmd, [...pre, 'install', '-C', build, '--no-rebuild'], { cwd: tree, env });
   const pkgconfig = path.join(prefix, 'lib/pkgconfig');

@@ -9,8 +9,4 @@ export interface SystemFacts {
   isDebian: boolean;
   isRoot: boolean;
 }
-export function obtainWorker(options?: {
-  projectDir?: string;
-  env?: NodeJS.ProcessEnv;
-  system?: SystemFacts;
-}): 'env' | 'cache' | 'build';
+export function obtainWorker(options?: { projectDir?: string; env?: NodeJS.ProcessEnv; system?: SystemFacts }): 'env' | 'cache' | 'build';

@@ -30,8 +30,17 @@ const MESON_VERSION = '1.7.0-1~bpo12+1';
 // dpkg-dev and xz-utils unpack the libsrtp2 source package; no libsrtp2-dev
 // (it is built from source) and no meson (backports' is used).
 export const BUILD_PACKAGES = [
-  'build-essential', 'dpkg-dev', 'xz-utils', 'pkg-config', 'python3', 'ninja-build',
-  'libuv1-dev', 'libssl-dev', 'libabsl-dev', 'flatbuffers-compiler', 'libflatbuffers-dev',
+  'build-essential',
+  'dpkg-dev',
+  'xz-utils',
+  'pkg-config',
+  'python3',
+  'ninja-build',
+  'libuv1-dev',
+  'libssl-dev',
+  'libabsl-dev',
+  'flatbuffers-compiler',
+  'libflatbuffers-dev',
 ];
 
 const log = (msg) => console.log(`[aula worker] ${msg}`);
@@ -80,7 +89,10 @@ export function missingPackages() {
   const res = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\n', ...BUILD_PACKAGES], { encoding: 'utf8' });
   if (res.error) return BUILD_PACKAGES; // no dpkg: not Debian
   const installed = new Set(
-    res.stdout.split('\n').filter((l) => l.endsWith(' installed')).map((l) => l.split(' ')[0]),
+    res.stdout
+      .split('\n')
+      .filter((l) => l.endsWith(' installed'))
+      .map((l) => l.split(' ')[0]),
   );
   return BUILD_PACKAGES.filter((p) => !installed.has(p));
 }
@@ -142,10 +154,25 @@ function build(mediasoupDir, cacheDir, outBin, system) {
   const out = path.join(worker, 'out/Release');
   const jobs = String(Math.max(1, os.cpus().length));
   const [cmd, ...pre] = meson;
-  run(cmd, [
-    ...pre, 'setup', '--prefix', out, '--bindir', '', '--libdir', '', '--buildtype', 'release',
-    '-Db_ndebug=true', '--wrap-mode=nodownload', path.join(out, 'build'),
-  ], { cwd: worker, env });
+  run(
+    cmd,
+    [
+      ...pre,
+      'setup',
+      '--prefix',
+      out,
+      '--bindir',
+      '',
+      '--libdir',
+      '',
+      '--buildtype',
+      'release',
+      '-Db_ndebug=true',
+      '--wrap-mode=nodownload',
+      path.join(out, 'build'),
+    ],
+    { cwd: worker, env },
+  );
   // flatbuffers-generator writes FBS/*.h that the worker sources include.
   run(cmd, [...pre, 'compile', '-C', path.join(out, 'build'), 'flatbuffers-generator'], { cwd: worker, env });
   run(cmd, [...pre, 'compile', '-C', path.join(out, 'build'), '-j', jobs, 'mediasoup-worker'], { cwd: worker, env });

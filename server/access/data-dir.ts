@@ -38,7 +38,7 @@ export function appendDurably(file: string, data: string): void {
   const fd = fs.openSync(file, 'a', 0o600);
   try {
     const buf = Buffer.from(data);
-    for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off);
+    for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

@@ -74,15 +74,9 @@ export interface RoomLinks {
 }
 
 /** A fresh guest and moderator link for the room's current generation. */
-export async function linksFor(
-  signer: LinkSigner,
-  room: { id: string; linkGeneration: string },
-  publicUrl: string,
-  validityDays: number,
-): Promise<RoomLinks> {
+export async function linksFor(signer: LinkSigner, room: { id: string; linkGeneration: string }, publicUrl: string, validityDays: number): Promise<RoomLinks> {
   const seconds = validityDays * 86_400;
-  const make = async (role: Role) =>
-    roomLink(publicUrl, room.id, await signer.issue({ room: room.id, role, gen: room.linkGeneration }, seconds));
+  const make = async (role: Role) => roomLink(publicUrl, room.id, await signer.issue({ room: room.id, role, gen: room.linkGeneration }, seconds));
   return {
     guest: await make('participant'),
     moderator: await make('moderator'),

@@ -16,7 +16,6 @@ export interface OrgGrant {
   prefillName?: string;
 }
 
-
 const ROLES: readonly string[] = ['moderator', 'presenter', 'participant'];
 
 export class OrgIssuers {
@@ -74,9 +73,7 @@ export class OrgIssuers {
   private key(config: IssuerConfig): JWTVerifyGetKey {
     let key = this.keys.get(config.issuer);
     if (!key) {
-      key = config.jwksUrl
-        ? createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 })
-        : staticKey(config.publicKey!);
+      key = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 }) : staticKey(config.publicKey!);
       this.keys.set(config.issuer, key);
     }
     return key;

@@ -53,7 +53,10 @@ export function reportCommands(program: Command, client: () => AdminClient): voi
       print(o.json, r, () =>
         r.meetings.length
           ? r.meetings
-              .map((m: M) => `${m.id}  ${m.title}  ${m.startedAt} – ${m.endedAt ?? 'running'}  deleted after ${m.expiresAt ?? '-'}${m.tampered ? '  ALTERED ON DISK (fails its MAC; deleted at the next purge)' : ''}`)
+              .map(
+                (m: M) =>
+                  `${m.id}  ${m.title}  ${m.startedAt} – ${m.endedAt ?? 'running'}  deleted after ${m.expiresAt ?? '-'}${m.tampered ? '  ALTERED ON DISK (fails its MAC; deleted at the next purge)' : ''}`,
+              )
               .join('\n')
           : 'no meetings',
       );
@@ -76,7 +79,7 @@ export function reportCommands(program: Command, client: () => AdminClient): voi
 
   report
     .command('approve <requestId>')
-    .description('approve another operator\'s request (four eyes)')
+    .description("approve another operator's request (four eyes)")
     .requiredOption('--key <file>', 'your private operator key (.private.jwk)')
     .option('--json', 'machine-readable output', false)
     .action(async (id: string, o) => {

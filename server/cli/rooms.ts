@@ -59,7 +59,14 @@ export function roomCommands(program: Command, client: () => AdminClient): void 
     .option('--json', 'machine-readable output', false)
     .action(async (id: string, o) => {
       // With --x defined before --no-x, commander leaves an option not given undefined: only what was given is sent.
-      const fields = { title: o.title, lobby: o.lobby, maxParticipants: o.max, recording: o.recording, guestAccess: o.guests, moderatorDevicesOn: o.moderatorDevicesOn };
+      const fields = {
+        title: o.title,
+        lobby: o.lobby,
+        maxParticipants: o.max,
+        recording: o.recording,
+        guestAccess: o.guests,
+        moderatorDevicesOn: o.moderatorDevicesOn,
+      };
       const body = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
       const r = await client().call('PATCH', `/rooms/${encodeURIComponent(id)}`, body);
       print(o.json, r, () => describeRoom(r.room));

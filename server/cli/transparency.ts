@@ -15,7 +15,9 @@ export function transparencyCommands(program: Command, client: () => AdminClient
       print(o.json, r, () =>
         r.problems.length
           ? r.problems
-              .map((p: P) => `${p.id}  ${p.receivedAt}  ${p.page ?? '-'}  ${p.browser ? `${p.browser.name} ${p.browser.version}` : '-'}  ${p.description ?? ''}`)
+              .map(
+                (p: P) => `${p.id}  ${p.receivedAt}  ${p.page ?? '-'}  ${p.browser ? `${p.browser.name} ${p.browser.version}` : '-'}  ${p.description ?? ''}`,
+              )
               .join('\n')
           : 'no problem reports',
       );

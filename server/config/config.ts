@@ -49,7 +49,10 @@ export const configSchema = z
          * forwarded address that is not itself a trusted proxy. Empty: the
          * socket's address, whatever the header says.
          */
-        trustedProxies: z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()])).max(64).default([]),
+        trustedProxies: z
+          .array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()]))
+          .max(64)
+          .default([]),
       })
       .strict()
       .prefault({}),
@@ -90,7 +93,10 @@ export const configSchema = z
     turn: z
       .object({
         /** TURN URLs handed to browsers after they join, e.g. ["turn:turn.school.example:3478?transport=udp"]. */
-        urls: z.array(z.string().regex(/^turns?:[^\s]+$/, 'turn.urls: turn:host:port or turns:host:port')).max(8).default([]),
+        urls: z
+          .array(z.string().regex(/^turns?:[^\s]+$/, 'turn.urls: turn:host:port or turns:host:port'))
+          .max(8)
+          .default([]),
         /** The shared secret of coturn's use-auth-secret (TURN REST API): credentials expire, nothing is stored. */
         secret: z.string().min(16).max(512).optional(),
         /** How long the credentials handed out at join are valid. */
@@ -111,7 +117,12 @@ export const configSchema = z
     signalling: z
       .object({
         /** Largest WebSocket frame accepted, in bytes. */
-        maxMessageBytes: z.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
+        maxMessageBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1024 * 1024)
+          .default(64 * 1024),
         /** Requests per second one connection may send (a token bucket)… */
         messagesPerSecond: z.number().int().min(1).max(10_000).default(100),
         /**
@@ -219,7 +230,12 @@ export const configSchema = z
     presentation: z
       .object({
         /** Largest PDF a presenter may show, in bytes (held for the meeting only). */
-        maxBytes: z.number().int().min(1024).max(500 * 1024 * 1024).default(50 * 1024 * 1024),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(500 * 1024 * 1024)
+          .default(50 * 1024 * 1024),
         /** Most pages a shown PDF may have (as the presenter's browser counted them). */
         maxPages: z.number().int().min(1).max(300).default(300),
       })
@@ -271,10 +287,9 @@ export const configSchema = z
         z
           .object({
             name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'operator name: 1-64 of A-Z a-z 0-9 . _ -'),
-            publicKey: z.looseObject({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() }).refine(
-              (k) => !('d' in k),
-              'operators[].publicKey must be the public key; the private key stays with the operator',
-            ),
+            publicKey: z
+              .looseObject({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string(), y: z.string() })
+              .refine((k) => !('d' in k), 'operators[].publicKey must be the public key; the private key stays with the operator'),
           })
           .strict(),
       )
@@ -307,11 +322,20 @@ export const configSchema = z
     cluster: z
       .object({
         /** redis:// or rediss:// URL of the coordination store; setting it turns cluster mode on. */
-        redisUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'cluster.redisUrl: redis://host:port or rediss://…').optional(),
+        redisUrl: z
+          .string()
+          .regex(/^rediss?:\/\/\S+$/, 'cluster.redisUrl: redis://host:port or rediss://…')
+          .optional(),
         /** This node's id, unique in the cluster. */
-        nodeId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'cluster.nodeId: 1-32 of A-Z a-z 0-9 _ -').optional(),
+        nodeId: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,32}$/, 'cluster.nodeId: 1-32 of A-Z a-z 0-9 _ -')
+          .optional(),
         /** Where the other nodes reach this node's internal listener (socket relay, ledger segments), e.g. http://10.0.0.11:3001. */
-        internalUrl: z.url().refine((u) => u.startsWith('http://'), 'cluster.internalUrl: http://<private address>:<port>').optional(),
+        internalUrl: z
+          .url()
+          .refine((u) => u.startsWith('http://'), 'cluster.internalUrl: http://<private address>:<port>')
+          .optional(),
         /** This node's own public address (shown by `npx aula node list`; media always goes straight to its announced address). */
         publicUrl: z.url().optional(),
         /** Shared by all nodes: authenticates node-to-node requests and signs rejoin tickets. */
@@ -410,13 +434,23 @@ export class ConfigError extends Error {}
 
 function fromEnv(env: NodeJS.ProcessEnv): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
-  for (const [name, { path: [section, key], type }] of Object.entries(envOverrides)) {
+  for (const [
+    name,
+    {
+      path: [section, key],
+      type,
+    },
+  ] of Object.entries(envOverrides)) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     let value: unknown = raw;
     if (type === 'number') value = /^-?\d+$/.test(raw) ? Number(raw) : raw;
     if (type === 'boolean') value = raw === 'true' ? true : raw === 'false' ? false : raw;
-    if (type === 'list') value = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    if (type === 'list')
+      value = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     (out[section] ??= {})[key] = value;
   }
   return out;
@@ -425,9 +459,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, Record<string, unknown>
 function merge(base: Record<string, unknown>, over: Record<string, unknown>) {
   const out: Record<string, unknown> = { ...base };
   for (const [section, values] of Object.entries(over)) {
-    out[section] = Array.isArray(values)
-      ? values
-      : { ...((base[section]) ?? {}), ...(values as Record<string, unknown>) };
+    out[section] = Array.isArray(values) ? values : { ...(base[section] ?? {}), ...(values as Record<string, unknown>) };
   }
   return out;
 }

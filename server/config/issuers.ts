@@ -26,7 +26,11 @@ export function jwksUrlProblem(raw: string): string | undefined {
 export const issuerSchema = z
   .object({
     /** Expected `iss` claim; also how a token is matched to its issuer. */
-    issuer: z.string().min(1).max(512).refine((i) => i !== 'aula' && i !== 'aula-lti', '"aula" and "aula-lti" are the issuers of aula\'s own room tokens'),
+    issuer: z
+      .string()
+      .min(1)
+      .max(512)
+      .refine((i) => i !== 'aula' && i !== 'aula-lti', '"aula" and "aula-lti" are the issuers of aula\'s own room tokens'),
     /** Expected `aud` claim. */
     audience: z.string().min(1).max(512),
     /** Where the issuer publishes its keys (JWKS). Use https outside a lab. */
@@ -41,7 +45,10 @@ export const issuerSchema = z
     /** Or a static public key: a JWK object or an SPKI PEM string. */
     publicKey: z.union([z.record(z.string(), z.unknown()), z.string().startsWith('-----BEGIN PUBLIC KEY-----')]).optional(),
     /** Signature algorithms accepted from this issuer. */
-    algorithms: z.array(z.enum(['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'])).min(1).default(['RS256', 'ES256', 'EdDSA']),
+    algorithms: z
+      .array(z.enum(['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA']))
+      .min(1)
+      .default(['RS256', 'ES256', 'EdDSA']),
     /** Claim holding the role: moderator, presenter or participant. */
     roleClaim: z.string().min(1).max(64).default('aula_role'),
     /** Claim holding the room id. */
@@ -52,7 +59,10 @@ export const issuerSchema = z
      * Rooms (ids) bound to this issuer: its tokens work there and no other
      * issuer's do. Rooms can also name their issuer (room setting `issuer`).
      */
-    rooms: z.array(z.string().regex(/^[0-9a-f]{32}$/, 'issuers[].rooms: room ids (32 hex characters)')).max(10_000).default([]),
+    rooms: z
+      .array(z.string().regex(/^[0-9a-f]{32}$/, 'issuers[].rooms: room ids (32 hex characters)'))
+      .max(10_000)
+      .default([]),
   })
   .strict()
   .refine((i) => Boolean(i.jwksUrl) !== Boolean(i.publicKey), { message: 'give exactly one of jwksUrl and publicKey' });

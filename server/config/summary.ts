@@ -19,8 +19,7 @@ export function maskedConfig(config: Config): Record<string, unknown> {
   return mask(config, '') as Record<string, unknown>;
 }
 
-const isScalar = (v: unknown): v is string | number | boolean | bigint | null =>
-  v === null || ['string', 'number', 'boolean', 'bigint'].includes(typeof v);
+const isScalar = (v: unknown): v is string | number | boolean | bigint | null => v === null || ['string', 'number', 'boolean', 'bigint'].includes(typeof v);
 
 /** One line per setting, `key = value`, for the start-up banner. */
 export function configLines(config: Config): string[] {

@@ -12,7 +12,7 @@ export const handHandlers = [
   joinedHandler('lowerHand', undefined, async ({ room, participant }, { peerId }) => {
     const target = peerId ?? participant.id;
     if (target !== participant.id && !hasPermission(participant.role, 'lowerHands')) {
-      throw new AulaError('forbidden', 'lowerHand: your role may not lower other people\'s hands');
+      throw new AulaError('forbidden', "lowerHand: your role may not lower other people's hands");
     }
     if (room.classroom.lower(target)) room.broadcastHands();
     return {};

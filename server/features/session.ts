@@ -60,9 +60,7 @@ function enter(session: Session, room: Room, who: Entrant, services: Services, a
     recording: services.recordings?.isRecording(room) ?? false,
     ...(room.poll ? { poll: room.poll.info() } : {}),
     ...(room.breakout ? { breakout: room.breakout.state() } : {}),
-    ...(room.presentation?.ready && services.presentations
-      ? { presentation: room.presentation.state((p) => services.presentations!.urlOf(p)) }
-      : {}),
+    ...(room.presentation?.ready && services.presentations ? { presentation: room.presentation.state((p) => services.presentations!.urlOf(p)) } : {}),
   };
 }
 
@@ -105,7 +103,13 @@ export const sessionHandlers = [
     if (room.classroom.barred.has(identity)) throw removedError();
     room.checkEntry(hasPermission(grant.role, 'bypassLock'));
     // Shape-checked by the protocol schema; mediasoup checks the rest in canConsume().
-    const who: Entrant = { displayName, role: grant.role, rtpCapabilities: rtpCapabilities as RtpCapabilities, identity, recordingOptOut: recordingOptOut ?? false };
+    const who: Entrant = {
+      displayName,
+      role: grant.role,
+      rtpCapabilities: rtpCapabilities as RtpCapabilities,
+      identity,
+      recordingOptOut: recordingOptOut ?? false,
+    };
     if (!room.settings.lobby || hasPermission(grant.role, 'bypassLobby') || admitted) {
       const joined = enter(session, room, who, services, admitted);
       // Answered only once the join is in the ledger (on disk): a crash right

@@ -50,7 +50,8 @@ export function createMetrics(rooms: RoomRegistry, pool: WorkerPool): Metrics {
     g.set({ state: 'waiting' }, waiting);
   });
   gauge('aula_producers', 'Media producers by kind and source', ['kind', 'source'], (g) => {
-    for (const r of rooms.list()) for (const p of r.participants.values()) for (const pr of p.media.producers.values()) g.inc({ kind: pr.kind, source: pr.appData.source });
+    for (const r of rooms.list())
+      for (const p of r.participants.values()) for (const pr of p.media.producers.values()) g.inc({ kind: pr.kind, source: pr.appData.source });
   });
   gauge('aula_consumers', 'Media consumers by kind', ['kind'], (g) => {
     for (const r of rooms.list()) for (const p of r.participants.values()) for (const c of p.media.consumers.values()) g.inc({ kind: c.kind });

@@ -10,8 +10,7 @@ export type Lang = 'en' | 'de';
 
 export const langOf = (acceptLanguage: string | undefined): Lang => (/^\s*de\b/i.test(acceptLanguage ?? '') ? 'de' : 'en');
 
-const esc = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function page(lang: Lang, title: string, body: string, script?: string): string {
   return `<!doctype html>
@@ -142,8 +141,7 @@ const ADVICE_OF: Record<RefusalReason, Advice> = {
   room_unavailable: 'later',
 };
 
-export const refusalStatus = (reason: RefusalReason): number =>
-  reason === 'not_instructor' ? 403 : ADVICE_OF[reason] === 'later' ? 503 : 400;
+export const refusalStatus = (reason: RefusalReason): number => (reason === 'not_instructor' ? 403 : ADVICE_OF[reason] === 'later' ? 503 : 400);
 
 export function refusalPage(reason: RefusalReason, lang: Lang): string {
   const t = T[lang];

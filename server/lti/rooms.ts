@@ -21,7 +21,10 @@ export class LtiRooms {
   ) {}
 
   idFor(issuer: string, deploymentId: string, resourceLinkId: string): string {
-    return createHmac('sha256', this.secret).update(JSON.stringify([issuer, deploymentId, resourceLinkId])).digest('hex').slice(0, 32);
+    return createHmac('sha256', this.secret)
+      .update(JSON.stringify([issuer, deploymentId, resourceLinkId]))
+      .digest('hex')
+      .slice(0, 32);
   }
 
   /** The link's room, created on first use. Concurrent first launches share one creation. */

@@ -177,7 +177,12 @@ export function ltiRouter(deps: LtiDeps): { router: express.Router; close(): voi
     const href = `/r/${room.id}#t=${token}`;
     const guestLink = hasPermission(launch.role, 'admitLobby') && room.settings.guestAccess ? await deps.guestLink(room) : undefined;
     log.info({ platform: platform.name, room: room.id, role: launch.role }, 'lti launch');
-    send(res, 200, launchPage(langOf(req.get('accept-language')), { title: room.title, href, role: launch.role, ...(guestLink ? { guestLink } : {}) }), "'none'");
+    send(
+      res,
+      200,
+      launchPage(langOf(req.get('accept-language')), { title: room.title, href, role: launch.role, ...(guestLink ? { guestLink } : {}) }),
+      "'none'",
+    );
   }
 
   router.post('/deeplink', async (req, res) => {
@@ -196,8 +201,7 @@ export function ltiRouter(deps: LtiDeps): { router: express.Router; close(): voi
             guests: body.guests === 'true',
             // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- without it the object literal widens the target to string
             target: (body.target === 'iframe' || (body.target === undefined && !pending.targets.includes('window')) ? 'iframe' : 'window') as
-              | 'iframe'
-              | 'window',
+              'iframe' | 'window',
           };
     const jwt = await signDeepLinkingResponse(deps.toolKey, platform, pending, launchUrl(), choice);
     log.info({ platform: platform.name, items: choice ? 1 : 0 }, 'lti deep linking response');

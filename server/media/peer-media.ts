@@ -112,12 +112,7 @@ export class PeerMedia implements PeerMediaPort {
     return c;
   }
 
-  async produce(
-    transportId: string,
-    kind: MediaKind,
-    rtpParameters: types.RtpParameters,
-    appData: ProducerAppData,
-  ): Promise<types.Producer<ProducerAppData>> {
+  async produce(transportId: string, kind: MediaKind, rtpParameters: types.RtpParameters, appData: ProducerAppData): Promise<types.Producer<ProducerAppData>> {
     const transport = this.transport(transportId);
     if (transport.appData.direction !== 'send') throw new AulaError('invalid_params', 'transport is not a send transport');
     for (const p of this.producers.values()) {
@@ -141,10 +136,7 @@ export class PeerMedia implements PeerMediaPort {
     return producer;
   }
 
-  async consume(
-    producer: MediaProducer,
-    rtpCapabilities: types.RtpCapabilities,
-  ): Promise<types.Consumer<ConsumerAppData>> {
+  async consume(producer: MediaProducer, rtpCapabilities: types.RtpCapabilities): Promise<types.Consumer<ConsumerAppData>> {
     const transport = [...this.transports.values()].find((t) => t.appData.direction === 'recv');
     if (!transport) throw new AulaError('not_joined', 'create a recv transport before consuming');
     for (const c of this.consumers.values()) {

@@ -59,7 +59,14 @@ const DAY = 86_400_000;
 export function entryHash(entry: Omit<AuditEntry, 'hash'>, key?: Buffer): string {
   // Fixed key order, so the hash does not depend on how JSON was written.
   const canonical = JSON.stringify([
-    entry.seq, entry.at, entry.prev, entry.type, entry.operator ?? null, entry.meetingId ?? null, entry.requestId ?? null, entry.reason ?? null,
+    entry.seq,
+    entry.at,
+    entry.prev,
+    entry.type,
+    entry.operator ?? null,
+    entry.meetingId ?? null,
+    entry.requestId ?? null,
+    entry.reason ?? null,
     // Only when present, so the hashes of entries written before recordings were audited stay valid.
     ...(entry.recordingId ? [entry.recordingId] : []),
   ]);

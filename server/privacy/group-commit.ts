@@ -5,9 +5,7 @@
 // batches. Each caller's promise settles once its own record is durable.
 import fs from 'node:fs';
 
-type Job<T> =
-  | { kind: 'task'; run: () => Promise<void>; settle: Settle }
-  | { kind: 'append'; item: T; settle: Settle };
+type Job<T> = { kind: 'task'; run: () => Promise<void>; settle: Settle } | { kind: 'append'; item: T; settle: Settle };
 type Settle = (err?: unknown) => void;
 
 /** A batch is also bounded, so one write stays small whatever the backlog. */
@@ -55,7 +53,10 @@ export class GroupCommit<T> {
       }
       if (job.kind === 'task') {
         this.jobs.shift();
-        await job.run().then(() => job.settle(), (err: unknown) => job.settle(err ?? new Error('failed')));
+        await job.run().then(
+          () => job.settle(),
+          (err: unknown) => job.settle(err ?? new Error('failed')),
+        );
         continue;
       }
       let n = 0;

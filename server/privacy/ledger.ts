@@ -129,7 +129,11 @@ export class Ledger {
       if (!meta || meta.endedAt || meta.tampered) return;
       const events = this.seqs.get(meetingId) ?? this.lines(meetingId).length;
       const { tampered: _t, ...rest } = meta;
-      await writePrivateFileAsync(path.join(this.meetingDir(meetingId), 'meta.json'), this.storedMeta({ ...rest, endedAt: now.toISOString(), events }), this.meetingDir(meetingId));
+      await writePrivateFileAsync(
+        path.join(this.meetingDir(meetingId), 'meta.json'),
+        this.storedMeta({ ...rest, endedAt: now.toISOString(), events }),
+        this.meetingDir(meetingId),
+      );
       // An ended meeting is read rarely (a report): its key comes from key.json then.
       this.keys.delete(meetingId);
       this.seqs.delete(meetingId);
@@ -178,7 +182,10 @@ export class Ledger {
     const key = this.key(meetingId);
     // Not cut: an append may be on its way right now (the writer repairs torn lines itself).
     const text = readIfExists(path.join(this.meetingDir(meetingId), 'events.log')) ?? '';
-    const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean);
+    const lines = text
+      .slice(0, text.lastIndexOf('\n') + 1)
+      .split('\n')
+      .filter(Boolean);
     const meta = this.meeting(meetingId);
     if (meta?.tampered) throw new Error(`ledger: meta.json of meeting ${meetingId} does not match its MAC`);
     if (meta?.events !== undefined && meta.events !== lines.length) {
@@ -214,7 +221,12 @@ export class Ledger {
   /** Delete meetings past retention (and tampered ones): key first, then the rest. Returns how many. */
   purge(now = new Date()): number {
     let n = 0;
-    const purged = new Set(this.audit.all().filter((e) => e.type === 'meeting.purged').map((e) => e.meetingId));
+    const purged = new Set(
+      this.audit
+        .all()
+        .filter((e) => e.type === 'meeting.purged')
+        .map((e) => e.meetingId),
+    );
     for (const m of this.meetings()) {
       if (!this.isExpired(m, now) || this.writers.get(m.id)?.busy) continue;
       // Audit first: a crash half-way still leaves the purge on record.
@@ -259,7 +271,7 @@ export class Ledger {
         await fsyncDirAsync(dir); // the file's directory entry, if it was just made
       }
       const data = Buffer.from(text);
-      for (let off = 0; off < data.length; ) off += (await fh.write(data, off)).bytesWritten;
+      for (let off = 0; off < data.length;) off += (await fh.write(data, off)).bytesWritten;
       await fh.datasync();
     } catch (err) {
       await this.closeFile(meetingId);

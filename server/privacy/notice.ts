@@ -42,7 +42,8 @@ const en: Texts = {
   recording:
     'Recording: the join page of each room says whether the meeting may be recorded, and whether a recording is running; in the room everyone sees it. A recording holds no names: everyone appears as \u201cParticipant 1\u201d, \u201cParticipant 2\u201d, \u2026, also in the chat transcript. Before a recording starts everyone sees a countdown, and anyone can choose \u201cLeave me out of the recording\u201d (also on the join page): then nothing of their microphone, camera or screen is recorded, and their chat messages appear without text. Recordings are stored encrypted.',
   thirdParties: 'Nothing is loaded from or sent to other sites: no fonts, no CDN, no public STUN servers, no analytics.',
-  rights: 'You have the right to access, rectification, erasure, restriction and objection, and to lodge a complaint with a supervisory authority. Contact the controller named above.',
+  rights:
+    'You have the right to access, rectification, erasure, restriction and objection, and to lodge a complaint with a supervisory authority. Contact the controller named above.',
 };
 
 const de: Texts = {
@@ -65,7 +66,8 @@ const de: Texts = {
   recording:
     'Aufzeichnung: Die Beitrittsseite jedes Raums sagt, ob die Sitzung aufgezeichnet werden kann und ob gerade aufgezeichnet wird; im Raum sehen es alle. Eine Aufzeichnung enth\u00e4lt keine Namen: alle erscheinen als \u201eParticipant 1\u201c, \u201eParticipant 2\u201c, \u2026, auch im Chatprotokoll. Bevor eine Aufzeichnung beginnt, sehen alle einen Countdown, und jede Person kann \u201eMich nicht aufzeichnen\u201c w\u00e4hlen (auch auf der Beitrittsseite): dann wird nichts von ihrem Mikrofon, ihrer Kamera oder ihrem Bildschirm aufgezeichnet, und ihre Chat-Nachrichten erscheinen ohne Text. Aufzeichnungen werden verschl\u00fcsselt gespeichert.',
   thirdParties: 'Es wird nichts von anderen Websites geladen oder an sie gesendet: keine Schriften, kein CDN, keine öffentlichen STUN-Server, keine Analyse.',
-  rights: 'Sie haben das Recht auf Auskunft, Berichtigung, Löschung, Einschränkung und Widerspruch sowie auf Beschwerde bei einer Aufsichtsbehörde. Wenden Sie sich an die oben genannte verantwortliche Stelle.',
+  rights:
+    'Sie haben das Recht auf Auskunft, Berichtigung, Löschung, Einschränkung und Widerspruch sowie auf Beschwerde bei einer Aufsichtsbehörde. Wenden Sie sich an die oben genannte verantwortliche Stelle.',
 };
 
 function section(t: Texts, f: ProcessingFacts, lang: string, fourEyes: boolean): string {

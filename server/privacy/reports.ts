@@ -76,7 +76,8 @@ export function entriesFrom(events: LedgerEvent[], meetingEnd: string): ReportEn
   return entries;
 }
 
-const tampered = () => new HttpError(409, 'meeting_tampered', 'the meeting\'s ledger files were altered on disk (they fail their authentication); no report can be made from them');
+const tampered = () =>
+  new HttpError(409, 'meeting_tampered', "the meeting's ledger files were altered on disk (they fail their authentication); no report can be made from them");
 
 export class Reports {
   private readonly operators = new Map<string, OperatorKeys>();
@@ -125,7 +126,7 @@ export class Reports {
       });
       claims = payload;
     } catch {
-      throw bad('the operator assertion does not verify with that operator\'s key');
+      throw bad("the operator assertion does not verify with that operator's key");
     }
     if (claims.op !== op) throw bad(`the assertion is for ${String(claims.op)}, not ${op}`);
     if (Number(claims.exp) - Number(claims.iat) > 300) throw bad('the assertion must expire within 5 minutes of being made');

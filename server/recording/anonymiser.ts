@@ -65,7 +65,12 @@ export class Anonymiser {
       // "Müller Kevin": one person named twice in a row is one pseudonym.
       let end = m.end;
       let possessive = m.possessive;
-      while (i + 1 < matches.length && !possessive && matches[i + 1]!.pseudonym === m.pseudonym && /^[\s\-‐]+$/u.test(clean.slice(end, matches[i + 1]!.start))) {
+      while (
+        i + 1 < matches.length &&
+        !possessive &&
+        matches[i + 1]!.pseudonym === m.pseudonym &&
+        /^[\s\-‐]+$/u.test(clean.slice(end, matches[i + 1]!.start))
+      ) {
         end = matches[++i]!.end;
         possessive = matches[i]!.possessive;
       }

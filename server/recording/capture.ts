@@ -85,17 +85,40 @@ export class TrackCapture {
     const tap = await router.tap(producer, port, producer.appData.source === 'camera' ? { spatialLayer: 1 } : {});
     try {
       const args = [
-        '-hide_banner', '-loglevel', 'error', '-nostats',
-        '-protocol_whitelist', 'pipe,udp,rtp',
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-nostats',
+        '-protocol_whitelist',
+        'pipe,udp,rtp',
         // ffmpeg writes nothing until it has probed the stream: short for audio
         // (the SDP says all), long enough for video to see a keyframe's size.
-        '-analyzeduration', producer.kind === 'audio' ? '500000' : '4000000', '-probesize', '5000000',
-        '-f', 'sdp', '-i', 'pipe:0',
-        '-map', '0', '-c', 'copy',
-        '-map_metadata', '-1', '-metadata', 'title=-',
+        '-analyzeduration',
+        producer.kind === 'audio' ? '500000' : '4000000',
+        '-probesize',
+        '5000000',
+        '-f',
+        'sdp',
+        '-i',
+        'pipe:0',
+        '-map',
+        '0',
+        '-c',
+        'copy',
+        '-map_metadata',
+        '-1',
+        '-metadata',
+        'title=-',
         // Small clusters, flushed as written: a crash loses at most about a second.
-        '-flush_packets', '1', '-cluster_time_limit', '1000', '-cluster_size_limit', '1000000',
-        '-f', 'webm', 'pipe:1',
+        '-flush_packets',
+        '1',
+        '-cluster_time_limit',
+        '1000',
+        '-cluster_size_limit',
+        '1000000',
+        '-f',
+        'webm',
+        'pipe:1',
       ];
       const child = spawn(o.ffmpeg, args, { stdio: ['pipe', 'pipe', 'ignore'] });
       child.stdout.on('data', (d: Buffer) => o.writer.write(d));

@@ -39,7 +39,11 @@ export function composeArgs(inputs: Input[], durationS: number, out: string, fon
   const { width: W, height: H, fps: FPS } = c;
   const video = inputs.filter((i) => i.track.kind === 'video');
   const audio = inputs.filter((i) => i.track.kind === 'audio');
-  const segs = segments(video.map((i) => i.track), durationS, c);
+  const segs = segments(
+    video.map((i) => i.track),
+    durationS,
+    c,
+  );
   const f: string[] = [`color=c=0x202020:s=${W}x${H}:r=${FPS}:d=${sec(durationS)}[base]`];
   let last = 'base';
   inputs.forEach((input, n) => {
@@ -51,9 +55,7 @@ export function composeArgs(inputs: Input[], durationS: number, out: string, fon
     const from = track.startMs / 1000;
     const to = Math.min(durationS, (track.endMs ?? durationS * 1000) / 1000);
     // One branch per segment this track is shown in, each cut to its segment.
-    const parts = segs
-      .map((s) => ({ cell: s.cells.get(tileKey(track)), a: Math.max(from, s.from), b: Math.min(to, s.to) }))
-      .filter((p) => p.cell && p.b > p.a);
+    const parts = segs.map((s) => ({ cell: s.cells.get(tileKey(track)), a: Math.max(from, s.from), b: Math.min(to, s.to) })).filter((p) => p.cell && p.b > p.a);
     if (!parts.length) return void f.push(`[${n}:v]nullsink`);
     f.push(`[${n}:v]fps=${FPS},setpts=PTS-STARTPTS+${sec(from)}/TB,split=${parts.length}${parts.map((_, j) => `[s${n}_${j}]`).join('')}`);
     parts.forEach(({ cell, a, b }, j) => {
@@ -92,16 +94,48 @@ export function composeArgs(inputs: Input[], durationS: number, out: string, fon
   // About 1 bit per pixel and second at 10 fps: 600k at 640×360 and 2 Mbit/s at 1280×720.
   const bitrate = Math.round((W * H * FPS) / 4600 / 10) * 10;
   return [
-    '-hide_banner', '-loglevel', 'error', '-nostdin', '-nostats', '-progress', 'pipe:3',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-nostats',
+    '-progress',
+    'pipe:3',
     ...inputs.flatMap((i) => ['-thread_queue_size', '64', '-i', i.file]),
     // One thread each for filters and encoder: the other core stays with the live rooms.
-    '-filter_complex_threads', '1', '-filter_complex', f.join(';'),
-    '-map', '[vout]', '-map', '[aout]',
-    '-t', sec(durationS),
-    '-threads', '1', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', `${bitrate}k`, '-g', String(FPS * 5),
-    '-c:a', 'libopus', '-b:a', '64k',
-    '-map_metadata', '-1', '-metadata', 'title=-',
-    '-f', 'webm', out,
+    '-filter_complex_threads',
+    '1',
+    '-filter_complex',
+    f.join(';'),
+    '-map',
+    '[vout]',
+    '-map',
+    '[aout]',
+    '-t',
+    sec(durationS),
+    '-threads',
+    '1',
+    '-c:v',
+    'libvpx',
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '8',
+    '-b:v',
+    `${bitrate}k`,
+    '-g',
+    String(FPS * 5),
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '64k',
+    '-map_metadata',
+    '-1',
+    '-metadata',
+    'title=-',
+    '-f',
+    'webm',
+    out,
   ];
 }
 
@@ -216,7 +250,12 @@ export class Composer {
     const duration = Math.max(1, known);
     const inputs = tracks.map((track, i) => ({ track, file: `pipe:${FIRST_INPUT_FD + i}` }));
     const args = composeArgs(inputs, duration, 'pipe:1', this.font, this.composition);
-    const cpu = await this.run(id, args, duration, tracks.map((t) => this.store.reader(id, name(t))));
+    const cpu = await this.run(
+      id,
+      args,
+      duration,
+      tracks.map((t) => this.store.reader(id, name(t))),
+    );
     fs.renameSync(this.store.file(id, 'recording.webm.part'), this.store.file(id, 'recording.webm'));
     fs.rmSync(this.store.tracksDir(id), { recursive: true, force: true });
     this.update(id, { state: 'ready', progress: 1, ...(cpu !== undefined ? { composeCpuSeconds: cpu } : {}) });

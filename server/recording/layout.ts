@@ -89,7 +89,12 @@ export function segments(video: Track[], duration: number, f: Frame): Segment[] 
     const mid = (from + to) / 2;
     return keys.filter((k) => video.some((t) => tileKey(t) === k && span(t)[0] <= mid && mid < span(t)[1]));
   };
-  const split = (active: string[]) => layout(active.filter(isScreen), active.filter((k) => !isScreen(k)), f);
+  const split = (active: string[]) =>
+    layout(
+      active.filter(isScreen),
+      active.filter((k) => !isScreen(k)),
+      f,
+    );
   const bounds = [...new Set([0, duration, ...video.flatMap((t) => span(t))])].filter((b) => b >= 0 && b <= duration).sort((a, b) => a - b);
   const out: Array<{ from: number; to: number; active: string[] }> = [];
   for (let i = 0; i + 1 < bounds.length; i++) {

@@ -23,10 +23,51 @@ export const MIN_PART_LETTERS = 3;
  */
 export const KEPT_WORDS = new Set([
   // German and English forms of address and academic titles
-  'frau', 'herr', 'herrn', 'fraulein', 'dr', 'prof', 'professor', 'professorin', 'dipl', 'ing', 'mag', 'med', 'phil',
-  'mr', 'mrs', 'ms', 'miss', 'mx', 'sir', 'dame', 'madame', 'monsieur', 'mme', 'mlle', 'signora', 'signor', 'senor', 'senora',
+  'frau',
+  'herr',
+  'herrn',
+  'fraulein',
+  'dr',
+  'prof',
+  'professor',
+  'professorin',
+  'dipl',
+  'ing',
+  'mag',
+  'med',
+  'phil',
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mx',
+  'sir',
+  'dame',
+  'madame',
+  'monsieur',
+  'mme',
+  'mlle',
+  'signora',
+  'signor',
+  'senor',
+  'senora',
   // name particles that are also ordinary words
-  'von', 'van', 'der', 'den', 'del', 'della', 'des', 'les', 'los', 'las', 'zum', 'zur', 'ter', 'ten', 'und', 'and',
+  'von',
+  'van',
+  'der',
+  'den',
+  'del',
+  'della',
+  'des',
+  'les',
+  'los',
+  'las',
+  'zum',
+  'zur',
+  'ter',
+  'ten',
+  'und',
+  'and',
 ]);
 
 /** Endings that still name the person: "Kevins", "Wagners", "Maxes" (with an apostrophe, "Wagner's" is a word and "s"). */
@@ -154,7 +195,7 @@ export class NameIndex {
     // Whether word j and word j+1 may belong to one name.
     const joined = ws.map((w, j) => j + 1 < ws.length && /^[\s\-‐.]*\(?$/u.test(text.slice(w.end, ws[j + 1]!.start)));
     const out: Match[] = [];
-    for (let i = 0; i < ws.length; ) {
+    for (let i = 0; i < ws.length;) {
       let run = 1;
       while (run < this.longest && i + run - 1 < ws.length - 1 && joined[i + run - 1]) run++;
       let found: Match | undefined;

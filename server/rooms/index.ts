@@ -19,7 +19,14 @@ export interface RoomsLayer extends Layer {
   restored: number;
 }
 
-export async function createRooms(config: Config, dataDir: string, media: MediaPort, observers: RoomObserver[], log: Logger, cluster?: Cluster): Promise<RoomsLayer> {
+export async function createRooms(
+  config: Config,
+  dataDir: string,
+  media: MediaPort,
+  observers: RoomObserver[],
+  log: Logger,
+  cluster?: Cluster,
+): Promise<RoomsLayer> {
   const rooms = new RoomRegistry(media, new RoomStore(dataDir), observers, config.rooms.max, log);
   const restored = await rooms.load();
   await cluster?.start(rooms);

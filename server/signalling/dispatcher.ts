@@ -133,7 +133,10 @@ export class Dispatcher {
     // as an error with where it happened, never with the request's contents
     // (a message that quotes a display name or chat text has it cut out).
     const e = err instanceof Error ? err : new Error(String(err));
-    const at = e.stack?.split('\n').find((l) => l.includes('/server/'))?.trim();
+    const at = e.stack
+      ?.split('\n')
+      .find((l) => l.includes('/server/'))
+      ?.trim();
     let message = `${e.name}: ${e.message}`;
     for (const s of stringsOf(params)) message = message.split(s).join('…');
     this.services.log.error({ method, err: message.slice(0, 300), at }, 'request failed');

@@ -53,10 +53,11 @@ export type Handler<M extends Method = Method> =
     };
 
 /** A handler for callers that have not joined (yet). */
-export const openHandler = <M extends Method>(
-  method: M,
-  handle: (ctx: OpenContext, params: Params<M>) => Promise<Result<M>>,
-): Handler<M> => ({ method, joined: false, handle });
+export const openHandler = <M extends Method>(method: M, handle: (ctx: OpenContext, params: Params<M>) => Promise<Result<M>>): Handler<M> => ({
+  method,
+  joined: false,
+  handle,
+});
 
 /** A handler for joined participants, optionally gated by a permission. */
 export const joinedHandler = <M extends Method>(

@@ -89,7 +89,10 @@ export class ResumeRegistry implements RoomObserver {
       if (entry.session !== session) return;
       for (const { name, data } of entry.held ?? []) session.notify(name, data as NotificationData<typeof name>);
       entry.held = undefined;
-      participant.connect((name, data) => session.notify(name, data), () => session.reset());
+      participant.connect(
+        (name, data) => session.notify(name, data),
+        () => session.reset(),
+      );
     });
     logPresence(this.log, 'participant resumed', room, participant.id);
     return participant;

@@ -48,12 +48,7 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
 }
 
-export function attachSignalling(
-  server: HttpServer,
-  dispatcher: Dispatcher,
-  options: SignallingOptions,
-  log: Logger,
-): { wss: WebSocketServer; close(): void } {
+export function attachSignalling(server: HttpServer, dispatcher: Dispatcher, options: SignallingOptions, log: Logger): { wss: WebSocketServer; close(): void } {
   const maxPending = options.maxPending ?? 32;
   // Frames up to maxMessageBytes are read and, if too large, answered with a
   // typed error; ws itself drops the connection (1009) beyond four times that.
@@ -61,10 +56,7 @@ export function attachSignalling(
     server,
     path: '/ws',
     maxPayload: options.maxMessageBytes * 4,
-    verifyClient: (
-      { origin, req }: { origin?: string; req: { headers: { host?: string } } },
-      done: (ok: boolean, code?: number, message?: string) => void,
-    ) => {
+    verifyClient: ({ origin, req }: { origin?: string; req: { headers: { host?: string } } }, done: (ok: boolean, code?: number, message?: string) => void) => {
       if (originAllowed(origin, req.headers.host, options.allowedOrigins ?? [])) return done(true);
       options.onError?.('foreign_origin');
       done(false, 403, 'pages from other sites may not connect');
@@ -137,7 +129,12 @@ export function attachSignalling(
           return;
         }
         // Named by its id where the frame has one: every request gets its answer.
-        session.send({ type: 'response', id: requestIdOf((data as Buffer).toString()), ok: false, error: { code: 'rate_limited', message: 'too many requests; slow down' } });
+        session.send({
+          type: 'response',
+          id: requestIdOf((data as Buffer).toString()),
+          ok: false,
+          error: { code: 'rate_limited', message: 'too many requests; slow down' },
+        });
         return;
       }
       // Binary and oversized frames have paid their token above like any other.

@@ -115,7 +115,9 @@ describe('lobby', () => {
     await guest.getByRole('button', { name: 'Leave' }).waitFor();
     // Admitted means really in: each sees the other's video.
     const decoded = (page: Page) =>
-      page.evaluate(async () => ((await (window as any).aula.stats()) as Array<{ kind: string; framesDecoded: number }>).some((s) => s.kind === 'video' && s.framesDecoded > 0));
+      page.evaluate(async () =>
+        ((await (window as any).aula.stats()) as Array<{ kind: string; framesDecoded: number }>).some((s) => s.kind === 'video' && s.framesDecoded > 0),
+      );
     await waitFor(() => decoded(guest), 20_000, 'guest decodes video');
     await waitFor(() => decoded(mod), 20_000, 'moderator decodes video');
 

@@ -35,7 +35,10 @@ describe('after fuzzing', () => {
     await joinThroughUi(browser, `${server.url}${linkPath(links.moderator)}`, 'Teacher');
     const pupil = await joinThroughUi(browser, `${server.url}${linkPath(links.guest)}`, 'Pupil');
     await waitFor(
-      () => pupil.evaluate(async () => ((await (window as any).aula.stats()) as Array<{ kind: string; framesDecoded: number }>).some((s) => s.kind === 'video' && s.framesDecoded > 0)),
+      () =>
+        pupil.evaluate(async () =>
+          ((await (window as any).aula.stats()) as Array<{ kind: string; framesDecoded: number }>).some((s) => s.kind === 'video' && s.framesDecoded > 0),
+        ),
       20_000,
       'video decoded after fuzzing',
     );

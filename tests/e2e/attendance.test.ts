@@ -105,7 +105,7 @@ describe('attendance ledger and encrypted report', () => {
     expect(JSON.parse(list.stdout).meetings.map((m: { id: string }) => m.id)).toEqual([meetingId]);
   });
 
-  it('needs a request with a reason and a second operator\'s approval', async () => {
+  it("needs a request with a reason and a second operator's approval", async () => {
     const req = await aula('report', 'request', '--meeting', meetingId, '--reason', 'Attendance dispute, Art. 6(1)(c) GDPR', '--key', key('alice'), '--json');
     expect(req.code).toBe(0);
     requestId = JSON.parse(req.stdout).request.id;

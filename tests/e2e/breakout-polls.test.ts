@@ -128,7 +128,11 @@ describe('breakout groups in Chromium', () => {
     await teacher.getByRole('button', { name: 'Call everyone back' }).click();
     await waitFor(() => room.breakout === undefined, 30_000, 'breakout ended');
     const all = [TEACHER, ...PUPILS];
-    for (const name of all) await decodesExactly(name, all.filter((n) => n !== name));
+    for (const name of all)
+      await decodesExactly(
+        name,
+        all.filter((n) => n !== name),
+      );
     // Still one meeting in the ledger, one join per person, no leave.
     const [meeting] = server.ledger!.meetings();
     const events = server.ledger!.read(meeting!.id);

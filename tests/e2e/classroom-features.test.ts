@@ -93,7 +93,7 @@ describe('classroom features in Chromium', () => {
   });
 
   it('the teacher mutes a pupil: paused on the server, and the pupil sees it', async () => {
-    await waitFor(() => producer('Pia', 'mic'), 10_000, 'Pia\'s microphone');
+    await waitFor(() => producer('Pia', 'mic'), 10_000, "Pia's microphone");
     await personAction(teacher, 'Pia', 'Mute Pia');
     await waitFor(() => producer('Pia', 'mic')?.paused === true, 5000, 'mic paused on the server');
     await pia.getByText('A moderator muted your microphone.').waitFor();
@@ -204,7 +204,7 @@ describe('classroom features in Chromium', () => {
     await join.context().close();
   }, 120_000);
 
-  it('passes axe on the room view (the teacher\'s, with every control)', async () => {
+  it("passes axe on the room view (the teacher's, with every control)", async () => {
     expect(await axeViolations(teacher)).toEqual([]);
     await teacher.screenshot({ path: SCREENSHOT });
   }, 120_000);

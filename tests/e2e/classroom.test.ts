@@ -8,7 +8,6 @@ import { type ConsumerStats, launchChromium, switchDevicesOn } from '../helpers/
 import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 import { mediasoupRouter } from '../../server/media/sfu-router.js';
 
-
 let server: RunningServer;
 let browser: Browser;
 let room: Room;
@@ -61,7 +60,7 @@ describe('a classroom of three in Chromium', () => {
     expect(room.participants.size).toBe(3);
   });
 
-  it('decodes every other participant\'s video and receives their audio', async () => {
+  it("decodes every other participant's video and receives their audio", async () => {
     for (const [i, page] of pages.entries()) {
       const others = names.filter((_, j) => j !== i).map(peerIdOf);
       const s = await waitFor(
@@ -82,12 +81,19 @@ describe('a classroom of three in Chromium', () => {
       // What the user sees: each remote tile's video element has real frames
       // (its size is known once the element has its first frame, a moment after the decoder).
       const self = await page.evaluate(() => (window as any).aula.self);
-      const sizes = await waitFor(async () => {
-        const ws = await page.locator('.tiles li').evaluateAll((lis, me) =>
-          lis.filter((li) => (li as HTMLElement).dataset.peerId !== me).map((li) => li.querySelector('video')?.videoWidth ?? 0),
-        self);
-        return ws.length === 2 && ws.every((w) => w > 0) ? ws : null;
-      }, 20_000, `remote videos shown at ${names[i]}`);
+      const sizes = await waitFor(
+        async () => {
+          const ws = await page
+            .locator('.tiles li')
+            .evaluateAll(
+              (lis, me) => lis.filter((li) => (li as HTMLElement).dataset.peerId !== me).map((li) => li.querySelector('video')?.videoWidth ?? 0),
+              self,
+            );
+          return ws.length === 2 && ws.every((w) => w > 0) ? ws : null;
+        },
+        20_000,
+        `remote videos shown at ${names[i]}`,
+      );
       expect(sizes).toHaveLength(2);
     }
   });
@@ -119,7 +125,7 @@ describe('a classroom of three in Chromium', () => {
     await waitFor(() => graceVideo.evaluate((v: HTMLVideoElement) => v.videoWidth > 0), 10_000, 'remote video back');
   });
 
-  it('a participant who leaves disappears from the others\' screens and the server closes their transports', async () => {
+  it("a participant who leaves disappears from the others' screens and the server closes their transports", async () => {
     const [ada, grace, linus] = pages as [Page, Page, Page];
     const linusId = peerIdOf('Linus');
     const linusMedia = room.participants.get(linusId)!.media;

@@ -16,7 +16,9 @@ const selfCameraLabel = (page: Page) =>
   page.evaluate(() => (document.querySelector<HTMLVideoElement>('.tile[data-self] video')?.srcObject as MediaStream | null)?.getVideoTracks()[0]?.label ?? '');
 type Stat = { peerId: string; kind: string; framesDecoded: number };
 const framesFrom = async (page: Page, peerId: string) =>
-  ((await page.evaluate(() => (window as any).aula.stats())) as Stat[]).filter((s) => s.peerId === peerId && s.kind === 'video').reduce((n, s) => n + s.framesDecoded, 0);
+  ((await page.evaluate(() => (window as any).aula.stats())) as Stat[])
+    .filter((s) => s.peerId === peerId && s.kind === 'video')
+    .reduce((n, s) => n + s.framesDecoded, 0);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -31,7 +33,7 @@ afterAll(async () => {
 });
 
 describe('client media in Chromium', () => {
-  it('switching the camera replaces the producer\'s track', { timeout: 180_000 }, async () => {
+  it("switching the camera replaces the producer's track", { timeout: 180_000 }, async () => {
     const room = await server.rooms.create({ title: 'Art 6b' });
     const links = await server.links(room);
     const teacher = await joinThroughUi(browser, `${server.url}${linkPath(links.moderator)}`, 'Teacher Tom');
@@ -94,7 +96,11 @@ describe('client media in Chromium', () => {
       await page.getByRole('button', { name: 'Leave' }).waitFor({ timeout: 60_000 });
       senders.push(page);
     }
-    await waitFor(() => [...room.participants.values()].filter((p) => [...p.media.producers.values()].some((x) => x.appData.source === 'camera')).length === 11, 60_000, '11 cameras');
+    await waitFor(
+      () => [...room.participants.values()].filter((p) => [...p.media.producers.values()].some((x) => x.appData.source === 'camera')).length === 11,
+      60_000,
+      '11 cameras',
+    );
 
     const viewerContext = await browser.newContext({ locale: 'en-US', viewport: { width: 620, height: 460 } });
     const viewer = await viewerContext.newPage();
@@ -110,11 +116,15 @@ describe('client media in Chromium', () => {
     const resumed = () => [...vic.media.consumers.values()].filter((c) => c.kind === 'video' && !c.paused).map((c) => c.appData.peerId);
     const shown = () => viewer.locator('.tiles li').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.peerId!));
     const settle = async (what: string) =>
-      waitFor(async () => {
-        const on = resumed();
-        const visible = new Set(await shown());
-        return on.length <= 4 && on.every((id) => visible.has(id)) && [...visible].filter((id) => id !== vic.id).every((id) => on.includes(id));
-      }, 30_000, what);
+      waitFor(
+        async () => {
+          const on = resumed();
+          const visible = new Set(await shown());
+          return on.length <= 4 && on.every((id) => visible.has(id)) && [...visible].filter((id) => id !== vic.id).every((id) => on.includes(id));
+        },
+        30_000,
+        what,
+      );
     await settle('only the first page resumed');
     expect(resumed().length).toBeLessThanOrEqual(4);
     const first = new Set(resumed());

@@ -105,7 +105,16 @@ describe('the classroom client in Chromium', () => {
     const absent = async (role: Parameters<Page['getByRole']>[0], name: string | RegExp) =>
       expect(await pupil.getByRole(role, { name }).count(), `${role} "${name}"`).toBe(0);
     const check = async () => {
-      for (const name of ['Lock room', 'Mute all', 'End meeting for all', 'Allow several screens', 'Start recording', 'Share screen', 'Start poll', 'Split at random']) {
+      for (const name of [
+        'Lock room',
+        'Mute all',
+        'End meeting for all',
+        'Allow several screens',
+        'Start recording',
+        'Share screen',
+        'Start poll',
+        'Split at random',
+      ]) {
         await absent('button', name);
       }
       await absent('button', /^More actions for/);
@@ -127,10 +136,18 @@ describe('the classroom client in Chromium', () => {
     await teacher.getByRole('tab', { name: 'Breakout groups' }).waitFor();
   });
 
-  it('the teacher\'s per-person menu holds the moderator actions; Remove asks first', async () => {
+  it("the teacher's per-person menu holds the moderator actions; Remove asks first", async () => {
     await teacher.getByRole('button', { name: 'More actions for Pupil Paul' }).click();
     const menu = teacher.getByRole('menu', { name: 'More actions for Pupil Paul' });
-    for (const name of ['Spotlight for everyone: Pupil Paul', 'Make moderator: Pupil Paul', 'Make presenter: Pupil Paul', 'Mute Pupil Paul', 'Keep muted: Pupil Paul', 'Stop camera of Pupil Paul', 'Remove Pupil Paul']) {
+    for (const name of [
+      'Spotlight for everyone: Pupil Paul',
+      'Make moderator: Pupil Paul',
+      'Make presenter: Pupil Paul',
+      'Mute Pupil Paul',
+      'Keep muted: Pupil Paul',
+      'Stop camera of Pupil Paul',
+      'Remove Pupil Paul',
+    ]) {
       await menu.getByRole('menuitem', { name }).waitFor();
     }
     await shot(teacher, 'teacher-menu-light');
@@ -156,7 +173,10 @@ describe('the classroom client in Chromium', () => {
   });
 
   it('every room screen passes axe in light and dark, and the screenshots are taken', { timeout: 240_000 }, async () => {
-    await teacher.getByLabel('Message').waitFor({ state: 'attached' }).catch(() => undefined);
+    await teacher
+      .getByLabel('Message')
+      .waitFor({ state: 'attached' })
+      .catch(() => undefined);
     // Teacher: chat, people, polls, breakout tabs.
     await teacher.getByRole('tab', { name: 'Chat' }).click();
     await teacher.getByLabel('Message').fill('Welcome to chemistry!');
@@ -209,7 +229,9 @@ describe('the classroom client in Chromium', () => {
     await waitFor(() => screen.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth > 0), 30_000, 'screen frames');
     expect(await pupil.locator('.stage').getAttribute('data-layout')).toBe('presentation');
     // The class stays in view beside the screen.
-    const strip = await pupil.locator('.tiles li').evaluateAll((lis) => lis.map((li) => li.getBoundingClientRect().bottom <= innerHeight && li.getBoundingClientRect().right <= innerWidth));
+    const strip = await pupil
+      .locator('.tiles li')
+      .evaluateAll((lis) => lis.map((li) => li.getBoundingClientRect().bottom <= innerHeight && li.getBoundingClientRect().right <= innerWidth));
     expect(strip.length).toBe(2);
     expect(strip.every(Boolean)).toBe(true);
     await shot(pupil, 'student-presentation-light');
@@ -259,7 +281,8 @@ describe('the classroom client in Chromium', () => {
   it('a whole session by keyboard alone: join, microphone on, chat, raise hand, leave', { timeout: 180_000 }, async () => {
     const page = await countingPage();
     await page.goto(url(links.guest));
-    const focusedName = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') || document.activeElement?.textContent?.trim() || '');
+    const focusedName = () =>
+      page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') || document.activeElement?.textContent?.trim() || '');
     // Focus starts in the name field; Enter joins.
     await page.getByLabel('Display name').waitFor();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('display-name');

@@ -126,7 +126,7 @@ describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
   let teacherPage: Page;
   let learnerPage: Page;
 
-  it('a teacher adds aula by Deep Linking; the platform verifies aula\'s response and gets one resource link', async () => {
+  it("a teacher adds aula by Deep Linking; the platform verifies aula's response and gets one resource link", async () => {
     const page = await newPage();
     await page.goto(sim.launch({ message: 'LtiDeepLinkingRequest', roles: [ROLE.instructor], user: teacher }).url);
     await page.getByRole('heading', { name: 'Add a video conference' }).waitFor();
@@ -144,9 +144,24 @@ describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
   const refusals: Array<[string, (id?: string) => Scenario | string, string, string]> = [
     ['a replayed id_token (same nonce)', () => 'replay', 'replayed', 'Go back to your course'],
     ['a wrong aud', () => ({ roles: [ROLE.learner], user: learner, claims: (c) => (c.aud = 'not-aula') }), 'wrong_audience', 'Ask your course administrator'],
-    ['a wrong iss', () => ({ roles: [ROLE.learner], user: learner, claims: (c) => (c.iss = 'https://moodle.evil.example') }), 'wrong_issuer', 'Ask your course administrator'],
-    ['an unknown deployment', () => ({ roles: [ROLE.learner], user: learner, claims: (c) => (c[`${L}deployment_id`] = '77') }), 'unknown_deployment', 'Ask your course administrator'],
-    ['an expired token', () => ({ roles: [ROLE.learner], user: learner, claims: (c) => ((c.iat = Math.floor(Date.now() / 1000) - 900), (c.exp = (c.iat as number) + 60)) }), 'token_expired', 'Go back to your course'],
+    [
+      'a wrong iss',
+      () => ({ roles: [ROLE.learner], user: learner, claims: (c) => (c.iss = 'https://moodle.evil.example') }),
+      'wrong_issuer',
+      'Ask your course administrator',
+    ],
+    [
+      'an unknown deployment',
+      () => ({ roles: [ROLE.learner], user: learner, claims: (c) => (c[`${L}deployment_id`] = '77') }),
+      'unknown_deployment',
+      'Ask your course administrator',
+    ],
+    [
+      'an expired token',
+      () => ({ roles: [ROLE.learner], user: learner, claims: (c) => ((c.iat = Math.floor(Date.now() / 1000) - 900), (c.exp = (c.iat as number) + 60)) }),
+      'token_expired',
+      'Go back to your course',
+    ],
     ['a missing state', () => ({ roles: [ROLE.learner], user: learner, dropState: true }), 'state_missing', 'Go back to your course'],
     ['an unsigned token (alg none)', () => ({ roles: [ROLE.instructor], user: teacher, signing: 'none' }), 'bad_algorithm', 'Ask your course administrator'],
     ['an HS256 token', () => ({ roles: [ROLE.instructor], user: teacher, signing: 'HS256' }), 'bad_algorithm', 'Ask your course administrator'],
@@ -191,7 +206,7 @@ describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
     await teacherPage.getByRole('button', { name: 'Lock room' }).waitFor();
   });
 
-  it('a Learner inside the platform\'s iframe opens aula in a new window without a second login and enters as participant', async () => {
+  it("a Learner inside the platform's iframe opens aula in a new window without a second login and enters as participant", async () => {
     const { framedUrl } = sim.launch({ roles: [ROLE.learner], user: learner, resourceLink: { id: 'rl-e2e', title: 'Physics 7c' } });
     const course = await newPage();
     await course.goto(framedUrl);
@@ -214,17 +229,13 @@ describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
     await teacherPage.getByText('Learner L').first().waitFor();
   });
 
-  it('teacher and learner decode each other\'s video', async () => {
+  it("teacher and learner decode each other's video", async () => {
     for (const [me, other] of [
       [teacherPage, learnerPage],
       [learnerPage, teacherPage],
     ] as const) {
       const peer = await selfId(other);
-      await waitFor(
-        async () => (await stats(me)).some((c) => c.peerId === peer && c.kind === 'video' && c.framesDecoded > 0),
-        60_000,
-        'video decoded',
-      );
+      await waitFor(async () => (await stats(me)).some((c) => c.peerId === peer && c.kind === 'video' && c.framesDecoded > 0), 60_000, 'video decoded');
     }
     await teacherPage.screenshot({ path: path.join(shots, 'room-teacher.png') });
   });
@@ -261,12 +272,12 @@ describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
     await waitFor(
       async () => (await stats(teacherPage)).some((c) => c.peerId === peer && c.kind === 'video' && c.framesDecoded > 0),
       60_000,
-      'the framed learner\'s video at the teacher',
+      "the framed learner's video at the teacher",
     );
     await course.screenshot({ path: path.join(shots, 'room-in-iframe.png') });
   });
 
-  it('keeps sub, e-mail, names and lis.person_sourcedid nowhere: not in aula\'s heap, logs or data directory', async () => {
+  it("keeps sub, e-mail, names and lis.person_sourcedid nowhere: not in aula's heap, logs or data directory", async () => {
     // While teacher and learner are still in the room.
     expect(learnerPage.isClosed()).toBe(false);
     child.kill('SIGUSR2');
@@ -287,7 +298,10 @@ describe('LTI 1.3 in Chromium', { timeout: 240_000 }, () => {
     expect(heap.includes('Learner L')).toBe(true);
     // …and what aula took from the launch on purpose: the resource link's title, now the room's title.
     expect(scan(['Physics 7c'], [['heap', heap]]).length).toBeGreaterThan(0);
-    const items: Array<[string, Buffer]> = [['heap', heap], ['logs', Buffer.from(output)]];
+    const items: Array<[string, Buffer]> = [
+      ['heap', heap],
+      ['logs', Buffer.from(output)],
+    ];
     for (const f of filesUnder(dataDir)) items.push([`data:${path.relative(dataDir, f)}`, fs.readFileSync(f)]);
     expect(items.length).toBeGreaterThan(4);
     expect(logRecords().some((r) => r.msg === 'lti launch')).toBe(true);

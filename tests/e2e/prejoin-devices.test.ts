@@ -60,7 +60,7 @@ afterAll(async () => {
 });
 
 describe('devices on by default for moderators (a room setting)', () => {
-  it('in such a room a moderator\'s switches start on with a live preview; a guest\'s start off and ask for nothing', { timeout: 180_000 }, async () => {
+  it("in such a room a moderator's switches start on with a live preview; a guest's start off and ask for nothing", { timeout: 180_000 }, async () => {
     const room = await server.rooms.create({ title: 'Teacher on camera', moderatorDevicesOn: true });
     const links = await server.links(room);
     const mod = await prejoin(links.moderator);
@@ -83,7 +83,10 @@ describe('devices on by default for moderators (a room setting)', () => {
     await waitFor(() => teach.media.producers.size === 1, 20_000, 'one producer');
     expect([...teach.media.producers.values()].map((p) => p.appData.source)).toEqual(['mic']);
 
-    for (const [viewport, name] of [[DESKTOP, 'desktop'], [PHONE, 'phone']] as const) {
+    for (const [viewport, name] of [
+      [DESKTOP, 'desktop'],
+      [PHONE, 'phone'],
+    ] as const) {
       const guest = await prejoin(links.guest, viewport);
       await guest.getByText('Camera and microphone stay off until you turn them on').waitFor();
       await settled(guest);

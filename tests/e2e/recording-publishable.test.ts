@@ -41,14 +41,40 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aula-rec21-'));
 async function y4m(name: string, [r, g, b]: readonly number[]): Promise<string> {
   const file = path.join(tmp, `${name}.y4m`);
   const hex = [r, g, b].map((c) => c!.toString(16).padStart(2, '0')).join('');
-  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=c=0x${hex}:s=320x180:r=15`, '-vf', 'noise=alls=4:allf=t', '-frames:v', '15', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', '-y', file]);
+  await run('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=0x${hex}:s=320x180:r=15`,
+    '-vf',
+    'noise=alls=4:allf=t',
+    '-frames:v',
+    '15',
+    '-pix_fmt',
+    'yuv420p',
+    '-f',
+    'yuv4mpegpipe',
+    '-y',
+    file,
+  ]);
   return file;
 }
 
 /** Decoded RGB frames of a file (scaled to w×h) at `fps`, or one frame at `at` seconds. */
 async function frames(file: string, o: { w: number; h: number; fps?: number; at?: number }): Promise<Buffer[]> {
   const args = ['-v', 'error', ...(o.at !== undefined ? ['-ss', o.at.toFixed(2)] : []), '-i', file];
-  args.push(...(o.at !== undefined ? ['-frames:v', '1'] : []), '-vf', `${o.fps ? `fps=${o.fps},` : ''}scale=${o.w}:${o.h}:flags=neighbor`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-');
+  args.push(
+    ...(o.at !== undefined ? ['-frames:v', '1'] : []),
+    '-vf',
+    `${o.fps ? `fps=${o.fps},` : ''}scale=${o.w}:${o.h}:flags=neighbor`,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-',
+  );
   const { stdout } = await run('ffmpeg', args, { encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 });
   const size = o.w * o.h * 3;
   return Array.from({ length: Math.floor(stdout.length / size) }, (_, i) => stdout.subarray(i * size, (i + 1) * size));
@@ -183,7 +209,9 @@ describe('a recording a school can publish (issue 21)', () => {
     expect(all.length).toBeGreaterThan(5);
     const magenta = Math.max(...all.map((f) => share(f, COLOURS.shy)));
     const [own] = await frames(path.join(tmp, 'shy.y4m'), { w: 160, h: 90, at: 0 });
-    console.log(`opted-out camera: at most ${(magenta * 100).toFixed(2)} % of any of ${all.length} frames (its own picture: ${(share(own!, COLOURS.shy) * 100).toFixed(0)} %)`);
+    console.log(
+      `opted-out camera: at most ${(magenta * 100).toFixed(2)} % of any of ${all.length} frames (its own picture: ${(share(own!, COLOURS.shy) * 100).toFixed(0)} %)`,
+    );
     expect(share(own!, COLOURS.shy)).toBeGreaterThan(0.9);
     expect(magenta).toBeLessThan(0.002);
 

@@ -172,7 +172,12 @@ describe('recording', () => {
     // recording.json, key.json, recording.webm, transcript.txt
     expect(after.map(([label]) => label).filter((l) => !/^(path|metadata|decrypted) /.test(l))).toHaveLength(4);
     expect(scan(CANARIES, after)).toEqual([]);
-    expect(scan(CANARIES, logs.map((l, i) => [`log line ${i}`, Buffer.from(l)]))).toEqual([]);
+    expect(
+      scan(
+        CANARIES,
+        logs.map((l, i) => [`log line ${i}`, Buffer.from(l)]),
+      ),
+    ).toEqual([]);
     for (const file of filesUnder(recordingsDir())) expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.dirname(server.recordings.store.file(recording.id, 'recording.webm'))).mode & 0o777).toBe(0o700);
     await teacher.getByRole('button', { name: 'Stop sharing' }).click();

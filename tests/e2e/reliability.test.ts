@@ -18,7 +18,6 @@ import { startTestServer, tokenFor, waitFor } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 import { mediasoupRouter } from '../../server/media/sfu-router.js';
 
-
 let server: RunningServer;
 let browser: Browser;
 let classX: Room; // three people; its worker is killed
@@ -76,13 +75,19 @@ async function cameraFrames(page: Page): Promise<Map<string, number>> {
 async function decodesFrom(page: Page, peers: string[], after = new Map<string, number>(), timeoutMs = 30_000): Promise<void> {
   let last: unknown;
   try {
-    await waitFor(async () => {
-      const now = await cameraFrames(page);
-      last = await stats(page);
-      return peers.every((id) => (now.get(id) ?? 0) > (after.get(id) ?? 0) + 5);
-    }, timeoutMs, 'video frames to decode');
+    await waitFor(
+      async () => {
+        const now = await cameraFrames(page);
+        last = await stats(page);
+        return peers.every((id) => (now.get(id) ?? 0) > (after.get(id) ?? 0) + 5);
+      },
+      timeoutMs,
+      'video frames to decode',
+    );
   } catch (err) {
-    throw new Error(`${(err as Error).message}; wanted ${JSON.stringify(peers)} beyond ${JSON.stringify([...after])}; stats ${JSON.stringify(last)}`, { cause: err });
+    throw new Error(`${(err as Error).message}; wanted ${JSON.stringify(peers)} beyond ${JSON.stringify([...after])}; stats ${JSON.stringify(last)}`, {
+      cause: err,
+    });
   }
 }
 
@@ -140,19 +145,30 @@ describe('reliability in Chromium', () => {
     for (const name of ['Ada', 'Grace', 'Linus']) await joinAs(classX, name);
     const xPages = ['Ada', 'Grace', 'Linus'].map((n) => pages.get(n)!);
     const ids = ['Ada', 'Grace', 'Linus'].map((n) => participant(classX, n).id);
-    for (const [i, page] of xPages.entries()) await decodesFrom(page, ids.filter((_, j) => j !== i));
+    for (const [i, page] of xPages.entries())
+      await decodesFrom(
+        page,
+        ids.filter((_, j) => j !== i),
+      );
     // Class R, on the other worker: two protocol clients with transports, producers and consumers.
-    const bystanders = await Promise.all(['Bea', 'Ben'].map(async (name) => {
-      const c = await TestClient.connect(server.url);
-      const joined = await c.enter(classR.id, await tokenFor(server, classR, 'participant'), name);
-      const send = await c.request('createTransport', { direction: 'send' });
-      await c.request('createTransport', { direction: 'recv' });
-      await c.request('produce', {
-        transportId: send.data.id, kind: 'audio', source: 'mic',
-        rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: name.length * 1000 + name.charCodeAt(1) }] },
-      });
-      return { c, id: joined.data.self.id };
-    }));
+    const bystanders = await Promise.all(
+      ['Bea', 'Ben'].map(async (name) => {
+        const c = await TestClient.connect(server.url);
+        const joined = await c.enter(classR.id, await tokenFor(server, classR, 'participant'), name);
+        const send = await c.request('createTransport', { direction: 'send' });
+        await c.request('createTransport', { direction: 'recv' });
+        await c.request('produce', {
+          transportId: send.data.id,
+          kind: 'audio',
+          source: 'mic',
+          rtpParameters: {
+            codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
+            encodings: [{ ssrc: name.length * 1000 + name.charCodeAt(1) }],
+          },
+        });
+        return { c, id: joined.data.self.id };
+      }),
+    );
     for (const p of classR.producers()) {
       const other = bystanders.find((b) => b.id !== p.peerId)!;
       expect(await other.c.request('consume', { producerId: p.producerId })).toMatchObject({ ok: true });
@@ -160,7 +176,11 @@ describe('reliability in Chromium', () => {
     const rRouter = classR.router;
     const rObjects = async () => {
       const d = await mediasoupRouter(classR.router).dump();
-      return { transports: d.transportIds.sort(), producers: d.mapProducerIdConsumerIds.map((e) => e.key).sort(), consumers: d.mapConsumerIdProducerId.map((e) => e.key).sort() };
+      return {
+        transports: d.transportIds.sort(),
+        producers: d.mapProducerIdConsumerIds.map((e) => e.key).sort(),
+        consumers: d.mapConsumerIdProducerId.map((e) => e.key).sort(),
+      };
     };
     const rBefore = await rObjects();
     expect(rBefore.consumers.length).toBeGreaterThanOrEqual(2);
@@ -171,7 +191,16 @@ describe('reliability in Chromium', () => {
     await waitFor(() => !classX.router.closed && workerPid(classX) !== deadPid, 10_000, 'a new router for class X');
     // Everyone sees everyone again, without re-entering anything.
     const frames = await Promise.all(xPages.map((p) => cameraFrames(p)));
-    await Promise.all(xPages.map((page, i) => decodesFrom(page, ids.filter((_, j) => j !== i), frames[i], 30_000)));
+    await Promise.all(
+      xPages.map((page, i) =>
+        decodesFrom(
+          page,
+          ids.filter((_, j) => j !== i),
+          frames[i],
+          30_000,
+        ),
+      ),
+    );
     console.log(`worker kill → all three decode video again: ${Date.now() - killedAt} ms`);
     expect(server.pool.replacements).toBe(1);
     expect(server.pool.workers.filter((w) => !w.closed)).toHaveLength(2);

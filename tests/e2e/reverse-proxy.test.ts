@@ -93,8 +93,8 @@ describe('behind nginx with TLS', () => {
     if (await start.isVisible()) await start.click();
     const adaCamera = () =>
       [...room.participants.values()].some((p) => p.displayName === 'Ada' && [...p.media.producers.values()].some((x) => x.appData.source === 'camera'));
-    await waitFor(adaCamera, 60_000, 'Ada\'s camera on the server');
-    await waitFor(async () => (await videoFramesDecoded(grace)) > 10, 60_000, 'Grace decodes Ada\'s video through the proxied signalling');
+    await waitFor(adaCamera, 60_000, "Ada's camera on the server");
+    await waitFor(async () => (await videoFramesDecoded(grace)) > 10, 60_000, "Grace decodes Ada's video through the proxied signalling");
     expect(room.participants.size).toBe(2);
     await browser.close();
     browser = undefined;
@@ -121,7 +121,7 @@ describe('behind nginx with TLS', () => {
     expect(room.participants.size).toBeGreaterThan(50);
   }, 300_000);
 
-  it('refuses the 51st connection from one address with the limit\'s error, whatever X-Forwarded-For the client sends', async () => {
+  it("refuses the 51st connection from one address with the limit's error, whatever X-Forwarded-For the client sends", async () => {
     const one = '127.0.0.200';
     for (let i = 0; i < 50; i++) {
       // A spoofed header is to the left of what nginx appends: it changes nothing.

@@ -216,7 +216,9 @@ describe('slides and whiteboard in Chromium', () => {
       if (rgb[i + 2]! > 150 && rgb[i]! < 90 && rgb[i + 1]! < 110) blue++;
     }
     const pixels = width * height;
-    console.log(`slides in the recording at ${at} s: ${width}×${height}, white ${((bright / pixels) * 100).toFixed(1)} %, blue ${((blue / pixels) * 100).toFixed(1)} %`);
+    console.log(
+      `slides in the recording at ${at} s: ${width}×${height}, white ${((bright / pixels) * 100).toFixed(1)} %, blue ${((blue / pixels) * 100).toFixed(1)} %`,
+    );
     expect(bright / pixels).toBeGreaterThan(0.05);
     expect(blue / pixels).toBeGreaterThan(0.02);
   }, 480_000);

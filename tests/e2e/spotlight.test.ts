@@ -45,10 +45,14 @@ const stageOf = (page: Page) =>
 
 /** Wait until `page` features `peerId` large, with its video playing. */
 async function seesLarge(page: Page, peerId: string, what: string) {
-  const s = await waitFor(async () => {
-    const now = await stageOf(page);
-    return now.layout === 'speaker' && now.featured === peerId && now.frames ? now : null;
-  }, 60_000, what);
+  const s = await waitFor(
+    async () => {
+      const now = await stageOf(page);
+      return now.layout === 'speaker' && now.featured === peerId && now.frames ? now : null;
+    },
+    60_000,
+    what,
+  );
   // Large: the featured tile covers far more than any tile in the strip (on a phone too).
   expect(s.featuredArea, what).toBeGreaterThan(2 * s.largestOther);
 }
@@ -70,7 +74,7 @@ afterAll(async () => {
 });
 
 describe('spotlight for everyone', () => {
-  it('a guest\'s menu has no spotlight control', async () => {
+  it("a guest's menu has no spotlight control", async () => {
     await openTab(ben, 'Participants');
     await ben.getByRole('list', { name: 'Participants' }).getByText('Anna Pupil').waitFor();
     expect(await ben.getByRole('button', { name: /^More actions for/ }).count()).toBe(0);
@@ -109,7 +113,7 @@ describe('spotlight for everyone', () => {
     // Ben pins the teacher deliberately: his pin wins for him, nobody else's stage changes.
     const teacherId = await waitFor(() => idOf('Mr Herodot'), 5000, 'teacher id');
     await ben.getByRole('button', { name: 'Pin Mr Herodot' }).click();
-    await waitFor(async () => (await stageOf(ben)).featured === teacherId, 20_000, 'Ben\'s pin wins for Ben');
+    await waitFor(async () => (await stageOf(ben)).featured === teacherId, 20_000, "Ben's pin wins for Ben");
     expect((await stageOf(teacher)).featured).toBe(annaId);
     // Unpinned: back to the spotlight.
     await ben.getByRole('button', { name: 'Pin Mr Herodot' }).click();
@@ -117,14 +121,14 @@ describe('spotlight for everyone', () => {
 
     // The teacher's menu now offers to remove it.
     await personAction(teacher, 'Anna Pupil', 'Remove spotlight: Anna Pupil');
-    await waitFor(async () => (await stageOf(teacher)).layout === 'gallery', 20_000, 'the teacher\'s gallery again');
+    await waitFor(async () => (await stageOf(teacher)).layout === 'gallery', 20_000, "the teacher's gallery again");
     // Ben chose the speaker view himself when he pinned: he keeps it, without a spotlight.
     await ben.locator('.stage:not([data-spotlight])').waitFor();
     expect(room.classroom.spotlight).toBeNull();
     expect(await ben.locator('.tile[data-spotlight]').count()).toBe(0);
     await ben.getByRole('button', { name: 'More', exact: true }).click();
     await ben.getByRole('menuitemcheckbox', { name: 'Gallery view' }).click();
-    await waitFor(async () => (await stageOf(ben)).layout === 'gallery', 20_000, 'Ben\'s gallery again');
+    await waitFor(async () => (await stageOf(ben)).layout === 'gallery', 20_000, "Ben's gallery again");
   });
 
   it('ends for everyone when the person leaves', { timeout: 120_000 }, async () => {

@@ -80,7 +80,9 @@ describe('report a problem', () => {
     expect(shown.browser.name).toBe('Chromium');
     expect(shown.connection.recv).toBe('connected');
     expect(shown.connection.candidateTypes).toContain('host');
-    expect(shown.stats.some((s: { direction: string; kind: string; framesDecoded?: number }) => s.direction === 'in' && s.kind === 'video' && s.framesDecoded! > 0)).toBe(true);
+    expect(
+      shown.stats.some((s: { direction: string; kind: string; framesDecoded?: number }) => s.direction === 'in' && s.kind === 'video' && s.framesDecoded! > 0),
+    ).toBe(true);
     expect(shown.stats.length).toBeLessThanOrEqual(4);
     expect(shown.devices.videoinput).toBeGreaterThan(0);
     // Nothing was sent merely by opening the dialog.
@@ -105,11 +107,17 @@ describe('report a problem', () => {
     for (const secret of [...CANARIES, ...tokens]) expect(file).not.toContain(secret);
     expect(file).not.toMatch(/\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/);
 
-    const list = await run(process.execPath, ['bin/aula.mjs', 'problems', 'list', '--json', '--url', server.adminUrl, '--token', server.adminToken], { cwd: root });
-    expect(JSON.parse(list.stdout).problems[0]).toMatchObject({ id: stored!.id, page: 'room', description: 'The teacher froze twice.' });
-    const show = await run(process.execPath, ['bin/aula.mjs', 'problems', 'show', stored!.id, '--json', '--url', server.adminUrl, '--token', server.adminToken], {
+    const list = await run(process.execPath, ['bin/aula.mjs', 'problems', 'list', '--json', '--url', server.adminUrl, '--token', server.adminToken], {
       cwd: root,
     });
+    expect(JSON.parse(list.stdout).problems[0]).toMatchObject({ id: stored!.id, page: 'room', description: 'The teacher froze twice.' });
+    const show = await run(
+      process.execPath,
+      ['bin/aula.mjs', 'problems', 'show', stored!.id, '--json', '--url', server.adminUrl, '--token', server.adminToken],
+      {
+        cwd: root,
+      },
+    );
     expect(JSON.parse(show.stdout).problem.report).toEqual(final);
   });
 

@@ -36,12 +36,23 @@ beforeAll(async () => {
   turn = spawn(
     TURNSERVER,
     [
-      '-n', '--no-cli', '--no-tls', '--no-dtls', '--fingerprint',
-      '--listening-ip=127.0.0.1', `--listening-port=${port}`, '--relay-ip=127.0.0.1',
-      `--min-port=${RELAY_MIN}`, `--max-port=${RELAY_MAX}`,
-      '--use-auth-secret', `--static-auth-secret=${SECRET}`, '--realm=aula.test',
+      '-n',
+      '--no-cli',
+      '--no-tls',
+      '--no-dtls',
+      '--fingerprint',
+      '--listening-ip=127.0.0.1',
+      `--listening-port=${port}`,
+      '--relay-ip=127.0.0.1',
+      `--min-port=${RELAY_MIN}`,
+      `--max-port=${RELAY_MAX}`,
+      '--use-auth-secret',
+      `--static-auth-secret=${SECRET}`,
+      '--realm=aula.test',
       // mediasoup listens on loopback here; coturn refuses loopback peers unless told.
-      '--allow-loopback-peers', '--log-file=stdout', '--simple-log',
+      '--allow-loopback-peers',
+      '--log-file=stdout',
+      '--simple-log',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -68,7 +79,10 @@ describe('TURN relay', () => {
     const a = await joinThroughUi(browser, `${server.url}${linkPath(links.moderator)}`, 'Alice');
     const b = await joinThroughUi(browser, `${server.url}${linkPath(links.guest)}`, 'Bob');
     await waitFor(
-      () => b.evaluate(async () => ((await (window as any).aula.stats()) as Array<{ kind: string; framesDecoded: number }>).some((s) => s.kind === 'video' && s.framesDecoded > 0)),
+      () =>
+        b.evaluate(async () =>
+          ((await (window as any).aula.stats()) as Array<{ kind: string; framesDecoded: number }>).some((s) => s.kind === 'video' && s.framesDecoded > 0),
+        ),
       30_000,
       'video decoded through the relay',
     );

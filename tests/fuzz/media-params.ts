@@ -48,7 +48,16 @@ const ext = (uri: string, id: number) => ({ uri, id, encrypt: false, parameters:
 export function micParameters(rng: Rng): any {
   return {
     mid: '0',
-    codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { minptime: 10, useinbandfec: 1 }, rtcpFeedback: [{ type: 'transport-cc' }] }],
+    codecs: [
+      {
+        mimeType: 'audio/opus',
+        payloadType: 111,
+        clockRate: 48000,
+        channels: 2,
+        parameters: { minptime: 10, useinbandfec: 1 },
+        rtcpFeedback: [{ type: 'transport-cc' }],
+      },
+    ],
     headerExtensions: [ext(EXT.mid, 4), ext(EXT.audioLevel, 1), ext(EXT.absSendTime, 2), ext(EXT.twcc, 3)],
     encodings: [{ ssrc: 1 + rng.int(2 ** 31), dtx: false }],
     rtcp: { cname: `fuzz${rng.int(1e6)}`, reducedSize: true },
@@ -94,36 +103,102 @@ export function mutateRtp(rng: Rng, rtp: any): any {
   const hx = p.headerExtensions?.length ? p.headerExtensions[rng.int(p.headerExtensions.length)] : undefined;
   const m = rng.int(30);
   switch (m) {
-    case 0: p.encodings = []; break;
-    case 1: if (enc) delete enc.rid; break;
-    case 2: if (p.encodings?.length > 1) p.encodings[1].rid = p.encodings[0].rid ?? 'r0'; break;
-    case 3: if (enc) enc.rid = rng.pick(['', 'x'.repeat(64), 'r 0', 'r\u00e9', 'r0;r1']); break;
-    case 4: if (enc) enc.scalabilityMode = rng.pick(['L9T9', 'S3T3', 'L3T3_KEY', 'L1T0', 'garbage', '', 'L1T3h']); break;
-    case 5: if (enc) enc.ssrc = rng.pick([0, -1, 2 ** 32, 2 ** 32 - 1, 1.5, '1234', null]); break;
-    case 6: if (p.encodings?.length > 1) { p.encodings[0].ssrc = 4242; p.encodings[1].ssrc = 4242; delete p.encodings[0].rid; delete p.encodings[1].rid; } break;
-    case 7: if (enc) enc.rtx = { ssrc: enc.ssrc ?? 77 }; break;
-    case 8: if (enc) enc.maxBitrate = rng.pick([-1, 0, 1e20, 'fast', Number.MAX_SAFE_INTEGER]); break;
-    case 9: if (enc) enc.scaleResolutionDownBy = rng.pick([0, -2, 0.5, 1e9, 'x']); break;
-    case 10: codec.payloadType = rng.pick([-1, 0, 127, 128, 255, 300, 1.5, '96']); break;
-    case 11: if (p.codecs.length > 1) p.codecs[1].payloadType = p.codecs[0].payloadType; break;
-    case 12: codec.mimeType = rng.pick(['video/H264', 'video/VP9', 'video/AV1', 'audio/opus', 'video/vp8', 'audio/PCMU', 'video/', 'x']); break;
-    case 13: if (codec.parameters) codec.parameters.apt = rng.pick([0, 1, 999, -5, 'x']); break;
-    case 14: codec.clockRate = rng.pick([1, 8000, 90000, 48000, 2 ** 31]); break;
-    case 15: codec.channels = rng.pick([0, 1, 2, 99, -1]); break;
-    case 16: codec.rtcpFeedback = [{ type: rng.pick(['', 'nack', 'x'.repeat(60)]), parameter: oddValue(rng) }]; break;
-    case 17: codec.parameters = { [rng.pick(['profile-id', 'apt', 'x-google-start-bitrate', 'packetization-mode'])]: oddValue(rng) }; break;
-    case 18: if (hx) hx.id = rng.pick([0, -1, 15, 16, 255, 256, 1.5]); break;
-    case 19: if (p.headerExtensions?.length > 1) p.headerExtensions[1].id = p.headerExtensions[0].id; break;
-    case 20: if (hx) hx.uri = rng.pick(['', 'urn:unknown', 'urn:ietf:params:rtp-hdrext:toffset', EXT.mid]); break;
-    case 21: if (hx) hx.encrypt = oddValue(rng); break;
-    case 22: p.mid = rng.pick(['', '1', '0', 'x'.repeat(32)]); break;
-    case 23: p.rtcp = { cname: rng.pick(['', 'x'.repeat(300), 42]), reducedSize: oddValue(rng) }; break;
-    case 24: p.codecs = [p.codecs[p.codecs.length - 1]]; break; // only RTX, or only one codec
-    case 25: p.codecs.push(clone(codec)); break;
-    case 26: if (enc) Object.assign(enc, { [rng.pick(['dtx', 'active', 'codecPayloadType', 'maxFramerate', 'priority'])]: oddValue(rng) }); break;
-    case 27: if (p.encodings) while (p.encodings.length < 8) p.encodings.push({ ...clone(p.encodings[0] ?? {}), rid: `r${p.encodings.length}` }); break;
-    case 28: delete p.headerExtensions; delete p.mid; break;
-    default: p[rng.pick(['codecs', 'encodings', 'headerExtensions', 'rtcp'])] = rng.pick<unknown>([[], [{}], {}, [{ a: 1 }]]); break;
+    case 0:
+      p.encodings = [];
+      break;
+    case 1:
+      if (enc) delete enc.rid;
+      break;
+    case 2:
+      if (p.encodings?.length > 1) p.encodings[1].rid = p.encodings[0].rid ?? 'r0';
+      break;
+    case 3:
+      if (enc) enc.rid = rng.pick(['', 'x'.repeat(64), 'r 0', 'r\u00e9', 'r0;r1']);
+      break;
+    case 4:
+      if (enc) enc.scalabilityMode = rng.pick(['L9T9', 'S3T3', 'L3T3_KEY', 'L1T0', 'garbage', '', 'L1T3h']);
+      break;
+    case 5:
+      if (enc) enc.ssrc = rng.pick([0, -1, 2 ** 32, 2 ** 32 - 1, 1.5, '1234', null]);
+      break;
+    case 6:
+      if (p.encodings?.length > 1) {
+        p.encodings[0].ssrc = 4242;
+        p.encodings[1].ssrc = 4242;
+        delete p.encodings[0].rid;
+        delete p.encodings[1].rid;
+      }
+      break;
+    case 7:
+      if (enc) enc.rtx = { ssrc: enc.ssrc ?? 77 };
+      break;
+    case 8:
+      if (enc) enc.maxBitrate = rng.pick([-1, 0, 1e20, 'fast', Number.MAX_SAFE_INTEGER]);
+      break;
+    case 9:
+      if (enc) enc.scaleResolutionDownBy = rng.pick([0, -2, 0.5, 1e9, 'x']);
+      break;
+    case 10:
+      codec.payloadType = rng.pick([-1, 0, 127, 128, 255, 300, 1.5, '96']);
+      break;
+    case 11:
+      if (p.codecs.length > 1) p.codecs[1].payloadType = p.codecs[0].payloadType;
+      break;
+    case 12:
+      codec.mimeType = rng.pick(['video/H264', 'video/VP9', 'video/AV1', 'audio/opus', 'video/vp8', 'audio/PCMU', 'video/', 'x']);
+      break;
+    case 13:
+      if (codec.parameters) codec.parameters.apt = rng.pick([0, 1, 999, -5, 'x']);
+      break;
+    case 14:
+      codec.clockRate = rng.pick([1, 8000, 90000, 48000, 2 ** 31]);
+      break;
+    case 15:
+      codec.channels = rng.pick([0, 1, 2, 99, -1]);
+      break;
+    case 16:
+      codec.rtcpFeedback = [{ type: rng.pick(['', 'nack', 'x'.repeat(60)]), parameter: oddValue(rng) }];
+      break;
+    case 17:
+      codec.parameters = { [rng.pick(['profile-id', 'apt', 'x-google-start-bitrate', 'packetization-mode'])]: oddValue(rng) };
+      break;
+    case 18:
+      if (hx) hx.id = rng.pick([0, -1, 15, 16, 255, 256, 1.5]);
+      break;
+    case 19:
+      if (p.headerExtensions?.length > 1) p.headerExtensions[1].id = p.headerExtensions[0].id;
+      break;
+    case 20:
+      if (hx) hx.uri = rng.pick(['', 'urn:unknown', 'urn:ietf:params:rtp-hdrext:toffset', EXT.mid]);
+      break;
+    case 21:
+      if (hx) hx.encrypt = oddValue(rng);
+      break;
+    case 22:
+      p.mid = rng.pick(['', '1', '0', 'x'.repeat(32)]);
+      break;
+    case 23:
+      p.rtcp = { cname: rng.pick(['', 'x'.repeat(300), 42]), reducedSize: oddValue(rng) };
+      break;
+    case 24:
+      p.codecs = [p.codecs[p.codecs.length - 1]];
+      break; // only RTX, or only one codec
+    case 25:
+      p.codecs.push(clone(codec));
+      break;
+    case 26:
+      if (enc) Object.assign(enc, { [rng.pick(['dtx', 'active', 'codecPayloadType', 'maxFramerate', 'priority'])]: oddValue(rng) });
+      break;
+    case 27:
+      if (p.encodings) while (p.encodings.length < 8) p.encodings.push({ ...clone(p.encodings[0] ?? {}), rid: `r${p.encodings.length}` });
+      break;
+    case 28:
+      delete p.headerExtensions;
+      delete p.mid;
+      break;
+    default:
+      p[rng.pick(['codecs', 'encodings', 'headerExtensions', 'rtcp'])] = rng.pick<unknown>([[], [{}], {}, [{ a: 1 }]]);
+      break;
   }
   return p;
 }
@@ -131,13 +206,27 @@ export function mutateRtp(rng: Rng, rtp: any): any {
 export function mutateDtls(rng: Rng, dtls: any): any {
   const d = clone(dtls);
   switch (rng.int(7)) {
-    case 0: d.fingerprints[0].algorithm = rng.pick(['sha-999', 'md5', 'SHA-256', '', 'sha-1']); break;
-    case 1: d.fingerprints[0].value = rng.pick(['', 'zz', 'AA:BB', '00'.repeat(100)]); break;
-    case 2: d.fingerprints = Array.from({ length: 8 }, () => clone(d.fingerprints[0])); break;
-    case 3: d.role = 'server'; break;
-    case 4: delete d.role; break;
-    case 5: d.fingerprints.push({ algorithm: 'sha-512', value: d.fingerprints[0].value }); break;
-    default: d.fingerprints[0].algorithm = 'sha-1'; break;
+    case 0:
+      d.fingerprints[0].algorithm = rng.pick(['sha-999', 'md5', 'SHA-256', '', 'sha-1']);
+      break;
+    case 1:
+      d.fingerprints[0].value = rng.pick(['', 'zz', 'AA:BB', '00'.repeat(100)]);
+      break;
+    case 2:
+      d.fingerprints = Array.from({ length: 8 }, () => clone(d.fingerprints[0]));
+      break;
+    case 3:
+      d.role = 'server';
+      break;
+    case 4:
+      delete d.role;
+      break;
+    case 5:
+      d.fingerprints.push({ algorithm: 'sha-512', value: d.fingerprints[0].value });
+      break;
+    default:
+      d.fingerprints[0].algorithm = 'sha-1';
+      break;
   }
   return d;
 }

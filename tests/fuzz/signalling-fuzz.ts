@@ -17,9 +17,32 @@ export interface FuzzResult {
 }
 
 const METHODS = [
-  'hello', 'join', 'leave', 'createTransport', 'connectTransport', 'produce', 'consume', 'resumeConsumer', 'pauseProducer',
-  'resumeProducer', 'closeProducer', 'sendChat', 'raiseHand', 'lowerHand', 'setRole', 'lockRoom', 'admit', 'deny', 'muteParticipant',
-  'muteAll', 'stopParticipantCamera', 'removeParticipant', 'endMeeting', 'allowScreenShares', 'setConsumerPreferences', 'setDisplayName',
+  'hello',
+  'join',
+  'leave',
+  'createTransport',
+  'connectTransport',
+  'produce',
+  'consume',
+  'resumeConsumer',
+  'pauseProducer',
+  'resumeProducer',
+  'closeProducer',
+  'sendChat',
+  'raiseHand',
+  'lowerHand',
+  'setRole',
+  'lockRoom',
+  'admit',
+  'deny',
+  'muteParticipant',
+  'muteAll',
+  'stopParticipantCamera',
+  'removeParticipant',
+  'endMeeting',
+  'allowScreenShares',
+  'setConsumerPreferences',
+  'setDisplayName',
 ];
 
 /** One frame: invalid JSON, wrong shapes, deep nesting, huge values, unknown methods, or requests with foreign ids. */
@@ -39,7 +62,29 @@ function frameArbitrary(ids: string[]): fc.Arbitrary<string> {
     ),
   })).v;
   const params = fc.dictionary(
-    fc.constantFrom('roomId', 'token', 'displayName', 'direction', 'transportId', 'producerId', 'consumerId', 'peerId', 'lobbyId', 'text', 'kind', 'source', 'rtpParameters', 'dtlsParameters', 'rtpCapabilities', 'role', 'locked', 'spatialLayer', 'paused', 'allowUnmute', 'email'),
+    fc.constantFrom(
+      'roomId',
+      'token',
+      'displayName',
+      'direction',
+      'transportId',
+      'producerId',
+      'consumerId',
+      'peerId',
+      'lobbyId',
+      'text',
+      'kind',
+      'source',
+      'rtpParameters',
+      'dtlsParameters',
+      'rtpCapabilities',
+      'role',
+      'locked',
+      'spatialLayer',
+      'paused',
+      'allowUnmute',
+      'email',
+    ),
     fc.oneof(value, anyId),
     { maxKeys: 5 },
   );
@@ -62,7 +107,12 @@ function frameArbitrary(ids: string[]): fc.Arbitrary<string> {
     { weight: 6, arbitrary: request.map((r) => JSON.stringify(r)) },
     { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
     { weight: 1, arbitrary: deep },
-    { weight: 1, arbitrary: fc.integer({ min: 1000, max: 120_000 }).map((n) => JSON.stringify({ type: 'request', id: 1, method: 'sendChat', data: { text: 'x'.repeat(n) } })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .integer({ min: 1000, max: 120_000 })
+        .map((n) => JSON.stringify({ type: 'request', id: 1, method: 'sendChat', data: { text: 'x'.repeat(n) } })),
+    },
     { weight: 1, arbitrary: fc.constantFrom('null', '[]', '{}', '"x"', '1e999', '{"type":"request"}', '{"__proto__":{"a":1}}') },
   );
 }

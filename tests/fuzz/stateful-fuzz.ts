@@ -77,28 +77,57 @@ export const ACTIONS: Record<Method, readonly [number, Action]> = {
   join: [1, (p) => ['join', { displayName: p.name, rtpCapabilities: p.routerRtpCapabilities ?? {} }]],
   leave: [2, () => ['leave', {}]],
   resume: [1, (p, { rng }) => ['resume', { roomId: p.roomId, token: rng.chance(0.5) ? p.resumeToken : 'y'.repeat(32) }]],
-  createTransport: [8, (p, { rng }) => ['createTransport', { direction: transportOf(p, 'send').length && !transportOf(p, 'recv').length ? 'recv' : rng.pick(['send', 'recv']) }]],
-  connectTransport: [8, (p, ctx) => {
-    const dtls = dtlsParameters(ctx.rng);
-    return ['connectTransport', { transportId: pick(ctx, p, p.transports.keys(), (q) => q.transports.keys()), dtlsParameters: ctx.mutate ? mutateDtls(ctx.rng, dtls) : dtls }];
-  }],
-  produce: [12, (p, ctx) => {
-    const source = ctx.rng.weighted([[5, 'camera'], [5, 'mic'], [1, 'screen']] as const);
-    const rtp = source === 'mic' ? micParameters(ctx.rng) : cameraParameters(ctx.rng);
-    const kind = ctx.mutate && ctx.rng.chance(0.1) ? 'audio' : source === 'mic' ? 'audio' : 'video';
-    const transportId = ctx.mutate && ctx.rng.chance(0.3) ? pick(ctx, p, p.transports.keys(), (q) => q.transports.keys()) : (transportOf(p, 'send')[0] ?? uuid(ctx.rng));
-    return ['produce', { transportId, kind, source, rtpParameters: ctx.mutate ? mutateRtp(ctx.rng, rtp) : rtp }];
-  }],
+  createTransport: [
+    8,
+    (p, { rng }) => ['createTransport', { direction: transportOf(p, 'send').length && !transportOf(p, 'recv').length ? 'recv' : rng.pick(['send', 'recv']) }],
+  ],
+  connectTransport: [
+    8,
+    (p, ctx) => {
+      const dtls = dtlsParameters(ctx.rng);
+      return [
+        'connectTransport',
+        { transportId: pick(ctx, p, p.transports.keys(), (q) => q.transports.keys()), dtlsParameters: ctx.mutate ? mutateDtls(ctx.rng, dtls) : dtls },
+      ];
+    },
+  ],
+  produce: [
+    12,
+    (p, ctx) => {
+      const source = ctx.rng.weighted([
+        [5, 'camera'],
+        [5, 'mic'],
+        [1, 'screen'],
+      ] as const);
+      const rtp = source === 'mic' ? micParameters(ctx.rng) : cameraParameters(ctx.rng);
+      const kind = ctx.mutate && ctx.rng.chance(0.1) ? 'audio' : source === 'mic' ? 'audio' : 'video';
+      const transportId =
+        ctx.mutate && ctx.rng.chance(0.3) ? pick(ctx, p, p.transports.keys(), (q) => q.transports.keys()) : (transportOf(p, 'send')[0] ?? uuid(ctx.rng));
+      return ['produce', { transportId, kind, source, rtpParameters: ctx.mutate ? mutateRtp(ctx.rng, rtp) : rtp }];
+    },
+  ],
   closeProducer: [2, (p, ctx) => ['closeProducer', { producerId: pick(ctx, p, p.producers.keys(), (q) => q.producers.keys()) }]],
   pauseProducer: [4, (p, ctx) => ['pauseProducer', { producerId: pick(ctx, p, p.producers.keys(), (q) => q.producers.keys()) }]],
   resumeProducer: [4, (p, ctx) => ['resumeProducer', { producerId: pick(ctx, p, p.producers.keys(), (q) => q.producers.keys()) }]],
   consume: [12, (p, ctx) => ['consume', { producerId: pick(ctx, p, p.remoteProducers, (q) => q.producers.keys()) }]],
   resumeConsumer: [6, (p, ctx) => ['resumeConsumer', { consumerId: pick(ctx, p, p.consumers, (q) => q.consumers) }]],
-  setConsumerPreferences: [6, (p, ctx) => ['setConsumerPreferences', { consumerId: pick(ctx, p, p.consumers, (q) => q.consumers), spatialLayer: ctx.rng.int(3), paused: ctx.rng.chance(0.4) }]],
+  setConsumerPreferences: [
+    6,
+    (p, ctx) => [
+      'setConsumerPreferences',
+      { consumerId: pick(ctx, p, p.consumers, (q) => q.consumers), spatialLayer: ctx.rng.int(3), paused: ctx.rng.chance(0.4) },
+    ],
+  ],
   setDisplayName: [1, (p, { rng }) => ['setDisplayName', { displayName: rng.pick([p.name, `${p.name} ${rng.int(9)}`, 'Fuzz']) }]],
   admit: [1, (p, ctx) => ['admit', { lobbyId: pick(ctx, p, p.lobby, () => []) }]],
   deny: [1, (p, ctx) => ['deny', { lobbyId: pick(ctx, p, p.lobby, () => []) }]],
-  setRole: [2, (p, ctx) => ['setRole', { peerId: ctx.rng.pick([...peerIds(ctx), uuid(ctx.rng)]), role: ctx.rng.pick(['participant', 'presenter', 'participant', 'moderator']) }]],
+  setRole: [
+    2,
+    (p, ctx) => [
+      'setRole',
+      { peerId: ctx.rng.pick([...peerIds(ctx), uuid(ctx.rng)]), role: ctx.rng.pick(['participant', 'presenter', 'participant', 'moderator']) },
+    ],
+  ],
   lockRoom: [1, (_p, { rng }) => ['lockRoom', { locked: rng.chance(0.3) }]],
   sendChat: [3, (_p, { rng }) => ['sendChat', { text: rng.pick(['hello', 'x'.repeat(1000), ' a ', 'Anna?']) }]],
   raiseHand: [3, () => ['raiseHand', {}]],
@@ -106,44 +135,107 @@ export const ACTIONS: Record<Method, readonly [number, Action]> = {
   muteParticipant: [3, (_p, ctx) => ['muteParticipant', { peerId: ctx.rng.pick([...peerIds(ctx), uuid(ctx.rng)]), allowUnmute: ctx.rng.chance(0.6) }]],
   muteAll: [1, (_p, { rng }) => ['muteAll', { allowUnmute: rng.chance(0.7) }]],
   stopParticipantCamera: [2, (_p, ctx) => ['stopParticipantCamera', { peerId: ctx.rng.pick([...peerIds(ctx), uuid(ctx.rng)]) }]],
-  removeParticipant: [0.3, (p, ctx) => ['removeParticipant', { peerId: ctx.rng.pick(peerIds(ctx).filter((id) => id !== p.selfId).concat(uuid(ctx.rng))) }]],
+  removeParticipant: [
+    0.3,
+    (p, ctx) => [
+      'removeParticipant',
+      {
+        peerId: ctx.rng.pick(
+          peerIds(ctx)
+            .filter((id) => id !== p.selfId)
+            .concat(uuid(ctx.rng)),
+        ),
+      },
+    ],
+  ],
   endMeeting: [0.1, () => ['endMeeting', {}]],
   allowScreenShares: [1, (_p, { rng }) => ['allowScreenShares', { multiple: rng.chance(0.5) }]],
   startRecording: [0.3, () => ['startRecording', {}]],
   stopRecording: [0.3, () => ['stopRecording', {}]],
   setRecordingOptOut: [0.5, (_p, { rng }) => ['setRecordingOptOut', { optOut: rng.chance(0.5) }]],
-  createPoll: [1, (_p, { rng }) => ['createPoll', { question: 'Which?', options: rng.pick([['a', 'b'], ['a', 'b', 'c', 'd']]), multiple: rng.chance(0.5) }]],
-  vote: [3, (p, ctx) => ['vote', { pollId: p.pollId && !ctx.mutate ? p.pollId : pick(ctx, p, p.pollId ? [p.pollId] : [], () => []), choices: ctx.mutate ? [9, 0] : [ctx.rng.int(2)] }]],
+  createPoll: [
+    1,
+    (_p, { rng }) => [
+      'createPoll',
+      {
+        question: 'Which?',
+        options: rng.pick([
+          ['a', 'b'],
+          ['a', 'b', 'c', 'd'],
+        ]),
+        multiple: rng.chance(0.5),
+      },
+    ],
+  ],
+  vote: [
+    3,
+    (p, ctx) => [
+      'vote',
+      { pollId: p.pollId && !ctx.mutate ? p.pollId : pick(ctx, p, p.pollId ? [p.pollId] : [], () => []), choices: ctx.mutate ? [9, 0] : [ctx.rng.int(2)] },
+    ],
+  ],
   closePoll: [1, (p, ctx) => ['closePoll', { pollId: pick(ctx, p, p.pollId ? [p.pollId] : [], () => []) }]],
   showPollResults: [1, (p, ctx) => ['showPollResults', { pollId: pick(ctx, p, p.pollId ? [p.pollId] : [], () => []) }]],
-  startBreakout: [1.5, (_p, ctx) => {
-    const groups = 1 + ctx.rng.int(3);
-    const manual = ctx.rng.chance(0.4);
-    return ['startBreakout', {
-      groups,
-      mode: manual ? 'manual' : 'random',
-      ...(manual ? { assign: peerIds(ctx).map((peerId) => ({ peerId, group: ctx.rng.int(ctx.mutate ? groups + 1 : groups) })) } : {}),
-      ...(ctx.rng.chance(0.2) ? { minutes: 1 } : {}),
-    }];
-  }],
-  moveToGroup: [4, (p, ctx) => ['moveToGroup', { peerId: ctx.rng.pick([...peerIds(ctx), uuid(ctx.rng)]), ...(ctx.rng.chance(0.7) ? { group: pick(ctx, p, p.groups, (q) => q.groups) } : {}) }]],
+  startBreakout: [
+    1.5,
+    (_p, ctx) => {
+      const groups = 1 + ctx.rng.int(3);
+      const manual = ctx.rng.chance(0.4);
+      return [
+        'startBreakout',
+        {
+          groups,
+          mode: manual ? 'manual' : 'random',
+          ...(manual ? { assign: peerIds(ctx).map((peerId) => ({ peerId, group: ctx.rng.int(ctx.mutate ? groups + 1 : groups) })) } : {}),
+          ...(ctx.rng.chance(0.2) ? { minutes: 1 } : {}),
+        },
+      ];
+    },
+  ],
+  moveToGroup: [
+    4,
+    (p, ctx) => [
+      'moveToGroup',
+      { peerId: ctx.rng.pick([...peerIds(ctx), uuid(ctx.rng)]), ...(ctx.rng.chance(0.7) ? { group: pick(ctx, p, p.groups, (q) => q.groups) } : {}) },
+    ],
+  ],
   leaveGroup: [2, () => ['leaveGroup', {}]],
   breakoutMessage: [1, () => ['breakoutMessage', { text: 'Back in two minutes' }]],
   closeGroup: [1, (p, ctx) => ['closeGroup', { group: pick(ctx, p, p.groups, (q) => q.groups) }]],
   endBreakout: [1, () => ['endBreakout', {}]],
   // Slides and whiteboard: real pages and strokes, and out-of-range ones when mutating (the upload itself is HTTP).
   startWhiteboard: [1, () => ['startWhiteboard', {}]],
-  startSlides: [0.5, (_p, { rng, mutate }) => ['startSlides', { bytes: mutate ? rng.pick([0, 2 ** 40, 1]) : 2000, pageCount: mutate ? rng.pick([0, 301, 1e9]) : 3 }]],
+  startSlides: [
+    0.5,
+    (_p, { rng, mutate }) => ['startSlides', { bytes: mutate ? rng.pick([0, 2 ** 40, 1]) : 2000, pageCount: mutate ? rng.pick([0, 301, 1e9]) : 3 }],
+  ],
   setPage: [2, (_p, { rng, mutate }) => ['setPage', { page: mutate ? rng.pick([0, -1, 51, 2 ** 31]) : rng.int(3) + 1 }]],
   addPage: [1, () => ['addPage', {}]],
   stopPresenting: [0.5, () => ['stopPresenting', {}]],
-  drawStroke: [3, (_p, { rng, mutate }) => {
-    const points = mutate ? rng.pick([[], [1], [10_001, 0], Array(2002).fill(1), [0.5, 2]]) : [rng.int(10_000), rng.int(10_000), rng.int(10_000), rng.int(10_000)];
-    return ['drawStroke', { page: mutate ? rng.pick([0, 99]) : 1, stroke: { tool: mutate ? rng.pick(['pen', 'laser']) : 'pen', colour: 'red', width: mutate ? rng.pick([0, 41, 4]) : 4, points } }];
-  }],
+  drawStroke: [
+    3,
+    (_p, { rng, mutate }) => {
+      const points = mutate
+        ? rng.pick([[], [1], [10_001, 0], Array(2002).fill(1), [0.5, 2]])
+        : [rng.int(10_000), rng.int(10_000), rng.int(10_000), rng.int(10_000)];
+      return [
+        'drawStroke',
+        {
+          page: mutate ? rng.pick([0, 99]) : 1,
+          stroke: { tool: mutate ? rng.pick(['pen', 'laser']) : 'pen', colour: 'red', width: mutate ? rng.pick([0, 41, 4]) : 4, points },
+        },
+      ];
+    },
+  ],
   eraseStroke: [1, (_p, { rng }) => ['eraseStroke', { page: 1, strokeId: rng.pick([uuid(rng), '', 'x'.repeat(65)]) }]],
   clearPage: [1, (_p, { rng, mutate }) => ['clearPage', { page: mutate ? rng.pick([0, 99]) : 1 }]],
-  movePointer: [2, (_p, { rng, mutate }) => ['movePointer', mutate ? rng.pick([{}, { x: -1, y: 2 }, { hidden: false }]) : rng.chance(0.2) ? { hidden: true } : { x: rng.int(10_000), y: rng.int(10_000) }]],
+  movePointer: [
+    2,
+    (_p, { rng, mutate }) => [
+      'movePointer',
+      mutate ? rng.pick([{}, { x: -1, y: 2 }, { hidden: false }]) : rng.chance(0.2) ? { hidden: true } : { x: rng.int(10_000), y: rng.int(10_000) },
+    ],
+  ],
   setDrawingAllowed: [1, (_p, { rng }) => ['setDrawingAllowed', { allowed: rng.chance(0.5) }]],
   // Someone in the room, someone who left or never was, or nobody (removes it).
   setSpotlight: [2, (_p, ctx) => ['setSpotlight', { peerId: ctx.rng.chance(0.3) ? null : ctx.rng.pick([...peerIds(ctx), uuid(ctx.rng)]) }]],
@@ -219,7 +311,7 @@ export async function runStatefulFuzz(server: RunningServer, options: StatefulOp
       }
     }
     // Bounded: a request that is never answered must not stall the fuzzer (it is reported at the end).
-    for (const until = Date.now() + 60_000; p.inFlight >= window && Date.now() < until; ) await sleep(5);
+    for (const until = Date.now() + 60_000; p.inFlight >= window && Date.now() < until;) await sleep(5);
     if (p.inFlight >= window && process.env.AULA_FUZZ_VERBOSE) console.log(`fuzz: ${p.name} stalled on ${p.overdue(5000).join(', ')}`);
     if (rng.chance(0.004)) {
       await dropAndResume(p);
@@ -243,7 +335,9 @@ export async function runStatefulFuzz(server: RunningServer, options: StatefulOp
     void p.send(m, params).then((a) => learn(p, m, params, a));
     // AULA_FUZZ_VERBOSE=500: a progress line every 500 requests.
     if (process.env.AULA_FUZZ_VERBOSE && n % Number(process.env.AULA_FUZZ_VERBOSE) === 0) {
-      console.log(`fuzz: ${n} requests, ${Date.now() % 1e6} ms, in flight ${peers.map((q) => q.inFlight).join(',')}, joined ${peers.map((q) => q.joined).join(',')}; open longer than 5 s: ${peers.flatMap((q) => q.overdue(5000)).join(', ') || 'none'}`);
+      console.log(
+        `fuzz: ${n} requests, ${Date.now() % 1e6} ms, in flight ${peers.map((q) => q.inFlight).join(',')}, joined ${peers.map((q) => q.joined).join(',')}; open longer than 5 s: ${peers.flatMap((q) => q.overdue(5000)).join(', ') || 'none'}`,
+      );
     }
   }
 

@@ -63,7 +63,9 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** A page that auto-submits a POST form, as platforms send them (inline script: the platform's own page). */
 export function autoPost(action: string, fields: Record<string, string>, target = ''): string {
-  const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
+  const inputs = Object.entries(fields)
+    .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
+    .join('');
   return `<!doctype html><html><body><form id="f" method="post" action="${esc(action)}"${target ? ` target="${target}"` : ''}>${inputs}<button>Go</button></form><script>document.getElementById('f').submit()</script></body></html>`;
 }
 
@@ -163,7 +165,10 @@ export class LtiPlatformSim {
       // Moodle's activity page (mod/lti/view.php): the tool in an iframe, camera and microphone
       // delegated to the tool's origin, no display-capture.
       const tool = new URL(this.aulaUrl).origin;
-      return html(200, `<!doctype html><html><body><h1>Course page</h1><iframe id="tool" name="tool" width="1000" height="700" allow="microphone ${tool}; camera ${tool}; autoplay ${tool}" src="/course/launch/${m[1]}"></iframe></body></html>`);
+      return html(
+        200,
+        `<!doctype html><html><body><h1>Course page</h1><iframe id="tool" name="tool" width="1000" height="700" allow="microphone ${tool}; camera ${tool}; autoplay ${tool}" src="/course/launch/${m[1]}"></iframe></body></html>`,
+      );
     }
     if ((m = /^\/course\/launch\/([\w-]+)$/.exec(url.pathname))) {
       const s = this.launches.get(m[1]!);
@@ -200,7 +205,9 @@ export class LtiPlatformSim {
   /** Security Framework §5.1.1.2 from the platform's side: the checks Moodle's auth.php makes. */
   private authenticate(p: Record<string, string>, res: http.ServerResponse): void {
     const fail = (error: string): void =>
-      void res.writeHead(200, { 'content-type': 'text/html' }).end(autoPost(p.redirect_uri ?? `${this.aulaUrl}/lti/launch`, { error, error_description: error, ...(p.state ? { state: p.state } : {}) }));
+      void res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(autoPost(p.redirect_uri ?? `${this.aulaUrl}/lti/launch`, { error, error_description: error, ...(p.state ? { state: p.state } : {}) }));
     let launchId: string | undefined;
     try {
       launchId = JSON.parse(p.lti_message_hint ?? '').launchid;

@@ -34,9 +34,7 @@ export async function startTestServer(overrides: ConfigInput = {}, options: Test
       log: { level: 'silent' },
     },
   });
-  const log = options.logSink
-    ? pino({ level: 'debug' }, { write: (line: string) => options.logSink!(line) })
-    : createLogger('silent');
+  const log = options.logSink ? pino({ level: 'debug' }, { write: (line: string) => options.logSink!(line) }) : createLogger('silent');
   return startServer(config, log);
 }
 

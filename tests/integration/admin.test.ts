@@ -160,7 +160,9 @@ describe('npx aula', () => {
     expect(JSON.parse(good.stdout).config).toMatchObject({ http: { port: 8443 }, admin: { token: '***' } });
     const bad = await aulaCli(null, 'config', 'check', path.join(dir, 'bad.json'));
     expect(bad.code).toBe(1);
-    expect(bad.stderr.trim()).toBe('aula: invalid configuration: media.announcedAddress: listening on all interfaces needs media.announcedAddress (the address browsers reach)');
+    expect(bad.stderr.trim()).toBe(
+      'aula: invalid configuration: media.announcedAddress: listening on all interfaces needs media.announcedAddress (the address browsers reach)',
+    );
   });
 
   it('npx aula finds the admin listener from the configuration (admin.host, admin.port), not the main port', async () => {

@@ -71,7 +71,7 @@ describe('bench smoke', () => {
     expect(raw.signalling.serverRssMB.after).toBeGreaterThan(0);
   }, 120_000);
 
-  it('churns joins and leaves with the ledger off and on, and reads the server\'s loop delay', async () => {
+  it("churns joins and leaves with the ledger off and on, and reads the server's loop delay", async () => {
     raw.ledger = await runLedger({ clients: 3, rooms: 1, seconds: 1, rate: 5, rounds: 1 });
     expect(raw.ledger.rounds.map((r) => r.ledger)).toEqual([false, true]);
     for (const r of raw.ledger.rounds) {
@@ -88,7 +88,6 @@ describe('bench smoke', () => {
     expect(on!.batches).toBeLessThanOrEqual(on!.events);
   }, 120_000);
 
-
   it('serves rooms on one node and on three (a real redis-server) and counts every stream', async () => {
     raw.nodes = await runNodes({ step: 1, maxRooms: 2, listeners: 2, warmSeconds: 1, seconds: 2 });
     for (const run of [raw.nodes.one, raw.nodes.three]) {
@@ -98,7 +97,7 @@ describe('bench smoke', () => {
     expect(raw.nodes.ratio).toBeGreaterThan(0);
   }, 240_000);
 
-  it('times Chromium joins straight to the room\'s node and through a relaying node', async () => {
+  it("times Chromium joins straight to the room's node and through a relaying node", async () => {
     raw.relayJoin = await runRelayJoin({ joins: 1 });
     expect(raw.relayJoin.failed).toBe(0);
     expect(raw.relayJoin.joins).toBe(2);

@@ -105,7 +105,14 @@ describe('breakout groups', () => {
     const mod = await member('moderator', 'Mod');
     const p1 = await member('participant', 'P1');
     const p2 = await member('participant', 'P2');
-    const started = await mod.c.request('startBreakout', { groups: 2, mode: 'manual', assign: [{ peerId: p1.id, group: 0 }, { peerId: p2.id, group: 1 }] });
+    const started = await mod.c.request('startBreakout', {
+      groups: 2,
+      mode: 'manual',
+      assign: [
+        { peerId: p1.id, group: 0 },
+        { peerId: p2.id, group: 1 },
+      ],
+    });
     const [g1, g2] = started.data.groups.map((g) => g.id) as [string, string];
     expect([groupOf(p1.id), groupOf(p2.id)]).toEqual([g1, g2]);
     expect(await mod.c.request('startBreakout', { groups: 2, mode: 'random' })).toMatchObject({ ok: false, error: { code: 'busy' } });

@@ -53,7 +53,9 @@ describe('chat', () => {
     const a = await member('participant', 'Ada');
     expect(await a.c.request('sendChat', { text: 'x'.repeat(1001) })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     expect(await a.c.request('sendChat', { text: '   ' })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
-    const replies = await a.c.burst(Array.from({ length: 8 }, (_, i) => JSON.stringify({ type: 'request', id: 100 + i, method: 'sendChat', data: { text: `m${i}` } })));
+    const replies = await a.c.burst(
+      Array.from({ length: 8 }, (_, i) => JSON.stringify({ type: 'request', id: 100 + i, method: 'sendChat', data: { text: `m${i}` } })),
+    );
     expect(replies.filter((r) => r.ok)).toHaveLength(5);
     expect(replies.filter((r) => r.error?.code === 'rate_limited')).toHaveLength(3);
     for (let i = 0; i < 120; i++) room.classroom.addChat({ id: `x${i}`, peerId: a.id, displayName: 'Ada', text: `n${i}`, at: '' });
@@ -202,7 +204,12 @@ describe('moderation', () => {
     const mod = await member('moderator', 'Mod');
     const pres = await member('presenter', 'Pres');
     const p = await member('participant', 'Pupil');
-    const video = { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, parameters: {}, rtcpFeedback: [] }], encodings: [{ ssrc: 3333 }], headerExtensions: [], rtcp: { cname: 'y' } };
+    const video = {
+      codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, parameters: {}, rtcpFeedback: [] }],
+      encodings: [{ ssrc: 3333 }],
+      headerExtensions: [],
+      rtcp: { cname: 'y' },
+    };
     const share = async (c: TestClient, ssrc: number) => {
       const t = await c.request('createTransport', { direction: 'send' });
       return c.request('produce', { transportId: t.data.id, kind: 'video', source: 'screen', rtpParameters: { ...video, encodings: [{ ssrc }] } });
@@ -211,7 +218,12 @@ describe('moderation', () => {
     expect(await share(pres.c, 2)).toMatchObject({ ok: true });
     expect(await share(mod.c, 3)).toMatchObject({ ok: false, error: { code: 'busy' } });
     await mod.c.request('allowScreenShares', { multiple: true });
-    const t = await mod.c.request('produce', { transportId: room.participants.get(mod.id)!.media.transports.keys().next().value!, kind: 'video', source: 'screen', rtpParameters: { ...video, encodings: [{ ssrc: 4 }] } });
+    const t = await mod.c.request('produce', {
+      transportId: room.participants.get(mod.id)!.media.transports.keys().next().value!,
+      kind: 'video',
+      source: 'screen',
+      rtpParameters: { ...video, encodings: [{ ssrc: 4 }] },
+    });
     expect(t).toMatchObject({ ok: true });
   });
 });

@@ -40,7 +40,9 @@ describe('signalling slots', () => {
     expect(wrongLink.closeCode).toBe(1008);
     // The one that said hello first, before the others' deadlines, is still there.
     expect(greeted.closeCode).toBeUndefined();
-    expect(await greeted.request('join', { displayName: 'On time', rtpCapabilities: greeted.replies[0]!.data.routerRtpCapabilities })).toMatchObject({ ok: true });
+    expect(await greeted.request('join', { displayName: 'On time', rtpCapabilities: greeted.replies[0]!.data.routerRtpCapabilities })).toMatchObject({
+      ok: true,
+    });
   });
 
   it('caps sockets outside rooms server-wide (signalling.unjoinedConnections); joined ones do not count', async () => {

@@ -102,7 +102,7 @@ describe('ledger churn', () => {
     expect(meetingsOf(quick, room.id)).toHaveLength(2);
   });
 
-  it('refuses join attempts past the per-person limit, and past the link\'s limit with fresh browser ids', async () => {
+  it("refuses join attempts past the per-person limit, and past the link's limit with fresh browser ids", async () => {
     const limited = await startTestServer({ signalling: { joinsPerMinute: 6 } });
     try {
       const room = await limited.rooms.create({ title: 'Limited', maxParticipants: 3 });

@@ -24,15 +24,19 @@ describe('ledger durability', () => {
     let stdout = '';
     child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: root,
-      env: { ...process.env, AULA_HTTP_PORT: '0', AULA_METRICS_PORT: '0', AULA_ADMIN_PORT: '0', AULA_CONFIG: '', AULA_DATA_DIR: dataDir, AULA_MEDIA_WORKERS: '1' },
+      env: {
+        ...process.env,
+        AULA_HTTP_PORT: '0',
+        AULA_METRICS_PORT: '0',
+        AULA_ADMIN_PORT: '0',
+        AULA_CONFIG: '',
+        AULA_DATA_DIR: dataDir,
+        AULA_MEDIA_WORKERS: '1',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child.stdout!.on('data', (d) => (stdout += d));
-    const [, base, roomId, token] = await waitFor(
-      () => /guest link: +(http:\/\/localhost:\d+)\/r\/([A-Za-z0-9_-]+)#t=(\S+)/.exec(stdout),
-      30_000,
-      'demo link',
-    );
+    const [, base, roomId, token] = await waitFor(() => /guest link: +(http:\/\/localhost:\d+)\/r\/([A-Za-z0-9_-]+)#t=(\S+)/.exec(stdout), 30_000, 'demo link');
     // Joins at once go into one group commit; each answer waits for its fsync.
     const names = Array.from({ length: 8 }, (_, i) => `Crash Canary-${i + 1}`);
     const clients = await Promise.all(names.map(() => TestClient.connect(base!)));
@@ -48,7 +52,12 @@ describe('ledger durability', () => {
     expect(meeting?.roomId).toBe(roomId);
     expect(meeting?.endedAt).toBeTypeOf('string');
     const events = restarted.ledger!.read(meeting!.id);
-    expect(events.filter((e) => e.type === 'join').map((e) => e.displayName).sort()).toEqual([...names].sort());
+    expect(
+      events
+        .filter((e) => e.type === 'join')
+        .map((e) => e.displayName)
+        .sort(),
+    ).toEqual([...names].sort());
     expect(events.filter((e) => e.type === 'change').map((e) => e.displayName)).toEqual(['Crash Canary-renamed']);
   });
 });

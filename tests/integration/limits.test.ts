@@ -44,12 +44,19 @@ describe('limits', () => {
     expect(code).toBe(1008);
     await open[0]!.close();
     // A freed slot can be used again.
-    await waitFor(async () => {
-      const again = await TestClient.connect(server.url);
-      const ok = await again.request('leave').then(() => true, () => false);
-      clients.push(again);
-      return ok;
-    }, 5000, 'a free slot');
+    await waitFor(
+      async () => {
+        const again = await TestClient.connect(server.url);
+        const ok = await again.request('leave').then(
+          () => true,
+          () => false,
+        );
+        clients.push(again);
+        return ok;
+      },
+      5000,
+      'a free slot',
+    );
   });
 
   it('keeps at most rooms.max rooms, with a clear error on the admin API', async () => {

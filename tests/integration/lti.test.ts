@@ -21,7 +21,8 @@ const user = (n: string) => ({ sub: `sub-${n}`, name: `Name ${n}`, given_name: `
 
 const decode = (s: string) =>
   s.replace(/&(#\d+|amp|lt|gt|quot|#39);/g, (_m, e: string) =>
-    e.startsWith('#') ? String.fromCharCode(Number(e.slice(1))) : ({ amp: '&', lt: '<', gt: '>', quot: '"' } as Record<string, string>)[e]!);
+    e.startsWith('#') ? String.fromCharCode(Number(e.slice(1))) : ({ amp: '&', lt: '<', gt: '>', quot: '"' } as Record<string, string>)[e]!,
+  );
 
 /** The one form on an auto-submitting page: where it posts and its hidden fields. */
 function formOf(html: string): { action: string; fields: Record<string, string> } {
@@ -49,7 +50,11 @@ async function launch(s: Scenario): Promise<Page & { id: string; loginPage: Page
   const loginFields = sim.loginFields(id);
   const loginPage =
     s.loginMethod === 'GET'
-      ? await fetch(`${server.url}/lti/login?${new URLSearchParams(loginFields)}`).then(async (r) => ({ status: r.status, html: await r.text(), headers: r.headers }))
+      ? await fetch(`${server.url}/lti/login?${new URLSearchParams(loginFields)}`).then(async (r) => ({
+          status: r.status,
+          html: await r.text(),
+          headers: r.headers,
+        }))
       : await post(`${server.url}/lti/login`, loginFields);
   if (loginPage.status !== 200) return { ...loginPage, id, loginPage };
   const auth = formOf(loginPage.html);
@@ -156,7 +161,7 @@ describe('LTI login and launch', () => {
     }
   });
 
-  it('maps one resource link to one stable room with the link\'s title, created on the first launch', async () => {
+  it("maps one resource link to one stable room with the link's title, created on the first launch", async () => {
     const before = server.rooms.list().length;
     const a = roomLinkOf((await launch(instructor('a', { resourceLink: { id: 'rl-100', title: 'Physics 7c — live' } }))).html);
     const b = roomLinkOf((await launch({ roles: [ROLE.learner], user: user('b'), resourceLink: { id: 'rl-100', title: 'renamed later' } })).html);
@@ -173,7 +178,12 @@ describe('LTI login and launch', () => {
   });
 
   it('a learner in a lobby room waits; the grant is not a guest link, so "no guest links" does not lock learners out', async () => {
-    const r = await launch({ roles: [ROLE.learner], user: user('lob'), resourceLink: { id: 'rl-lobby' }, custom: { aula_lobby: 'true', aula_guest_link: 'false' } });
+    const r = await launch({
+      roles: [ROLE.learner],
+      user: user('lob'),
+      resourceLink: { id: 'rl-lobby' },
+      custom: { aula_lobby: 'true', aula_guest_link: 'false' },
+    });
     const { roomId, token } = roomLinkOf(r.html);
     const room = server.rooms.get(roomId)!;
     expect(room.settings).toMatchObject({ lobby: true, guestAccess: false, recording: false });
@@ -193,7 +203,7 @@ describe('LTI login and launch', () => {
     expect(learner.html).not.toContain('guest-link');
   });
 
-  it('allows the platform to frame aula: the room page\'s frame-ancestors name the platform', async () => {
+  it("allows the platform to frame aula: the room page's frame-ancestors name the platform", async () => {
     const res = await fetch(`${server.url}/r/${server.rooms.list()[0]!.id}`);
     expect(res.headers.get('content-security-policy')).toMatch(new RegExp(`frame-ancestors ${sim.base.replace(/[.]/g, '\\.')}`));
     expect(res.headers.get('x-frame-options')).toBeNull();
@@ -221,14 +231,29 @@ describe('LTI launches that must not pass', () => {
     ['wrong iss', instructor('x', { claims: (c) => (c.iss = 'https://evil.example') }), 'wrong_issuer', /Ask your course administrator/],
     ['unknown deployment', instructor('x', { claims: (c) => (c[`${L}deployment_id`] = '99') }), 'unknown_deployment', /Ask your course administrator/],
     ['expired', instructor('x', { claims: (c) => ((c.iat = past() - 60), (c.exp = past())) }), 'token_expired', /Go back to your course/],
-    ['issued in the future', instructor('x', { claims: (c) => ((c.iat = Math.floor(Date.now() / 1000) + 600), (c.exp = (c.iat as number) + 60)) }), 'token_not_yet_valid', /Go back to your course/],
+    [
+      'issued in the future',
+      instructor('x', { claims: (c) => ((c.iat = Math.floor(Date.now() / 1000) + 600), (c.exp = (c.iat as number) + 60)) }),
+      'token_not_yet_valid',
+      /Go back to your course/,
+    ],
     ['missing state', instructor('x', { dropState: true }), 'state_missing', /Go back to your course/],
     ['alg none', instructor('x', { signing: 'none' }), 'bad_algorithm', /Ask your course administrator/],
     ['HS256 with the public key', instructor('x', { signing: 'HS256' }), 'bad_algorithm', /Ask your course administrator/],
-    ['a key not the platform\'s', instructor('x', { signing: 'foreign' }), 'bad_signature', /Ask your course administrator/],
+    ["a key not the platform's", instructor('x', { signing: 'foreign' }), 'bad_signature', /Ask your course administrator/],
     ['wrong version', instructor('x', { claims: (c) => (c[`${L}version`] = '1.1') }), 'wrong_version', /Ask your course administrator/],
-    ['unknown message type', instructor('x', { claims: (c) => (c[`${L}message_type`] = 'LtiSubmissionReviewRequest') }), 'wrong_message_type', /Ask your course administrator/],
-    ['target elsewhere', instructor('x', { claims: (c) => (c[`${L}target_link_uri`] = 'https://evil.example/lti/launch') }), 'wrong_target', /Ask your course administrator/],
+    [
+      'unknown message type',
+      instructor('x', { claims: (c) => (c[`${L}message_type`] = 'LtiSubmissionReviewRequest') }),
+      'wrong_message_type',
+      /Ask your course administrator/,
+    ],
+    [
+      'target elsewhere',
+      instructor('x', { claims: (c) => (c[`${L}target_link_uri`] = 'https://evil.example/lti/launch') }),
+      'wrong_target',
+      /Ask your course administrator/,
+    ],
     ['other nonce', instructor('x', { claims: (c) => (c.nonce = 'a-nonce-aula-never-issued') }), 'nonce_mismatch', /Go back to your course/],
     ['no resource link', instructor('x', { claims: (c) => delete c[`${L}resource_link`] }), 'no_resource_link', /Ask your course administrator/],
   ];
@@ -258,7 +283,7 @@ describe('LTI launches that must not pass', () => {
     expect(again.html).toMatch(/already used/);
   });
 
-  it('refuses an unknown platform at login, and the platform\'s own error response', async () => {
+  it("refuses an unknown platform at login, and the platform's own error response", async () => {
     const login = await post(`${server.url}/lti/login`, { iss: 'https://unknown.example', login_hint: 'x', target_link_uri: `${server.url}/lti/launch` });
     expect(login.status).toBe(400);
     expect(login.html).toContain('<code>unknown_platform</code>');
@@ -271,7 +296,11 @@ describe('LTI launches that must not pass', () => {
   });
 
   it('answers in German to a German browser', async () => {
-    const res = await fetch(`${server.url}/lti/launch`, { method: 'POST', body: new URLSearchParams({ id_token: 'x' }), headers: { 'accept-language': 'de-DE,de;q=0.9' } });
+    const res = await fetch(`${server.url}/lti/launch`, {
+      method: 'POST',
+      body: new URLSearchParams({ id_token: 'x' }),
+      headers: { 'accept-language': 'de-DE,de;q=0.9' },
+    });
     const html = await res.text();
     expect(html).toContain('lang="de"');
     expect(html).toMatch(/Gehen Sie zurück in Ihren Kurs/);
@@ -318,7 +347,9 @@ describe('Deep Linking', () => {
     expect(result.claims['https://purl.imsglobal.org/spec/lti-dl/claim/data']).toBe('opaque-42');
 
     // The platform now launches the new activity with those custom parameters.
-    const r = await launch(instructor('dl2', { resourceLink: { id: 'rl-dl-1', title: 'Weekly office hour' }, custom: items[0]!.custom as Record<string, string> }));
+    const r = await launch(
+      instructor('dl2', { resourceLink: { id: 'rl-dl-1', title: 'Weekly office hour' }, custom: items[0]!.custom as Record<string, string> }),
+    );
     const room = server.rooms.get(roomLinkOf(r.html).roomId)!;
     expect(room.settings).toMatchObject({ title: 'Weekly office hour', lobby: true, recording: true, guestAccess: false });
   });
@@ -336,7 +367,7 @@ describe('Deep Linking', () => {
   });
 });
 
-describe('the platform\'s keys', () => {
+describe("the platform's keys", () => {
   it('are cached, and fetched again when the platform signs with a new kid', async () => {
     const fetches = sim.jwksFetches;
     expect((await launch(instructor('k1'))).status).toBe(200);

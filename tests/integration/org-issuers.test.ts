@@ -137,7 +137,7 @@ describe('organisation issuers', () => {
 });
 
 describe('organisation tokens that must not pass', () => {
-  it('refuses a token without exp, and HS256 signed with the issuer\'s public key as the secret', async () => {
+  it("refuses a token without exp, and HS256 signed with the issuer's public key as the secret", async () => {
     const noExp = jwt.sign({ role: 'moderator', room: room.id }, pem(intranet.privateKey), {
       algorithm: 'RS256',
       issuer: INTRANET,

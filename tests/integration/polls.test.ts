@@ -82,7 +82,11 @@ describe('polls', () => {
     expect(await voters[0]!.c.request('vote', { pollId, choices: [5] })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     expect(await voters[0]!.c.request('vote', { pollId: 'nope', choices: [0] })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     // Moderators see live counts, nothing about who.
-    const live = await waitFor(() => mod.c.notifications.filter((n) => n.method === 'pollResults').at(-1)?.data.voters === 3 && mod.c.notifications.filter((n) => n.method === 'pollResults').at(-1)!.data);
+    const live = await waitFor(
+      () =>
+        mod.c.notifications.filter((n) => n.method === 'pollResults').at(-1)?.data.voters === 3 &&
+        mod.c.notifications.filter((n) => n.method === 'pollResults').at(-1)!.data,
+    );
     expect(live).toEqual({ pollId, counts: [1, 3, 1], voters: 3, final: false });
     // Voters never receive live results while it is open.
     expect(voters[1]!.c.notifications.some((n) => n.method === 'pollResults')).toBe(false);

@@ -30,9 +30,7 @@ describe('presence in the logs', () => {
 
     const presence = lines.filter((l) => typeof l.msg === 'string' && /^participant /.test(l.msg));
     const info = presence.filter((l) => l.level === INFO);
-    expect(info.map((l) => l.msg)).toEqual(
-      expect.arrayContaining(['participant joined', 'participant left', 'participant disconnected; waiting for resume']),
-    );
+    expect(info.map((l) => l.msg)).toEqual(expect.arrayContaining(['participant joined', 'participant left', 'participant disconnected; waiting for resume']));
     for (const l of info) {
       expect(l).not.toHaveProperty('peer');
       expect(l.participants).toBeTypeOf('number');

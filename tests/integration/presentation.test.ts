@@ -28,7 +28,11 @@ async function member(role: Role, name: string): Promise<{ c: TestClient; id: st
 const pdf = (bytes = 2000) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(bytes - 9, 0x20)]);
 
 const upload = (upload: { url: string; token: string }, body: Buffer, token = upload.token) =>
-  fetch(`${server.url}${upload.url}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/pdf' }, body: new Uint8Array(body) });
+  fetch(`${server.url}${upload.url}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/pdf' },
+    body: new Uint8Array(body),
+  });
 
 const fetchFile = (file: { url: string; token: string }, token = file.token) =>
   fetch(`${server.url}${file.url}`, { headers: { authorization: `Bearer ${token}` } });
@@ -89,7 +93,11 @@ describe('slides', () => {
     expect(got.headers.get('content-type')).toBe('application/pdf');
     expect(got.headers.get('x-content-type-options')).toBe('nosniff');
     expect(got.headers.get('cache-control')).toBe('no-store');
-    expect(Buffer.from(await got.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await got.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     expect((await fetchFile(presentation!.file!, 'y'.repeat(32))).status).toBe(404);
     expect((await fetch(`${server.url}${presentation!.file!.url}`)).status).toBe(404);
     // At rest: 0600, a random name, in the data directory's presentations folder.
@@ -102,7 +110,10 @@ describe('slides', () => {
 
     // Pages: the presenter and moderators turn them, in range; the pupil cannot.
     expect(await pupil.c.request('setPage', { page: 2 })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await pres.c.request('setPage', { page: 4 })).toMatchObject({ ok: false, error: { code: 'invalid_params', message: expect.stringContaining('out of range') } });
+    expect(await pres.c.request('setPage', { page: 4 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_params', message: expect.stringContaining('out of range') },
+    });
     expect(await pres.c.request('setPage', { page: 0 })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     const turned = pupil.c.nextNotification('presentationChanged');
     expect(await pres.c.request('setPage', { page: 2 })).toMatchObject({ ok: true });
@@ -139,7 +150,10 @@ describe('slides', () => {
     const allowed = pupil.c.nextNotification('presentationChanged');
     expect(await mod.c.request('setDrawingAllowed', { allowed: true })).toMatchObject({ ok: true });
     expect((await allowed).presentation!.drawingAllowed).toBe(true);
-    const byPupil = await pupil.c.request('drawStroke', { page: 1, stroke: { tool: 'highlighter', colour: 'yellow', width: 20, points: [0, 0, 10000, 10000] } });
+    const byPupil = await pupil.c.request('drawStroke', {
+      page: 1,
+      stroke: { tool: 'highlighter', colour: 'yellow', width: 20, points: [0, 0, 10000, 10000] },
+    });
     expect(byPupil.ok).toBe(true);
     const pointer = mod.c.nextNotification('pointerMoved');
     expect(await pupil.c.request('movePointer', { x: 300, y: 400 })).toMatchObject({ ok: true });
@@ -155,7 +169,10 @@ describe('slides', () => {
     ]) {
       expect(await mod.c.unchecked('drawStroke', bad)).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     }
-    expect(await mod.c.request('drawStroke', { page: 2, stroke: pen([1, 1]) })).toMatchObject({ ok: false, error: { code: 'invalid_params', message: expect.stringContaining('out of range') } });
+    expect(await mod.c.request('drawStroke', { page: 2, stroke: pen([1, 1]) })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_params', message: expect.stringContaining('out of range') },
+    });
 
     // Pages: add one, draw there, erase the pupil's stroke on page 1.
     expect(await mod.c.request('addPage')).toMatchObject({ ok: true, data: { pageCount: 2 } });

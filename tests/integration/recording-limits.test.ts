@@ -57,7 +57,7 @@ describe('recording capture limits', () => {
     // The moderator's own microphone is still recorded.
     const mt = await mod.request('createTransport', { direction: 'send' });
     expect(await mod.request('produce', { transportId: mt.data.id, kind: 'audio', source: 'mic', rtpParameters: opus(5000) })).toMatchObject({ ok: true });
-    await waitFor(() => recording.sidecar.tracks.length === tracks + 1, 20_000, 'the moderator\'s track');
+    await waitFor(() => recording.sidecar.tracks.length === tracks + 1, 20_000, "the moderator's track");
     expect(await mod.request('stopRecording')).toMatchObject({ ok: true });
     await waitFor(() => recording.pids().length === 0, 20_000, 'every capture to finish');
   });

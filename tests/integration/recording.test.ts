@@ -129,7 +129,15 @@ describe('recording', () => {
       expect(bytes.includes(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])), f).toBe(false);
       expect(bytes.includes(Buffer.from('Participant')), f).toBe(false);
     }
-    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=width,height', '-of', 'csv=p=0', await decrypted(server, r!.id, 'recording.webm')]);
+    const { stdout } = await run('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'format=duration:stream=width,height',
+      '-of',
+      'csv=p=0',
+      await decrypted(server, r!.id, 'recording.webm'),
+    ]);
     expect(stdout).toContain('1280,720');
     expect(Math.abs(Number(stdout.trim().split('\n').pop()) - r!.durationSeconds!)).toBeLessThan(1);
   });
@@ -230,8 +238,32 @@ describe('recording', () => {
     const file = `${randomId()}.webm`;
     const out = path.join(first.recordings.store.tracksDir(r.id), file);
     const writer = first.recordings.store.writer(r.id, `tracks/${file}`);
-    const ffmpeg = spawn('ffmpeg', ['-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=s=320x180:r=15', '-c:v', 'libvpx', '-deadline', 'realtime',
-      '-cpu-used', '8', '-flush_packets', '1', '-cluster_time_limit', '1000', '-f', 'webm', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const ffmpeg = spawn(
+      'ffmpeg',
+      [
+        '-v',
+        'error',
+        '-re',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=s=320x180:r=15',
+        '-c:v',
+        'libvpx',
+        '-deadline',
+        'realtime',
+        '-cpu-used',
+        '8',
+        '-flush_packets',
+        '1',
+        '-cluster_time_limit',
+        '1000',
+        '-f',
+        'webm',
+        'pipe:1',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     ffmpeg.stdout.on('data', (d: Buffer) => writer.write(d));
     await waitFor(() => fs.existsSync(out) && fs.statSync(out).size > 20_000, 30_000, 'a few clusters');
     ffmpeg.kill('SIGKILL');
@@ -245,7 +277,18 @@ describe('recording', () => {
       const after = second.recordings.store.get(r.id)!;
       expect(after).toMatchObject({ state: 'ready', interrupted: true });
       expect(second.recordings.store.get(stoppedByClose)).toMatchObject({ state: 'ready' });
-      const { stdout } = await run('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', await decrypted(second, r.id, 'recording.webm')]);
+      const { stdout } = await run('ffprobe', [
+        '-v',
+        'error',
+        '-count_frames',
+        '-select_streams',
+        'v:0',
+        '-show_entries',
+        'stream=nb_read_frames',
+        '-of',
+        'csv=p=0',
+        await decrypted(second, r.id, 'recording.webm'),
+      ]);
       expect(Number(stdout)).toBeGreaterThan(0);
     } finally {
       await second.close();

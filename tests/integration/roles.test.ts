@@ -226,16 +226,20 @@ describe('lobby', () => {
     expect(small.participants.size).toBe(3);
   });
 
-  it('someone who leaves the lobby disappears from the moderators\' list', async () => {
+  it("someone who leaves the lobby disappears from the moderators' list", async () => {
     const mod = await member('moderator', 'Mod', { room: lobbyRoom });
     const guest = await TestClient.connect(server.url);
     clients.push(guest);
     await guest.enter(lobbyRoom.id, await tokenFor(server, lobbyRoom, 'participant'), 'Quick');
     await waitFor(() => mod.c.notifications.some((n) => n.method === 'lobbyChanged' && n.data.entries.length === 1), 5000, 'lobby entry');
     await guest.close();
-    await waitFor(() => {
-      const last = mod.c.notifications.filter((n) => n.method === 'lobbyChanged').at(-1);
-      return last?.data.entries.length === 0;
-    }, 5000, 'empty lobby');
+    await waitFor(
+      () => {
+        const last = mod.c.notifications.filter((n) => n.method === 'lobbyChanged').at(-1);
+        return last?.data.entries.length === 0;
+      },
+      5000,
+      'empty lobby',
+    );
   });
 });

@@ -74,7 +74,14 @@ describe('moderatorDevicesOn', () => {
     const { room, links } = await (await api('POST', '/rooms', { title: 'Later on', lobby: true, maxParticipants: 30 })).json();
     const res = await api('PATCH', `/rooms/${room.id}`, { moderatorDevicesOn: true });
     expect(res.status).toBe(200);
-    expect((await res.json()).room.settings).toEqual({ title: 'Later on', lobby: true, maxParticipants: 30, recording: false, guestAccess: true, moderatorDevicesOn: true });
+    expect((await res.json()).room.settings).toEqual({
+      title: 'Later on',
+      lobby: true,
+      maxParticipants: 30,
+      recording: false,
+      guestAccess: true,
+      moderatorDevicesOn: true,
+    });
     expect((await hello(links.moderator)).devicesOn).toBe(true);
     const dataDir = server.dataDir;
     await Promise.all(clients.splice(0).map((c) => c.close()));

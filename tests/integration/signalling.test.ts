@@ -43,7 +43,7 @@ describe('typed errors', () => {
   it('answers malformed JSON, non-requests, unknown methods and wrong types', async () => {
     const c = await client();
     expect((await c.raw('{not json')).error?.code).toBe('bad_json');
-    expect((await c.raw(JSON.stringify({ id: 5, hello: 'world' })))).toMatchObject({ id: 5, ok: false, error: { code: 'bad_request' } });
+    expect(await c.raw(JSON.stringify({ id: 5, hello: 'world' }))).toMatchObject({ id: 5, ok: false, error: { code: 'bad_request' } });
     expect(await c.unchecked('fly')).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     expect(await c.unchecked('createTransport', { direction: ['send'] })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     expect((await c.raw(Buffer.from([1, 2, 3]), { binary: true })).error?.code).toBe('bad_request');
@@ -97,7 +97,7 @@ describe('typed errors', () => {
     expect(c.socket.readyState).toBe(c.socket.OPEN);
   });
 
-  it('refuses to touch another participant\'s transport', async () => {
+  it("refuses to touch another participant's transport", async () => {
     const alice = await joined(roomA, 'Alice');
     const mallory = await joined(roomA, 'Mallory');
     const t = await alice.request('createTransport', { direction: 'send' });

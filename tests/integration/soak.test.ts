@@ -32,30 +32,34 @@ afterAll(async () => {
 });
 
 describe('soak', () => {
-  it(`${PARTICIPANTS} participants joining, producing, resuming and leaving for ${SECONDS} s leave nothing behind`, async () => {
-    await soak(server, { participants: PARTICIPANTS, seconds: WARMUP_SECONDS, rooms: 4 });
-    await waitFor(async () => (await footprint(server)).participants === 0, 60_000, 'the warm-up round to have left');
-    const start = await footprint(server);
-    const result = await soak(server, { participants: PARTICIPANTS, seconds: SECONDS, rooms: 4 });
-    await waitFor(async () => (await footprint(server)).participants === 0, 60_000, 'everyone to have left');
-    // Closes settle and grace timers run out: wait for the media objects to go, however long that takes.
-    await waitFor(
-      async () => {
-        const fp = await footprint(server);
-        return fp.transports === 0 && fp.producers === 0 && fp.consumers === 0;
-      },
-      60_000,
-      'media objects to close',
-    );
-    const endFp = await footprint(server);
-    console.table({ start, end: endFp });
-    console.log(`soak: ${result.cycles} cycles, ${result.requests} requests, errors ${JSON.stringify(result.errors)}`);
+  it(
+    `${PARTICIPANTS} participants joining, producing, resuming and leaving for ${SECONDS} s leave nothing behind`,
+    async () => {
+      await soak(server, { participants: PARTICIPANTS, seconds: WARMUP_SECONDS, rooms: 4 });
+      await waitFor(async () => (await footprint(server)).participants === 0, 60_000, 'the warm-up round to have left');
+      const start = await footprint(server);
+      const result = await soak(server, { participants: PARTICIPANTS, seconds: SECONDS, rooms: 4 });
+      await waitFor(async () => (await footprint(server)).participants === 0, 60_000, 'everyone to have left');
+      // Closes settle and grace timers run out: wait for the media objects to go, however long that takes.
+      await waitFor(
+        async () => {
+          const fp = await footprint(server);
+          return fp.transports === 0 && fp.producers === 0 && fp.consumers === 0;
+        },
+        60_000,
+        'media objects to close',
+      );
+      const endFp = await footprint(server);
+      console.table({ start, end: endFp });
+      console.log(`soak: ${result.cycles} cycles, ${result.requests} requests, errors ${JSON.stringify(result.errors)}`);
 
-    expect(result.cycles).toBeGreaterThan(PARTICIPANTS);
-    expect(result.errors.internal ?? 0).toBe(0);
-    expect(endFp).toMatchObject({ participants: 0, transports: 0, producers: 0, consumers: 0, workers: 2, routers: start.routers });
-    expect(endFp.heapMB - start.heapMB).toBeLessThan(MAX_HEAP_GROWTH_MB);
-    expect(endFp.rssMB - start.rssMB).toBeLessThan(MAX_RSS_GROWTH_MB);
-    expect(endFp.handles - start.handles).toBeLessThanOrEqual(MAX_HANDLE_GROWTH);
-  }, (WARMUP_SECONDS + SECONDS + 180) * 1000);
+      expect(result.cycles).toBeGreaterThan(PARTICIPANTS);
+      expect(result.errors.internal ?? 0).toBe(0);
+      expect(endFp).toMatchObject({ participants: 0, transports: 0, producers: 0, consumers: 0, workers: 2, routers: start.routers });
+      expect(endFp.heapMB - start.heapMB).toBeLessThan(MAX_HEAP_GROWTH_MB);
+      expect(endFp.rssMB - start.rssMB).toBeLessThan(MAX_RSS_GROWTH_MB);
+      expect(endFp.handles - start.handles).toBeLessThanOrEqual(MAX_HANDLE_GROWTH);
+    },
+    (WARMUP_SECONDS + SECONDS + 180) * 1000,
+  );
 });

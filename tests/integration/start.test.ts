@@ -41,11 +41,7 @@ describe('server/main.ts', () => {
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
 
-    const link = await waitFor(
-      () => /guest link: +(http:\/\/localhost:\d+\/r\/([0-9a-f]{32}))#t=(\S+)/.exec(stdout),
-      30_000,
-      'demo guest link',
-    );
+    const link = await waitFor(() => /guest link: +(http:\/\/localhost:\d+\/r\/([0-9a-f]{32}))#t=(\S+)/.exec(stdout), 30_000, 'demo guest link');
     const [, url, roomId, token] = link;
     expect(stdout).toMatch(/moderator link: +http:\/\/localhost:\d+\/r\/[0-9a-f]{32}#t=\S+/);
     // The start-up banner shows the effective configuration, secrets masked.
@@ -92,7 +88,10 @@ describe('server/main.ts', () => {
     const ledger = new Ledger(dataDir, masterKey, 30, new AuditLog(dataDir, auditKey(masterKey)));
     const [meeting] = ledger.meetings();
     expect(meeting?.endedAt).toBeTypeOf('string');
-    expect(ledger.read(meeting!.id).map((e) => [e.type, e.displayName])).toEqual([['join', 'Stays till the end'], ['leave', undefined]]);
+    expect(ledger.read(meeting!.id).map((e) => [e.type, e.displayName])).toEqual([
+      ['join', 'Stays till the end'],
+      ['leave', undefined],
+    ]);
 
     // The data directory is private, and so are the secrets in it.
     expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);

@@ -18,10 +18,15 @@ const onRejection = (reason: unknown) => rejections.push(reason);
 beforeAll(async () => {
   process.on('unhandledRejection', onRejection);
   // Every log line, to prove that what clients do wrong never reaches the error log.
-  server = await startTestServer({}, { logSink: (line) => {
-    const entry = JSON.parse(line) as { level: number; msg: string; method?: string; err?: string };
-    if (entry.level >= 50) errorLines.push(`${entry.msg} ${entry.method ?? ''} ${entry.err ?? ''}`);
-  } });
+  server = await startTestServer(
+    {},
+    {
+      logSink: (line) => {
+        const entry = JSON.parse(line) as { level: number; msg: string; method?: string; err?: string };
+        if (entry.level >= 50) errorLines.push(`${entry.msg} ${entry.method ?? ''} ${entry.err ?? ''}`);
+      },
+    },
+  );
 });
 afterAll(async () => {
   process.off('unhandledRejection', onRejection);

@@ -58,8 +58,7 @@ describe('privacy notice at /privacy', () => {
 });
 
 describe('record of processing activities', () => {
-  const aula = (...args: string[]) =>
-    run(process.execPath, ['bin/aula.mjs', ...args, '--url', server.adminUrl, '--token', server.adminToken], { cwd: root });
+  const aula = (...args: string[]) => run(process.execPath, ['bin/aula.mjs', ...args, '--url', server.adminUrl, '--token', server.adminToken], { cwd: root });
 
   it('npx aula privacy record prints Markdown from the running configuration', async () => {
     const { stdout } = await aula('privacy', 'record');
@@ -122,7 +121,7 @@ describe('problem reports endpoint', () => {
     expect(plain.problems.list()).toHaveLength(0);
   });
 
-  it('refuses control and text-direction characters meant for the operator\'s terminal', async () => {
+  it("refuses control and text-direction characters meant for the operator's terminal", async () => {
     expect((await post({ description: 'fine\nsecond line' })).status).toBe(201);
     expect((await post({ description: 'evil \u001b[2J' })).status).toBe(400);
     expect((await post({ os: 'Linux\u202e' })).status).toBe(400);

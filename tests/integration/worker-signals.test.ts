@@ -37,7 +37,7 @@ describe('mediasoup workers and process signals', () => {
     }
   });
 
-  it('the pool\'s workers stay up through a signal until aula closes them', () => {
+  it("the pool's workers stay up through a signal until aula closes them", () => {
     expect(server.pool.workers).toHaveLength(2);
     for (const worker of server.pool.workers) {
       expect(process.listeners('SIGTERM')).not.toContain(onSignalOf(worker));

@@ -100,11 +100,35 @@ describe('SRTP in the worker (libsrtp with OpenSSL)', () => {
         kind: 'audio',
         rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 22222222 }] },
       });
-      const ffmpeg = spawn('ffmpeg', [
-        '-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-        '-c:a', 'libopus', '-ac', '2', '-f', 'rtp', '-ssrc', '22222222', '-payload_type', '100',
-        '-srtp_out_suite', suite, '-srtp_out_params', key, `srtp://${ip}:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`,
-      ], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const ffmpeg = spawn(
+        'ffmpeg',
+        [
+          '-hide_banner',
+          '-loglevel',
+          'error',
+          '-re',
+          '-f',
+          'lavfi',
+          '-i',
+          'sine=frequency=440:sample_rate=48000',
+          '-c:a',
+          'libopus',
+          '-ac',
+          '2',
+          '-f',
+          'rtp',
+          '-ssrc',
+          '22222222',
+          '-payload_type',
+          '100',
+          '-srtp_out_suite',
+          suite,
+          '-srtp_out_params',
+          key,
+          `srtp://${ip}:${transport.tuple.localPort}?rtcpport=${transport.rtcpTuple!.localPort}&pkt_size=1200`,
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
       try {
         const packets = async () => (await producer.getStats()).reduce((n, s) => n + (s.packetCount ?? 0), 0);
         await until(`${suite} packets from ffmpeg`, async () => (await packets()) >= 20);

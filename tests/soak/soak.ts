@@ -48,7 +48,10 @@ export async function soak(server: RunningServer, o: SoakOptions): Promise<SoakR
     const recv = await ask(c, 'createTransport', { direction: 'recv' });
     await ask(c, 'connectTransport', { transportId: send.data.id, dtlsParameters: { role: 'client', fingerprints } });
     await ask(c, 'connectTransport', { transportId: recv.data.id, dtlsParameters: { role: 'client', fingerprints } });
-    for (const [kind, source, rtp] of [['audio', 'mic', AUDIO], ['video', 'camera', VIDEO]] as const) {
+    for (const [kind, source, rtp] of [
+      ['audio', 'mic', AUDIO],
+      ['video', 'camera', VIDEO],
+    ] as const) {
       const rtpParameters = { ...rtp, encodings: [{ ssrc: ssrc++ }] };
       await ask(c, 'produce', { transportId: send.data.id, kind, source, rtpParameters });
     }

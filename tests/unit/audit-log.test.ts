@@ -29,7 +29,10 @@ describe('audit log', () => {
     const first = strip(entries[0]!);
     const firstHash = entryHash(first, Buffer.alloc(32, 9)); // a guessed key
     const second = { ...strip(entries[1]!), operator: 'alice', prev: firstHash };
-    const rewritten = [{ ...first, hash: firstHash }, { ...second, hash: entryHash(second, Buffer.alloc(32, 9)) }];
+    const rewritten = [
+      { ...first, hash: firstHash },
+      { ...second, hash: entryHash(second, Buffer.alloc(32, 9)) },
+    ];
     expect(AuditLog.verify(rewritten, Buffer.alloc(32, 9))).toBeNull(); // consistent under the forger's key
     expect(AuditLog.verify(rewritten, key)).toBe('entry 1 was modified');
     expect(AuditLog.verify(entries, key)).toBeNull();

@@ -12,7 +12,9 @@ describe('configuration', () => {
   });
 
   it('takes environment overrides', () => {
-    const c = loadConfig({ env: { AULA_HTTP_PORT: '8080', AULA_MEDIA_LISTEN_IP: '0.0.0.0', AULA_MEDIA_ANNOUNCED_ADDRESS: '203.0.113.7', AULA_ROOMS_DEMO_ROOM: 'false' } });
+    const c = loadConfig({
+      env: { AULA_HTTP_PORT: '8080', AULA_MEDIA_LISTEN_IP: '0.0.0.0', AULA_MEDIA_ANNOUNCED_ADDRESS: '203.0.113.7', AULA_ROOMS_DEMO_ROOM: 'false' },
+    });
     expect(c.http.port).toBe(8080);
     expect(c.media).toMatchObject({ listenIp: '0.0.0.0', announcedAddress: '203.0.113.7' });
     expect(c.rooms.demoRoom).toBe(false);

@@ -34,7 +34,7 @@ describe('dispatcher: one answer per request', () => {
     expect(t.lines.filter((l) => l.level === 50)).toHaveLength(1);
   });
 
-  it('treats a TypeError in aula\'s own code as a server fault (internal, error log), not as the client\'s invalid_params', async () => {
+  it("treats a TypeError in aula's own code as a server fault (internal, error log), not as the client's invalid_params", async () => {
     const t = setup(async () => (undefined as unknown as { x: { y: number } }).x.y);
     await t.dispatcher.dispatch(t.session, t.frame(8));
     expect(t.sent[0]).toMatchObject({ id: 8, ok: false, error: { code: 'internal' } });
@@ -64,7 +64,11 @@ describe('dispatcher: one answer per request', () => {
     const t = setup(() => new Promise(() => undefined));
     // The connection's queue: one request after the other (as ws-server.ts does).
     let queue = Promise.resolve();
-    for (const [id, m] of [[1, 'raiseHand'], [2, 'lowerHand']] as const) queue = queue.then(() => t.dispatcher.dispatch(t.session, t.frame(id, m)));
+    for (const [id, m] of [
+      [1, 'raiseHand'],
+      [2, 'lowerHand'],
+    ] as const)
+      queue = queue.then(() => t.dispatcher.dispatch(t.session, t.frame(id, m)));
     await queue;
     expect(t.sent).toEqual([
       { type: 'response', id: 1, ok: false, error: { code: 'timeout', message: expect.stringContaining('took too long') } },

@@ -55,8 +55,7 @@ describe('display names', () => {
   });
 
   it('is applied by the protocol schema, which also bounds the raw input', () => {
-    const join = (displayName: string) =>
-      parseRequest(JSON.stringify({ type: 'request', id: 1, method: 'join', data: { displayName, rtpCapabilities: {} } }));
+    const join = (displayName: string) => parseRequest(JSON.stringify({ type: 'request', id: 1, method: 'join', data: { displayName, rtpCapabilities: {} } }));
     expect(join(' Zoe\u0308 ')).toMatchObject({ ok: true, params: { displayName: 'Zoë' } });
     expect(join('\u202Eabc')).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     expect(join('\u200B'.repeat(10_000))).toMatchObject({ ok: false, error: { code: 'invalid_params' } });

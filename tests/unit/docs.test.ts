@@ -8,13 +8,18 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
-const markdown = ['README.md', 'bench/README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const markdown = [
+  'README.md',
+  'bench/README.md',
+  ...fs
+    .readdirSync(path.join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** The text outside fenced code blocks and inline code spans. */
 function prose(text: string): string {
-  return text
-    .replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '')
-    .replace(/`[^`\n]*`/g, (code) => ' '.repeat(code.length));
+  return text.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '').replace(/`[^`\n]*`/g, (code) => ' '.repeat(code.length));
 }
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
@@ -72,7 +77,9 @@ describe('links in the documentation', () => {
   });
 
   it('computes anchors the way GitHub does', () => {
-    const a = anchors('# Measured 2026-12-01: Node 24.22.3, mediasoup 3.27.1\n## Soak and fuzz\n## Soak and fuzz\n```\n# not a heading\n```\n### `npx aula` (CLI)');
+    const a = anchors(
+      '# Measured 2026-12-01: Node 24.22.3, mediasoup 3.27.1\n## Soak and fuzz\n## Soak and fuzz\n```\n# not a heading\n```\n### `npx aula` (CLI)',
+    );
     expect([...a]).toEqual(['measured-2026-12-01-node-24223-mediasoup-3271', 'soak-and-fuzz', 'soak-and-fuzz-1', 'npx-aula-cli']);
   });
 });

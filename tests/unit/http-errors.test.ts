@@ -82,7 +82,10 @@ describe('one HTTP error shape and handler', () => {
       status: 413,
       body: { error: { code: 'too_large', message: 'request body too large' } },
     });
-    expect(await answer(await fetch(`${base}/api/items/%E0%A4%A`))).toEqual({ status: 400, body: { error: { code: 'bad_request', message: 'the request is not valid' } } });
+    expect(await answer(await fetch(`${base}/api/items/%E0%A4%A`))).toEqual({
+      status: 400,
+      body: { error: { code: 'bad_request', message: 'the request is not valid' } },
+    });
     expect(await answer(await fetch(`${base}/nowhere`))).toEqual({ status: 404, body: { error: { code: 'not_found', message: 'not found' } } });
   });
 

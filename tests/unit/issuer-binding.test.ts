@@ -36,7 +36,12 @@ function access(issuers: Array<Record<string, unknown>>): AccessControl {
 }
 
 const granted = (ac: AccessControl, iss: string, r: Room) =>
-  token(iss, r.id).then((t) => ac.grant(t, r)).then(() => true, () => false);
+  token(iss, r.id)
+    .then((t) => ac.grant(t, r))
+    .then(
+      () => true,
+      () => false,
+    );
 
 describe('issuer binding', () => {
   it('a single issuer, unbound, is trusted for every room', async () => {

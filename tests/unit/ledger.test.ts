@@ -71,7 +71,12 @@ describe('attendance ledger', () => {
     expect(ledger.purge(new Date('2026-01-31T11:00:01Z'))).toBe(1);
     expect(fs.existsSync(path.join(ledger.dir, old.id))).toBe(false);
     expect(ledger.meeting(old.id)).toBeUndefined();
-    expect(ledger.meetings().map((m) => m.id).sort()).toEqual([recent.id, open.id].sort());
+    expect(
+      ledger
+        .meetings()
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual([recent.id, open.id].sort());
     expect(audit.all().at(-1)).toMatchObject({ type: 'meeting.purged', meetingId: old.id });
     expect(AuditLog.verify([...audit.all()])).toBeNull();
   });
@@ -123,18 +128,18 @@ describe('report entries', () => {
         { displayName: 'Doe, Jane', role: 'participant', joined: 'a', left: null },
       ],
     });
-    expect(csv.split('\n')).toEqual([
-      'display_name,role,joined,left',
-      `"'=HYPERLINK(""http://evil"")",participant,a,b`,
-      '"Doe, Jane",participant,a,',
-    ]);
+    expect(csv.split('\n')).toEqual(['display_name,role,joined,left', `"'=HYPERLINK(""http://evil"")",participant,a,b`, '"Doe, Jane",participant,a,']);
   });
 });
 
 describe('ledger writes', () => {
   it('commits a burst of events in few batches (one fsync each), each promise settling once its event is on disk', async () => {
     const m = ledger.start('room-1', 'Burst');
-    const on = (n: number) => fs.readFileSync(path.join(ledger.dir, m.id, 'events.log'), 'utf8').trim().split('\n').length >= n;
+    const on = (n: number) =>
+      fs
+        .readFileSync(path.join(ledger.dir, m.id, 'events.log'), 'utf8')
+        .trim()
+        .split('\n').length >= n;
     const writes = Array.from({ length: 200 }, (_, i) =>
       ledger.append(m.id, { type: 'join', session: `s${i}`, displayName: `P${i}`, role: 'participant', at: new Date().toISOString() }).then(() => on(i + 1)),
     );

@@ -34,7 +34,9 @@ describe('lti configuration', () => {
   });
 
   it('refuses bad registrations with one line naming the key', () => {
-    expect(attempt({ platforms: [{ ...moodle, authUrl: 'http://moodle.school.example/mod/lti/auth.php' }] })).toMatch(/lti\.platforms\.0\.authUrl: authUrl must use https/);
+    expect(attempt({ platforms: [{ ...moodle, authUrl: 'http://moodle.school.example/mod/lti/auth.php' }] })).toMatch(
+      /lti\.platforms\.0\.authUrl: authUrl must use https/,
+    );
     expect(attempt({ platforms: [{ ...moodle, jwksUrl: 'ftp://x' }] })).toMatch(/lti\.platforms\.0\.jwksUrl/);
     expect(attempt({ platforms: [{ ...moodle, deploymentIds: [] }] })).toMatch(/lti\.platforms\.0\.deploymentIds/);
     expect(attempt({ platforms: [moodle, { ...moodle, name: 'Again' }] })).toMatch(/each \(issuer, clientId\) may be registered once/);

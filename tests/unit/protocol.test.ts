@@ -57,16 +57,19 @@ describe('parseRequest', () => {
 
   it('refuses encodings mediasoup cannot pack (a fractional maxBitrate broke its shared FlatBuffers builder)', () => {
     const produce = (encoding: Record<string, unknown>) =>
-      parseRequest(req('produce', {
-        transportId: 't1', kind: 'video', source: 'camera',
-        rtpParameters: { codecs: [{ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96 }], encodings: [encoding] },
-      }));
+      parseRequest(
+        req('produce', {
+          transportId: 't1',
+          kind: 'video',
+          source: 'camera',
+          rtpParameters: { codecs: [{ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96 }], encodings: [encoding] },
+        }),
+      );
     expect(produce({ ssrc: 1234, maxBitrate: 1.5 })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     expect(produce({ ssrc: -1 })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     expect(produce({ rid: 'r0', rtx: { ssrc: 2 ** 32 } })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
     // What browsers send passes, keys mediasoup knows beyond these included.
-    expect(produce({ rid: 'r0', maxBitrate: 150000, scalabilityMode: 'L1T3', scaleResolutionDownBy: 4, active: true, dtx: false }))
-      .toMatchObject({ ok: true });
+    expect(produce({ rid: 'r0', maxBitrate: 150000, scalabilityMode: 'L1T3', scaleResolutionDownBy: 4, active: true, dtx: false })).toMatchObject({ ok: true });
   });
 
   it('never throws, whatever the input', () => {

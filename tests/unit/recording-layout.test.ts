@@ -23,7 +23,13 @@ describe('recording layout', () => {
   it('without a screen, cameras fill most of the frame, inside it and apart', () => {
     const covered: Record<number, number> = {};
     for (let n = 1; n <= 16; n++) {
-      const cells = [...layout([], Array.from({ length: n }, (_, i) => cam(i + 1)), F).values()];
+      const cells = [
+        ...layout(
+          [],
+          Array.from({ length: n }, (_, i) => cam(i + 1)),
+          F,
+        ).values(),
+      ];
       expect(cells).toHaveLength(n);
       for (const c of cells) expect(inside(c)).toBe(true);
       for (const [i, a] of cells.entries()) for (const b of cells.slice(i + 1)) expect(overlap(a, b)).toBe(false);

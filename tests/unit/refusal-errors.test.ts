@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { refusal } from '../../server/media/refusal.js';
 
 describe('refusal() with mediasoup 3.27 errors', () => {
-  it('treats a closed worker as a server fault, not the client\'s mistake', () => {
+  it("treats a closed worker as a server fault, not the client's mistake", () => {
     expect(refusal('consume', new errors.WorkerClosedError('Channel closed, cannot send request [method:X]'))).toBeUndefined();
   });
 

@@ -25,7 +25,7 @@ describe('the mediasoup worker binary', () => {
     expect(checkLinkage(worker)).toEqual({ ok: true, problem: '' });
   });
 
-  it('carries libsrtp\'s OpenSSL backend inside it', () => {
+  it("carries libsrtp's OpenSSL backend inside it", () => {
     // The binary keeps its symbol table; libsrtp's OpenSSL cipher and MAC are in it, NSS's are not.
     const nm = spawnSync('nm', [worker], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     expect(nm.status).toBe(0);
@@ -34,7 +34,7 @@ describe('the mediasoup worker binary', () => {
     expect(nm.stdout).not.toMatch(/srtp_aes_(?:icm|gcm)_nss_/);
   });
 
-  it('tells a worker built against Debian\'s libsrtp2 (NSS) apart', () => {
+  it("tells a worker built against Debian's libsrtp2 (NSS) apart", () => {
     // ldd of the 3.19.3 worker built against libsrtp2-1, abridged.
     const debian = [
       'libssl.so.3 => /lib/x86_64-linux-gnu/libssl.so.3',

@@ -36,7 +36,7 @@ describe('obtaining the mediasoup worker', () => {
     expect(smokeTest(path.join(dir, 'missing'))).toBe(false);
   });
 
-  it('uses MEDIASOUP_WORKER_BIN first and installs it at mediasoup\'s default path', () => {
+  it("uses MEDIASOUP_WORKER_BIN first and installs it at mediasoup's default path", () => {
     const worker = script('worker', 41);
     const cached = path.join(cache, 'mediasoup-worker', cacheKey('3.27.1'), 'mediasoup-worker');
     fs.mkdirSync(path.dirname(cached), { recursive: true });
@@ -96,7 +96,7 @@ describe('obtaining the mediasoup worker', () => {
 });
 
 describe('the private apt configuration', () => {
-  it('uses the machine\'s own Debian mirrors, deb822 or one-line', () => {
+  it("uses the machine's own Debian mirrors, deb822 or one-line", () => {
     const etc = path.join(dir, 'etc');
     fs.mkdirSync(path.join(etc, 'sources.list.d'), { recursive: true });
     fs.writeFileSync(
@@ -110,7 +110,7 @@ describe('the private apt configuration', () => {
     expect(machineMirrors(path.join(dir, 'none'))).toEqual({ mirror: 'http://deb.debian.org/debian', security: 'http://deb.debian.org/debian-security' });
   });
 
-  it('lists bookworm-backports binaries and bookworm sources, signed by Debian\'s keyring', () => {
+  it("lists bookworm-backports binaries and bookworm sources, signed by Debian's keyring", () => {
     const list = sourcesList({ mirror: 'http://m/debian', security: 'http://m/debian-security' });
     expect(list).toContain('deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://m/debian bookworm-backports main');
     expect(list).toContain('deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://m/debian bookworm main');

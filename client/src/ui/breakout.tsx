@@ -34,7 +34,14 @@ export function BreakoutPanel({ t }: { t: Strings }) {
           <label for="breakout-count">{t.groupCount}</label>
           <input id="breakout-count" type="number" min={1} max={BREAKOUT_LIMITS.groups} value={count} onInput={(ev) => setCount(ev.currentTarget.value)} />
           <label for="breakout-minutes">{t.breakoutMinutes}</label>
-          <input id="breakout-minutes" type="number" min={1} max={BREAKOUT_LIMITS.minutes} value={minutes} onInput={(ev) => setMinutes(ev.currentTarget.value)} />
+          <input
+            id="breakout-minutes"
+            type="number"
+            min={1}
+            max={BREAKOUT_LIMITS.minutes}
+            value={minutes}
+            onInput={(ev) => setMinutes(ev.currentTarget.value)}
+          />
           <div class="row">
             <button type="button" class="primary" onClick={start('random')}>
               {t.splitRandom}
@@ -103,7 +110,13 @@ export function BreakoutPanel({ t }: { t: Strings }) {
             }}
           >
             <label for="breakout-message">{t.messageAll}</label>
-            <input id="breakout-message" maxLength={BREAKOUT_LIMITS.message} autocomplete="off" value={message} onInput={(ev) => setMessage(ev.currentTarget.value)} />
+            <input
+              id="breakout-message"
+              maxLength={BREAKOUT_LIMITS.message}
+              autocomplete="off"
+              value={message}
+              onInput={(ev) => setMessage(ev.currentTarget.value)}
+            />
             <button type="submit">{t.sendAll}</button>
           </form>
           <button type="button" class="danger" onClick={() => void run(() => request('endBreakout', {}))}>

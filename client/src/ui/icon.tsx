@@ -66,7 +66,11 @@ const ICONS = {
 export type IconName = keyof typeof ICONS;
 
 // The files' licence comments are dropped; the notice is in THIRD-PARTY.md.
-const clean = (svg: string) => svg.replace(/<!--[\s\S]*?-->/g, '').replace('<svg', '<svg aria-hidden="true" focusable="false"').trim();
+const clean = (svg: string) =>
+  svg
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace('<svg', '<svg aria-hidden="true" focusable="false"')
+    .trim();
 const cache = new Map<IconName, string>();
 
 export function Icon({ name }: { name: IconName }) {

@@ -45,7 +45,11 @@ function RoomActions({ t }: { t: Strings }) {
         </button>
       ) : null}
       {can('endMeeting') ? (
-        <button type="button" class="danger" onClick={() => confirmThen(t.endMeetingConfirmTitle, t.endMeetingConfirmText, t.endMeeting, () => void moderation.endMeeting())}>
+        <button
+          type="button"
+          class="danger"
+          onClick={() => confirmThen(t.endMeetingConfirmTitle, t.endMeetingConfirmText, t.endMeeting, () => void moderation.endMeeting())}
+        >
           {t.endMeeting}
         </button>
       ) : null}

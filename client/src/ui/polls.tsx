@@ -32,7 +32,10 @@ function CreatePoll({ t }: { t: Strings }) {
       class="stack"
       onSubmit={(ev) => {
         ev.preventDefault();
-        const lines = options.split('\n').map((l) => l.trim()).filter(Boolean);
+        const lines = options
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean);
         void run(() => request('createPoll', { question: question.trim(), options: lines, multiple })).then((ok) => {
           if (!ok) return;
           setQuestion('');
@@ -102,7 +105,10 @@ function Ballot({ poll, t }: { poll: PollInfo; t: Strings }) {
 }
 
 function Results({ poll, results, t }: { poll: PollInfo; results: PollResults; t: Strings }) {
-  const total = Math.max(1, results.counts.reduce((a, b) => a + b, 0));
+  const total = Math.max(
+    1,
+    results.counts.reduce((a, b) => a + b, 0),
+  );
   return (
     <div>
       <ul class="poll-results" aria-label={poll.question}>

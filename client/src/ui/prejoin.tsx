@@ -28,7 +28,21 @@ interface Props {
   onJoin: (choice: JoinChoice) => Promise<void>;
 }
 
-function Switch({ label, on, icon, offIcon, onToggle, disabled }: { label: string; on: boolean; icon: 'mic' | 'video'; offIcon: 'micOff' | 'videoOff'; onToggle: () => void; disabled: boolean }) {
+function Switch({
+  label,
+  on,
+  icon,
+  offIcon,
+  onToggle,
+  disabled,
+}: {
+  label: string;
+  on: boolean;
+  icon: 'mic' | 'video';
+  offIcon: 'micOff' | 'videoOff';
+  onToggle: () => void;
+  disabled: boolean;
+}) {
   return (
     <button type="button" role="switch" aria-checked={on} class="switch" disabled={disabled} onClick={onToggle}>
       <Icon name={on ? icon : offIcon} />
@@ -132,15 +146,19 @@ export function PreJoin({ t, lang, hello, link, onJoin }: Props) {
           setJoining(true);
           setStatus('');
           handedOver.current = true;
-          onJoin({ displayName, ...(optOut ? { recordingOptOut: true } : {}), ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) }).catch((err: unknown) => {
-            handedOver.current = false;
-            setJoining(false);
-            setStatus((err as Error).message);
-          });
+          onJoin({ displayName, ...(optOut ? { recordingOptOut: true } : {}), ...(mic ? { mic } : {}), ...(camera ? { camera } : {}) }).catch(
+            (err: unknown) => {
+              handedOver.current = false;
+              setJoining(false);
+              setStatus((err as Error).message);
+            },
+          );
         }}
       >
         <h1>{hello.title}</h1>
-        <p class={hello.recordingActive ? 'recording-indicator' : 'hint'}>{hello.recordingActive ? t.recordingRunningJoin : hello.recording ? t.recorded : t.notRecorded}</p>
+        <p class={hello.recordingActive ? 'recording-indicator' : 'hint'}>
+          {hello.recordingActive ? t.recordingRunningJoin : hello.recording ? t.recorded : t.notRecorded}
+        </p>
         {hello.recordingActive ? (
           // While a recording runs: the same choice as in the room, before joining.
           <label class="check">

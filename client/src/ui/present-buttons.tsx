@@ -31,14 +31,14 @@ export function PresentButtons({ compact }: { compact: boolean }) {
       />
       {compact ? null : (
         <>
-      <button type="button" class="tool" title={s.uploadSlides} disabled={slides.busy.value} onClick={() => input.current?.click()}>
-        <Icon name="presentation" />
-        <span class="label">{s.uploadSlides}</span>
-      </button>
-      <button type="button" class="tool" title={s.whiteboard} onClick={() => void startWhiteboard()}>
-        <Icon name="pencil" />
-        <span class="label">{s.whiteboard}</span>
-      </button>
+          <button type="button" class="tool" title={s.uploadSlides} disabled={slides.busy.value} onClick={() => input.current?.click()}>
+            <Icon name="presentation" />
+            <span class="label">{s.uploadSlides}</span>
+          </button>
+          <button type="button" class="tool" title={s.whiteboard} onClick={() => void startWhiteboard()}>
+            <Icon name="pencil" />
+            <span class="label">{s.whiteboard}</span>
+          </button>
         </>
       )}
       {slides.error.value && !slides.presentation.value ? (

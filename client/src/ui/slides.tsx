@@ -161,19 +161,16 @@ export function SlidesStage() {
   return (
     <section class="slides" aria-label={label} data-kind={p.kind}>
       <div class="slide-area" ref={boxRef}>
-        <div class="slide-page" ref={(el) => {
+        <div
+          class="slide-page"
+          ref={(el) => {
             if (el) {
               el.style.width = `${w}px`;
               el.style.height = `${h}px`;
             }
-          }}>
-          <canvas
-            ref={pageCanvas}
-            class="slide-canvas"
-            role="img"
-            aria-label={s.canvasLabel(p.page, p.pageCount)}
-            data-page={p.page}
-          />
+          }}
+        >
+          <canvas ref={pageCanvas} class="slide-canvas" role="img" aria-label={s.canvasLabel(p.page, p.pageCount)} data-page={p.page} />
           <canvas
             ref={inkCanvas}
             class="ink-canvas"
@@ -185,11 +182,21 @@ export function SlidesStage() {
             onPointerCancel={onUp}
             onPointerLeave={() => tool === 'pointer' && canDraw && sendPointer(null)}
           />
-          {pointer ? <span class="slide-pointer" aria-hidden="true" ref={(el) => {
+          {pointer ? (
+            <span
+              class="slide-pointer"
+              aria-hidden="true"
+              ref={(el) => {
                 if (el) placePointer(el, pointer);
-              }} /> : null}
+              }}
+            />
+          ) : null}
         </div>
-        {!rendered && p.kind === 'slides' ? <p class="slide-loading" role="status">{s.loading}</p> : null}
+        {!rendered && p.kind === 'slides' ? (
+          <p class="slide-loading" role="status">
+            {s.loading}
+          </p>
+        ) : null}
       </div>
       <SlideControls />
     </section>
@@ -223,7 +230,7 @@ function SlideControls() {
               max={p.pageCount}
               value={p.page}
               aria-label={s.pageNumber}
-              onChange={(e) => void setPage(Number((e.currentTarget).value))}
+              onChange={(e) => void setPage(Number(e.currentTarget.value))}
             />
             <span aria-hidden="true">/ {p.pageCount}</span>
           </label>
@@ -250,16 +257,20 @@ function SlideControls() {
           ))}
           <label class="colour">
             <span class="visually-hidden">{s.colour}</span>
-            <select aria-label={s.colour} value={slides.colour.value} onChange={(e) => (slides.colour.value = (e.currentTarget).value as StrokeInput['colour'])}>
+            <select aria-label={s.colour} value={slides.colour.value} onChange={(e) => (slides.colour.value = e.currentTarget.value as StrokeInput['colour'])}>
               {strokeColours.map((c) => (
                 <option key={c} value={c}>
                   {s.colours[c]}
                 </option>
               ))}
             </select>
-            <span class="swatch" aria-hidden="true" ref={(el) => {
-              if (el) el.style.background = COLOURS[slides.colour.value];
-            }} />
+            <span
+              class="swatch"
+              aria-hidden="true"
+              ref={(el) => {
+                if (el) el.style.background = COLOURS[slides.colour.value];
+              }}
+            />
           </label>
           <button type="button" class="slide-button" onClick={() => void clearPage(p.page)}>
             {s.clearPage}
@@ -268,7 +279,7 @@ function SlideControls() {
       ) : null}
       {can('manageDrawing') ? (
         <label class="allow-drawing">
-          <input type="checkbox" checked={p.drawingAllowed} onChange={(e) => void setDrawingAllowed((e.currentTarget).checked)} />
+          <input type="checkbox" checked={p.drawingAllowed} onChange={(e) => void setDrawingAllowed(e.currentTarget.checked)} />
           {s.allowDrawing}
         </label>
       ) : p.drawingAllowed ? (

@@ -55,11 +55,25 @@ function Pager({ page, pages, t }: { page: number; pages: number; t: Strings }) 
   if (pages <= 1) return null;
   return (
     <nav class="pager" aria-label={t.pages}>
-      <button type="button" class="icon-button" aria-label={t.previousPage} title={t.previousPage} disabled={page === 0} onClick={() => (view.page.value = page - 1)}>
+      <button
+        type="button"
+        class="icon-button"
+        aria-label={t.previousPage}
+        title={t.previousPage}
+        disabled={page === 0}
+        onClick={() => (view.page.value = page - 1)}
+      >
         <Icon name="chevronLeft" />
       </button>
       <span role="status">{t.pageOf(page + 1, pages)}</span>
-      <button type="button" class="icon-button" aria-label={t.nextPage} title={t.nextPage} disabled={page >= pages - 1} onClick={() => (view.page.value = page + 1)}>
+      <button
+        type="button"
+        class="icon-button"
+        aria-label={t.nextPage}
+        title={t.nextPage}
+        disabled={page >= pages - 1}
+        onClick={() => (view.page.value = page + 1)}
+      >
         <Icon name="chevronRight" />
       </button>
     </nav>
@@ -70,9 +84,7 @@ function Pager({ page, pages, t }: { page: number; pages: number; t: Strings }) 
 function Sound() {
   return (
     <div class="sound" aria-hidden="true">
-      {[...room.media.value].map(([peerId, m]) =>
-        m.mic && peerId !== room.selfId.value ? <PeerAudio key={peerId} track={m.mic} /> : null,
-      )}
+      {[...room.media.value].map(([peerId, m]) => (m.mic && peerId !== room.selfId.value ? <PeerAudio key={peerId} track={m.mic} /> : null))}
     </div>
   );
 }
@@ -101,11 +113,11 @@ export function Stage({ t }: { t: Strings }) {
   const pin = here(view.pin.value);
   const speakerView = !presenting && people.length > 1 && (spotlight !== null || view.layout.value === 'speaker');
   const featuredId = speakerView
-    ? pin ??
+    ? (pin ??
       spotlight ??
       (room.activeSpeaker.value && room.activeSpeaker.value !== room.selfId.value ? room.activeSpeaker.value : null) ??
       people.find((p) => p.id !== room.selfId.value)?.id ??
-      null
+      null)
     : null;
   const featured = people.find((p) => p.id === featuredId);
   // Pinned first, then the spotlight, then oneself, then the others in the order they came.
@@ -119,7 +131,12 @@ export function Stage({ t }: { t: Strings }) {
   const others = featured ? ordered.filter((p) => p.id !== featured.id) : ordered;
   const minW = size.w < 600 ? 150 : 200;
   const { perPage } = strip
-    ? { perPage: Math.max(1, wide ? Math.floor((stripBox.h + GAP) / (stripBox.w / ASPECT + GAP)) : Math.floor((stripBox.w + GAP) / (stripBox.h * ASPECT + GAP))) }
+    ? {
+        perPage: Math.max(
+          1,
+          wide ? Math.floor((stripBox.h + GAP) / (stripBox.w / ASPECT + GAP)) : Math.floor((stripBox.w + GAP) / (stripBox.h * ASPECT + GAP)),
+        ),
+      }
     : fit(size.w, size.h - 48, minW);
   const pages = Math.max(1, Math.ceil(others.length / Math.max(1, perPage)));
   const page = Math.min(view.page.value, pages - 1);

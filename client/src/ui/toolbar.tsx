@@ -131,14 +131,30 @@ export function Toolbar({ t }: { t: Strings }) {
           />
         ) : null}
         {canShare && !small ? (
-          <ToolButton icon={local.screen ? 'monitorX' : 'monitorUp'} label={local.screen ? t.stopSharing : t.shareScreen} class={local.screen ? 'active' : ''} onClick={() => void toggleScreen()} />
+          <ToolButton
+            icon={local.screen ? 'monitorX' : 'monitorUp'}
+            label={local.screen ? t.stopSharing : t.shareScreen}
+            class={local.screen ? 'active' : ''}
+            onClick={() => void toggleScreen()}
+          />
         ) : null}
         {canPresent ? <PresentButtons compact={small} /> : null}
         {canRecord && !small ? (
-          <ToolButton icon="circleDot" label={room.recording.value ? t.stopRecording : t.startRecording} class={room.recording.value ? 'active rec' : ''} onClick={() => void toggleRecording()} />
+          <ToolButton
+            icon="circleDot"
+            label={room.recording.value ? t.stopRecording : t.startRecording}
+            class={room.recording.value ? 'active rec' : ''}
+            onClick={() => void toggleRecording()}
+          />
         ) : null}
         {room.recording.value && !small ? (
-          <ToolButton icon="circleDot" label={out ? t.includeMe : t.leaveMeOut} class={out ? 'active' : ''} pressed={out} onClick={() => void toggleRecordingOptOut(!out)} />
+          <ToolButton
+            icon="circleDot"
+            label={out ? t.includeMe : t.leaveMeOut}
+            class={out ? 'active' : ''}
+            pressed={out}
+            onClick={() => void toggleRecordingOptOut(!out)}
+          />
         ) : null}
       </div>
       <div class="tool-group">
@@ -150,7 +166,9 @@ export function Toolbar({ t }: { t: Strings }) {
           onClick={() => togglePanel('chat')}
           shortcut="Alt+T"
         />
-        {!small ? <ToolButton icon="users" label={t.participantsTitle} expanded={tab === 'people'} onClick={() => togglePanel('people')} shortcut="Alt+P" /> : null}
+        {!small ? (
+          <ToolButton icon="users" label={t.participantsTitle} expanded={tab === 'people'} onClick={() => togglePanel('people')} shortcut="Alt+P" />
+        ) : null}
         <MenuButton label={t.more} text={t.more} icon="ellipsis" items={more} class="tool" up />
       </div>
       <div class="tool-group end">

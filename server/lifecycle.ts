@@ -16,7 +16,17 @@ export class Lifecycle {
   private readonly layers: Array<{ name: string; layer: Layer }> = [];
   private closing?: Promise<void>;
 
-  constructor(private readonly log: Logger) {}
+  /**
+   * @param stepMs bound on one layer's drain or close: a step that hangs (a
+   *   socket that never ends, a disk that stalls) is logged and passed, so
+   *   SIGTERM always ends the process — a supervisor would SIGKILL it
+   *   otherwise, and in cluster mode its rooms would wait for the heartbeat
+   *   to expire instead of moving at once.
+   */
+  constructor(
+    private readonly log: Logger,
+    private readonly stepMs = 15_000,
+  ) {}
 
   /** Register a layer that has started; returns it for the caller to use. */
   add<T extends Layer>(name: string, layer: T): T {
@@ -34,10 +44,16 @@ export class Lifecycle {
     const newestFirst = [...this.layers].reverse();
     for (const step of ['drain', 'close'] as const) {
       for (const { name, layer } of newestFirst) {
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`not done after ${this.stepMs / 1000} s`)), this.stepMs);
+        });
         try {
-          await layer[step]?.();
+          await Promise.race([Promise.resolve().then(() => layer[step]?.()), timedOut]);
         } catch (err) {
           this.log.error({ layer: name, step, err: (err as Error).message }, 'shutdown step failed');
+        } finally {
+          clearTimeout(timer);
         }
       }
     }

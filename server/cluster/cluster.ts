@@ -272,9 +272,21 @@ export class Cluster {
     return this.nodes.list();
   }
 
-  async close(): Promise<void> {
+  /** Shutdown, first step: no longer a node that takes rooms, and every room here given up, so that another node can take it. */
+  async leave(): Promise<void> {
     await this.nodes.stop();
     for (const id of [...this.homes.owned.keys()]) await this.homes.release(id);
+  }
+
+  /**
+   * Shutdown, last step: only after the rooms told their participants where to
+   * go (roomClosed: room_moved) and the signalling server closed their sockets,
+   * relayed ones included. Destroying the internal listener's connections
+   * earlier cut a relayed participant off before that notice (under load the
+   * page then saw a vanished socket instead of the move).
+   */
+  async close(): Promise<void> {
+    await this.leave();
     this.relay?.close();
     // Not awaited: relayed sockets end when the signalling server closes them (after the rooms said where to go).
     this.internal?.close();

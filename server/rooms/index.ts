@@ -40,8 +40,12 @@ export async function createRooms(
     async drain() {
       if (!cluster) return rooms.shutdown('the server is shutting down');
       // Several nodes: the rooms are released first, so their participants join again on another node.
-      await cluster.close().catch((err) => log.error({ err: (err as Error).message }, 'cluster: leaving failed'));
+      await cluster.leave().catch((err) => log.error({ err: (err as Error).message }, 'cluster: leaving failed'));
       rooms.shutdown('this server is restarting; the classroom continues on another one', 'room_moved');
+    },
+    // After the signalling layer (newer, so closed first) has closed every socket.
+    async close() {
+      await cluster?.close().catch((err) => log.error({ err: (err as Error).message }, 'cluster: closing failed'));
     },
   };
 }

@@ -163,9 +163,11 @@ export function buildFigures(report: BenchReport): Figure[] {
         p99OffMs: round(p99Off, 1),
         joinsPerSecond: round(rate, 1),
         eventsPerBatch: round(perBatch, 1),
+        messagesPerOpOn: round(mean(on.map((r) => r.messagesPerOp ?? 0)), 2),
+        messagesPerOpOff: round(mean(off.map((r) => r.messagesPerOp ?? 0)), 2),
         rounds: on.length,
       },
-      note: `${raw.ledger.options.clients} clients looping hello/join/leave over ${raw.ledger.options.rooms} rooms; loop delay measured in the server process (ledger off: p99 ${p99Off.toFixed(1)} ms); ${perBatch.toFixed(1)} events per fsync'd batch`,
+      note: `${raw.ledger.options.clients} clients looping hello/join/leave over ${raw.ledger.options.rooms} rooms; loop delay measured in the server process (ledger off: p99 ${p99Off.toFixed(1)} ms); ${perBatch.toFixed(1)} events per fsync'd batch; messages to the churning clients per join or leave ${mean(on.map((r) => r.messagesPerOp ?? 0)).toFixed(2)} on, ${mean(off.map((r) => r.messagesPerOp ?? 0)).toFixed(2)} off`,
     });
   }
   figures.push(...clusterFigures(raw, cores));
@@ -186,7 +188,9 @@ function kneeFigure(knees: KneeResult[], cores: number): Figure {
   const steps = (x: KneeResult) =>
     x.steps
       .map(
-        (s) => `${s.target} ${s.listeners}: ${s.result ? `${(s.loss * 100).toFixed(2)} %` : 'timed out'}${s.result && s.failed ? ' (generator-limited)' : ''}`,
+        (s) =>
+          `${s.target} ${s.listeners}: ${s.result ? `${(s.loss * 100).toFixed(2)} %` : 'timed out'}${s.result && s.failed ? ' (generator-limited)' : ''}` +
+          (s.windows && s.windows.length > 1 ? ` (median of ${s.windows.map((w) => (w * 100).toFixed(2)).join(', ')} %)` : ''),
       )
       .join(', ');
   const others = knees.slice(1).map((x) => `${x.suite}: knee aula ${kneeText(x, 'aula')}, bare ${kneeText(x, 'bare')} (${steps(x)})`);

@@ -38,6 +38,7 @@ const { values } = parseArgs({
     'knee-from': { type: 'string' },
     'knee-step': { type: 'string' },
     'knee-max': { type: 'string' },
+    'knee-confirm': { type: 'string' },
     'node-step': { type: 'string' },
     'node-max-rooms': { type: 'string' },
     'node-listeners': { type: 'string' },
@@ -87,6 +88,8 @@ const opts = {
   kneeStep: num('knee-step', 100, 2),
   // P2 steps up to --knee-max; a given --listeners is the top of the sweep too.
   kneeMax: given('knee-max') ? num('knee-max', 800, 4) : given('listeners') ? num('listeners', 200, 4) : values.smoke ? 4 : 800,
+  // A lossy window is measured again this many times at most; the step takes the median.
+  kneeConfirm: num('knee-confirm', 2, 0),
   nodeStep: num('node-step', 2, 1),
   nodeMaxRooms: num('node-max-rooms', 30, 2),
   nodeListeners: num('node-listeners', 20, 2),
@@ -131,7 +134,16 @@ export async function main(): Promise<BenchReport> {
       log(`P2: knee, ${opts.kneeFrom} to ${opts.kneeMax} listeners in steps of ${opts.kneeStep}, ${suite}`);
       raw.knee.push(
         await runKnee(
-          { from: opts.kneeFrom, step: opts.kneeStep, max: opts.kneeMax, suite, warmSeconds: opts.warm, seconds: opts.seconds, videoKbps: opts.videoKbps },
+          {
+            from: opts.kneeFrom,
+            step: opts.kneeStep,
+            max: opts.kneeMax,
+            confirm: opts.kneeConfirm,
+            suite,
+            warmSeconds: opts.warm,
+            seconds: opts.seconds,
+            videoKbps: opts.videoKbps,
+          },
           log,
         ),
       );

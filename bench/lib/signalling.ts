@@ -9,9 +9,12 @@ export class BenchClient {
   private readonly pending = new Map<number, { method: Method; resolve: (v: any) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Map<string, Array<(data: any) => void>>();
   peerId = '';
+  /** Messages received (answers and notifications). */
+  received = 0;
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (buf) => {
+      this.received++;
       const msg = JSON.parse((buf as Buffer).toString());
       if (msg.type === 'notification') {
         for (const l of this.listeners.get(msg.method) ?? []) l(msg.data);

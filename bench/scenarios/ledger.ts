@@ -3,6 +3,10 @@
 // rounds, so the shared machine's drift hits both alike):
 //  - churn: `clients` loops of hello → join → leave, as fast as the server
 //    answers, spread over `rooms` rooms; joins+leaves per second, on ÷ off;
+//    and the messages the server sent the churning clients per join or
+//    leave (answers and the others' peerJoined/peerLeft): a join answered
+//    only once durable keeps its person in the room longer in this loop, so
+//    the others are told more (the ledger's cost shows up there too);
 //  - paced: joins started at `rate` per second (each followed by its leave);
 //    the server's event-loop delay meanwhile (perf_hooks monitorEventLoopDelay
 //    in the server process), p99.
@@ -24,6 +28,8 @@ export interface LedgerOptions {
 interface Round {
   ledger: boolean;
   churnPerSecond: number;
+  /** Messages the churning clients received per join or leave. */
+  messagesPerOp: number;
   paced: { joinsPerSecond: number; loopDelayMs: { p50: number; p99: number; max: number; samples: number } };
   batches: number;
   events: number;
@@ -43,13 +49,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * (signalling.helloTimeoutSeconds after connecting) checks it is closed: then
  * the client connects again and the iteration does not count.
  */
-async function once(url: string, clients: BenchClient[], room: Room, i: number): Promise<boolean> {
+async function once(url: string, clients: BenchClient[], room: Room, i: number, gone = { received: 0 }): Promise<boolean> {
   try {
     await clients[i]!.enter(room.roomId, room.token, `Bench ${i}`);
     await clients[i]!.request('leave', {});
     return true;
   } catch (err) {
     if ((err as Error).message !== 'connection closed') throw err;
+    gone.received += clients[i]!.received;
     clients[i] = await BenchClient.connect(url);
     return false;
   }
@@ -66,14 +73,18 @@ async function round(ledger: boolean, o: LedgerOptions, log: (s: string) => void
 
     // Churn: every client loops as fast as it is answered.
     let done = 0;
+    const gone = { received: 0 }; // what replaced clients had received
+    const received = () => clients.reduce((n, c) => n + c.received, gone.received);
+    const before = received();
     const until = performance.now() + o.seconds * 1000;
     const t0 = performance.now();
     await Promise.all(
       clients.map(async (_, i) => {
-        while (performance.now() < until) if (await once(url, clients, rooms[i % rooms.length]!, i)) done++;
+        while (performance.now() < until) if (await once(url, clients, rooms[i % rooms.length]!, i, gone)) done++;
       }),
     );
     const churnPerSecond = (2 * done) / ((performance.now() - t0) / 1000);
+    const messagesPerOp = (received() - before) / Math.max(1, 2 * done);
 
     // Paced: `rate` joins per second, each on an idle client; the server's loop delay meanwhile.
     const idle = [...clients.keys()];
@@ -98,9 +109,9 @@ async function round(ledger: boolean, o: LedgerOptions, log: (s: string) => void
     const joinsPerSecond = started / ((performance.now() - p0) / 1000);
     const loopDelayMs = await host.call<Round['paced']['loopDelayMs']>('loopDelay', { action: 'stop' });
     const stats = await host.call<{ batches: number; events: number }>('ledgerStats');
-    const r: Round = { ledger, churnPerSecond, paced: { joinsPerSecond, loopDelayMs }, ...stats };
+    const r: Round = { ledger, churnPerSecond, messagesPerOp, paced: { joinsPerSecond, loopDelayMs }, ...stats };
     log(
-      `  ledger ${ledger ? 'on ' : 'off'}: ${churnPerSecond.toFixed(0)} joins+leaves/s; at ${joinsPerSecond.toFixed(0)} joins/s loop delay p99 ${loopDelayMs.p99.toFixed(1)} ms; ${stats.events} events in ${stats.batches} batches`,
+      `  ledger ${ledger ? 'on ' : 'off'}: ${churnPerSecond.toFixed(0)} joins+leaves/s, ${messagesPerOp.toFixed(2)} messages each; at ${joinsPerSecond.toFixed(0)} joins/s loop delay p99 ${loopDelayMs.p99.toFixed(1)} ms; ${stats.events} events in ${stats.batches} batches`,
     );
     return r;
   } finally {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { MediaPort } from '../media/port.js';
+import type { MediaPort, MediaRouter } from '../media/port.js';
 import { Room, type RoomObserver } from './room.js';
 import { type RoomSettingsInput, roomSettingsSchema } from './settings.js';
 import type { RoomStore, StoredRoom } from './store.js';
@@ -41,14 +41,27 @@ export class RoomRegistry {
     this.observers.push(observer);
   }
 
-  /** Rooms whose router died with its worker continue on a new one. */
+  /** Rooms (and breakout groups) whose router died with its worker continue on a new one. */
   private async recoverRouters(): Promise<void> {
     for (const room of this.rooms.values()) {
-      if (!room.router.closed || room.isClosed) continue;
+      const deadGroups = [...(room.breakout?.groups.values() ?? [])].filter((g) => g.router.closed).map((g) => g.id);
+      if (room.isClosed || (!room.router.closed && deadGroups.length === 0)) continue;
+      const made: MediaRouter[] = [];
       try {
-        room.replaceRouter(await this.media.createRouter());
-        this.log?.info({ room: room.id, participants: room.participants.size }, 'room moved to a new router');
+        const main = room.router.closed ? await this.media.createRouter() : undefined;
+        if (main) made.push(main);
+        const groups = new Map<string, MediaRouter>();
+        for (const id of deadGroups) {
+          const router = await this.media.createRouter();
+          made.push(router);
+          groups.set(id, router);
+        }
+        if (room.isClosed) throw new Error('the room closed meanwhile');
+        room.replaceRouters(main, groups);
+        this.log?.info({ room: room.id, participants: room.participants.size, groups: groups.size }, 'room moved to a new router');
       } catch (err) {
+        for (const r of made) r.close();
+        if (room.isClosed) continue;
         this.log?.error({ room: room.id, err: (err as Error).message }, 'no router for the room; it is closed');
         this.rooms.delete(room.id);
         room.close('the media server failed', 'server_shutdown');

@@ -235,18 +235,30 @@ export class Room {
   }
 
   /**
-   * The router's worker died: continue on a new router. Everyone's media is
-   * gone with the old one; each client builds new transports and publishes
-   * again, and the others' consumers follow from producerAdded.
+   * A worker died: the main room (`main`) and the breakout groups in
+   * `groups` (by group id) continue on new routers. The media of those on a
+   * replaced router is gone with it; each of them builds new transports and
+   * publishes again, and the others' consumers follow from producerAdded.
+   * Groups whose router lives on another worker go on undisturbed.
    */
-  replaceRouter(router: MediaRouter): void {
-    this.router = router;
-    this.classroom.activeSpeaker = null;
+  replaceRouters(main: MediaRouter | undefined, groups: ReadonlyMap<string, MediaRouter> = new Map()): void {
+    if (main) {
+      this.router = main;
+      this.classroom.activeSpeaker = null;
+    }
+    for (const [id, router] of groups) {
+      const group = this.breakout?.groups.get(id);
+      if (group) group.router = router;
+      else router.close(); // the breakout ended meanwhile
+    }
     for (const p of this.participants.values()) {
+      const inGroup = p.group !== undefined && this.breakout?.groups.has(p.group) === true;
+      if (!(inGroup ? groups.has(p.group!) : main)) continue;
+      const router = this.routerOf(p.group);
       p.moveMedia(router, p.group);
       p.notify('mediaReset', { routerRtpCapabilities: router.rtpCapabilities });
     }
-    void this.tell((o) => o.routerReplaced?.(this));
+    if (main) void this.tell((o) => o.routerReplaced?.(this));
   }
 
   close(reason: string, code: 'room_closed' | 'server_shutdown' | 'room_moved' = 'room_closed'): void {

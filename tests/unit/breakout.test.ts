@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { FakePeerMedia, FakeRouter } from '../helpers/fake-media.js';
 import { fakeServer } from '../helpers/fake-server.js';
 import { forgetTransports, published } from '../helpers/fake-publish.js';
+import { waitFor } from '../helpers/server.js';
 
 async function split(learners = 4, groups = 2) {
   const s = await fakeServer();
@@ -128,5 +129,41 @@ describe('breakout groups', () => {
     for (const c of [mod, ...people]) c.disconnect();
     expect(room.breakout).toBeUndefined();
     expect(s.media.open).toEqual([room.router]);
+  });
+
+  it("after a worker death only those on a router that died rebuild: the main room's, then one group's", async () => {
+    const { s, room, mod, people, groupOf, routerOf } = await split(4, 2);
+    const [g1, g2] = [...room.breakout!.groups.values()];
+    const inG1 = people.filter((p) => groupOf(p.id) === g1!.id);
+    const inG2 = people.filter((p) => groupOf(p.id) === g2!.id);
+    const mic = await published(inG1[0]!, 'mic');
+
+    // The main room's worker dies: the moderator moves; the groups, on routers of their own, go on.
+    const main = room.router;
+    s.media.killWorker([main as FakeRouter]);
+    await waitFor(() => room.router !== main, 5000, 'a new main router');
+    expect(mod.last('mediaReset')).toEqual({ routerRtpCapabilities: room.router.rtpCapabilities });
+    expect(routerOf(mod.id)).toBe(room.router);
+    for (const p of people) expect(p.last('mediaReset')).toBeUndefined();
+    for (const p of inG1) expect([groupOf(p.id), routerOf(p.id)]).toEqual([g1!.id, g1!.router]);
+    expect((room.participants.get(inG1[0]!.id)!.media as FakePeerMedia).producers.has(mic)).toBe(true);
+
+    // Group 1's worker dies: its members move to a new router of group 1; nobody else is disturbed.
+    const g1Router = g1!.router;
+    const mainNow = room.router;
+    s.media.killWorker([g1Router as FakeRouter]);
+    await waitFor(() => g1!.router !== g1Router, 5000, 'a new router for group 1');
+    expect(g1!.router.closed).toBe(false);
+    for (const p of inG1) {
+      expect(p.last('mediaReset')).toEqual({ routerRtpCapabilities: g1!.router.rtpCapabilities });
+      expect([groupOf(p.id), routerOf(p.id)]).toEqual([g1!.id, g1!.router]);
+    }
+    for (const p of inG2) expect([p.last('mediaReset'), routerOf(p.id)]).toEqual([undefined, g2!.router]);
+    expect(room.router).toBe(mainNow);
+    expect(mod.last('mediaReset')).toEqual({ routerRtpCapabilities: mainNow.rtpCapabilities }); // the first one only
+    // Media is made on the group's new router from then on.
+    forgetTransports(inG1[0]!);
+    expect(await published(inG1[0]!, 'mic')).toEqual(expect.any(String));
+    expect((room.participants.get(inG1[0]!.id)!.media as FakePeerMedia).router).toBe(g1!.router);
   });
 });
